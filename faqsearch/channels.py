@@ -1,0 +1,192 @@
+"""The support-channel catalogue and the rules that pick the channel for a question.
+
+Pure logic over :class:`Channel` records; :func:`read_catalogue` is the only I/O (a CSV an editor
+can change in ``corpus/channels.csv``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Sequence
+
+from .documents import PLAN_LABELS, PLANS, Channel, ChannelAdvice, Hit, Passage
+from .text import fold
+
+REQUIRED_COLUMNS = ("id", "name", "plans")
+COLUMNS = ("id", "name", "keywords", "url", "email", "phones", "console_path", "availability",
+           "plans", "response_time", "best_for", "general")
+PLAN_ALIASES = {"gratuit": "gratuit", "free": "gratuit", "lite": "lite", "mail lite": "lite",
+                "premium": "premium"}
+
+
+class CatalogueError(ValueError):
+    """A problem in the channel catalogue; names the file and line."""
+
+    def __init__(self, source: str, line: int, message: str):
+        self.source, self.line, self.message = source, line, message
+        super().__init__(f"{source}:{line}: {message}")
+
+
+def parse_plan(value: str | None) -> str | None:
+    """Map a user's plan ("Gratuit", "Mail Lite", "free", "", None) to a plan id, or None if unknown."""
+    if value is None or not value.strip() or fold(value).strip() in {"je ne sais pas", "inconnu", "any", "tous"}:
+        return None
+    plan = PLAN_ALIASES.get(fold(value).strip())
+    if plan is None:
+        raise ValueError(f"Forfait inconnu : {value!r}. Choisissez parmi : {', '.join(PLANS)}.")
+    return plan
+
+
+def plans_label(plans: Sequence[str]) -> str:
+    """"Mail Lite et Premium" for ("lite", "premium"); "tous les forfaits" for every plan."""
+    if set(plans) >= set(PLANS):
+        return "tous les forfaits"
+    labels = [PLAN_LABELS[p] for p in plans]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + labels[-1]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The ordered channels; the order is the editor's preference among equals."""
+
+    channels: tuple[Channel, ...]
+
+    def get(self, channel_id: str) -> Channel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+    def ids(self) -> set[str]:
+        return {c.id for c in self.channels}
+
+    def general_for(self, plan: str | None) -> tuple[Channel, ...]:
+        """The general-purpose channels a plan may use (the fallbacks the guide recommends)."""
+        return tuple(c for c in self.channels if c.general and c.open_to(plan))
+
+    def match(self, text: str) -> Channel | None:
+        """The channel whose keyword appears earliest in ``text`` (longest keyword on ties)."""
+        folded = " " + re.sub(r"[^a-z0-9/]+", " ", fold(text)) + " "
+        best: tuple[int, int, int] | None = None
+        found: Channel | None = None
+        for order, channel in enumerate(self.channels):
+            for keyword in channel.keywords:
+                key = re.sub(r"[^a-z0-9/]+", " ", fold(keyword)).strip()
+                pos = folded.find(" " + key) if key else -1
+                if pos >= 0:
+                    rank = (pos, -len(key), order)
+                    if best is None or rank < best:
+                        best, found = rank, channel
+        return found
+
+
+def read_catalogue(path: Path) -> Catalogue:
+    """Read ``channels.csv``; raise :class:`CatalogueError` naming the line to fix."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogueError(source, 1, f"le fichier n'est pas en UTF-8 ({exc.reason}) : réenregistrez-le en UTF-8.") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CatalogueError(source, 1, f"colonnes manquantes : {', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)}).")
+    channels: list[Channel] = []
+    for row in reader:
+        line = reader.line_num
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        for column in REQUIRED_COLUMNS:
+            if not row.get(column):
+                raise CatalogueError(source, line, f"le champ obligatoire « {column} » est vide.")
+        plans = tuple(p.strip() for p in row["plans"].split(";") if p.strip())
+        unknown = [p for p in plans if p not in PLANS]
+        if unknown:
+            raise CatalogueError(source, line, f"forfait inconnu « {unknown[0]} » pour « {row['id']} » : utilisez {', '.join(PLANS)}.")
+        if any(c.id == row["id"] for c in channels):
+            raise CatalogueError(source, line, f"l'identifiant « {row['id']} » apparaît deux fois.")
+        phones = []
+        for part in filter(None, (p.strip() for p in row.get("phones", "").split(";"))):
+            country, sep, number = part.partition("=")
+            if not sep:
+                raise CatalogueError(source, line, f"numéro « {part} » : écrivez « Pays=+33 … ».")
+            phones.append((country.strip(), number.strip()))
+        channels.append(Channel(
+            id=row["id"], name=row["name"],
+            keywords=tuple(k.strip() for k in row.get("keywords", "").split(";") if k.strip()),
+            url=row.get("url", ""), email=row.get("email", ""), phones=tuple(phones),
+            console_path=row.get("console_path", ""), availability=row.get("availability", ""),
+            plans=plans, response_time=row.get("response_time", ""), best_for=row.get("best_for", ""),
+            general=fold(row.get("general", "")) in {"oui", "yes", "true", "1", "x"},
+        ))
+    if not channels:
+        raise CatalogueError(source, 1, "le catalogue ne contient aucun canal.")
+    return Catalogue(tuple(channels))
+
+
+def assign_channels(passages: Sequence[Passage], catalogue: Catalogue) -> list[Passage]:
+    """Give each passage the channel it describes or points to, and the plans that may use it.
+
+    The item's title names the channel most reliably ("Support téléphonique"); failing that, the
+    first channel its answer mentions ("Consultez d'abord le Centre d'aide…"). An editor's
+    explicit ``Canal :`` is kept as written (it is validated elsewhere).
+    """
+    out = []
+    for passage in passages:
+        channel_id = passage.channel
+        if not channel_id:
+            found = catalogue.match(passage.title) or catalogue.match(passage.answer)
+            channel_id = found.id if found else ""
+        channel = catalogue.get(channel_id)
+        plans = channel.plans if channel else _plans_from_section(passage.section)
+        out.append(replace(passage, channel=channel_id, plans=plans))
+    return out
+
+
+def _plans_from_section(section: str) -> tuple[str, ...]:
+    folded = fold(section)
+    if "payant" in folded:
+        return ("lite", "premium")
+    found = tuple(p for p in PLANS if re.search(rf"\b{p}\b", folded))
+    return found or PLANS
+
+
+def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confident: bool) -> ChannelAdvice | None:
+    """The channel for a question: the one of its best passage that names a channel.
+
+    When the user's plan cannot use it, the advice says so and lists the general channels that
+    plan can use, as the guide does for the free plan. Without a confident answer, the general
+    channels for the plan are offered instead.
+    """
+    general = catalogue.general_for(plan)
+    if not confident or not hits:
+        if not general:
+            return None
+        return ChannelAdvice(
+            general[0],
+            "Le guide ne semble pas couvrir cette question : commencez par ces canaux généraux"
+            + (f" ouverts au forfait {PLAN_LABELS[plan]}." if plan else "."),
+            True, general[1:],
+        )
+    top = next((h for h in hits[:3] if catalogue.get(h.passage.channel)), None)
+    if top is None:
+        channel = general[0] if general else None
+        if channel is None:
+            return None
+        return ChannelAdvice(channel, f"Aucun canal précis n'est associé à « {hits[0].passage.question} » : "
+                             "ce canal général est le meilleur point de départ.", True, general[1:])
+    channel = catalogue.get(top.passage.channel)
+    assert channel is not None
+    reason = f"Ce canal correspond au passage « {top.passage.question} »."
+    if channel.best_for:
+        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
+    if channel.open_to(plan):
+        return ChannelAdvice(channel, reason, True)
+    alternatives = tuple(c for c in general if c.id != channel.id)
+    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
+    return ChannelAdvice(
+        channel,
+        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
+        f"forfait {PLAN_LABELS[plan]}." + (f" Avec votre forfait, utilisez plutôt : {names}." if names else ""),
+        False, alternatives,
+    )

@@ -1,0 +1,87 @@
+"""Read the editable ``corpus/`` folder: every guide (.txt, .md) and the channel catalogue."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .channels import Catalogue, CatalogueError, assign_channels, read_catalogue
+from .documents import Passage
+from .parser import GuideError, parse_guide
+
+CATALOGUE_FILE = "channels.csv"
+GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+class CorpusError(ValueError):
+    """The corpus cannot be built as it is; the message says which file and line to fix."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The parsed content of ``corpus/``: passages with their channels, and the catalogue."""
+
+    passages: tuple[Passage, ...]
+    catalogue: Catalogue
+    digest: str
+
+
+def guide_files(folder: Path) -> list[Path]:
+    """The guides of a corpus folder, sorted so builds are reproducible."""
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in GUIDE_SUFFIXES
+                  and not p.name.startswith((".", "README")))
+
+
+def corpus_digest(folder: Path) -> str:
+    """SHA-256 over the names and bytes of the guides and the catalogue: what the index was built from."""
+    folder = Path(folder)
+    h = hashlib.sha256()
+    files = guide_files(folder) if folder.is_dir() else []
+    catalogue = folder / CATALOGUE_FILE
+    for path in files + ([catalogue] if catalogue.is_file() else []):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def load_corpus(folder: Path) -> Corpus:
+    """Parse and validate every guide of ``folder`` against its channel catalogue.
+
+    Raises :class:`CorpusError` before anything is built when a guide or the catalogue has a
+    problem, with the file, the line and what to change.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(f"Le dossier du corpus {folder} n'existe pas : créez-le et mettez-y au moins un guide .txt ou .md.")
+    catalogue_path = folder / CATALOGUE_FILE
+    if not catalogue_path.is_file():
+        raise CorpusError(f"{catalogue_path} est absent : le catalogue des canaux de support est nécessaire (voir README).")
+    try:
+        catalogue = read_catalogue(catalogue_path)
+    except CatalogueError as exc:
+        raise CorpusError(str(exc)) from exc
+    files = guide_files(folder)
+    if not files:
+        raise CorpusError(f"Le corpus {folder} ne contient aucun guide : ajoutez un fichier .txt ou .md.")
+    passages: list[Passage] = []
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise CorpusError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+        try:
+            passages.extend(parse_guide(text, path.stem, markdown=path.suffix.lower() != ".txt", source=str(path)))
+        except GuideError as exc:
+            raise CorpusError(str(exc)) from exc
+    seen: dict[str, Passage] = {}
+    for passage in passages:
+        if passage.id in seen:
+            raise CorpusError(f"{passage.source}: deux passages ont le même identifiant « {passage.id} » "
+                              f"(l'autre est en {seen[passage.id].source}) : renommez l'un des deux titres.")
+        seen[passage.id] = passage
+        if passage.channel and catalogue.get(passage.channel) is None:
+            raise CorpusError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
+                              f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
+    return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, corpus_digest(folder))

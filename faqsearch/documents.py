@@ -1,0 +1,132 @@
+"""Typed records that flow through the engine: passages, channels, hits and answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PLANS = ("gratuit", "lite", "premium")
+PLAN_LABELS = {"gratuit": "Gratuit", "lite": "Mail Lite", "premium": "Premium"}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One question-answer unit cut from a guide.
+
+    ``id`` is derived from guide, section and title (never from position) so that it survives
+    edits elsewhere in the guide; ``source`` is ``file:line`` for messages to editors.
+    """
+
+    id: str
+    guide: str
+    section: str
+    title: str
+    question: str
+    answer: str
+    channel: str = ""
+    plans: tuple[str, ...] = PLANS
+    source: str = ""
+
+    def text(self) -> str:
+        """The text that is indexed: section and question give context the answer lacks."""
+        return "\n".join(part for part in (self.section, self.question, self.answer) if part)
+
+    def to_dict(self) -> dict:
+        """JSON-ready fields of the passage contract."""
+        return {
+            "id": self.id, "guide": self.guide, "section": self.section, "title": self.title,
+            "question": self.question, "answer": self.answer, "channel": self.channel,
+            "plans": list(self.plans),
+        }
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A support channel from the catalogue, with how to reach it and who may use it."""
+
+    id: str
+    name: str
+    keywords: tuple[str, ...] = ()
+    url: str = ""
+    email: str = ""
+    phones: tuple[tuple[str, str], ...] = ()
+    console_path: str = ""
+    availability: str = ""
+    plans: tuple[str, ...] = PLANS
+    response_time: str = ""
+    best_for: str = ""
+    general: bool = False
+
+    def contact(self) -> dict:
+        """How to reach the channel, only the fields that are set."""
+        out: dict = {}
+        if self.url:
+            out["url"] = self.url
+        if self.email:
+            out["email"] = self.email
+        if self.phones:
+            out["phones"] = [{"country": c, "number": n} for c, n in self.phones]
+        if self.console_path:
+            out["console_path"] = self.console_path
+        return out
+
+    def open_to(self, plan: str | None) -> bool:
+        """True when ``plan`` (or an unknown plan, ``None``) may use this channel."""
+        return plan is None or plan in self.plans
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage returned for a query, with its fused score and the signals behind it."""
+
+    rank: int
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class ChannelAdvice:
+    """The channel recommended for a question, and why; ``alternatives`` when the plan forbids it."""
+
+    channel: Channel
+    reason: str
+    available: bool = True
+    alternatives: tuple[Channel, ...] = ()
+
+    def to_dict(self) -> dict:
+        c = self.channel
+        return {
+            "id": c.id, "name": c.name, "contact": c.contact(), "plans": list(c.plans),
+            "reason": self.reason, "available": self.available,
+            "availability": c.availability, "response_time": c.response_time,
+            "alternatives": [{"id": a.id, "name": a.name, "contact": a.contact(), "plans": list(a.plans)}
+                             for a in self.alternatives],
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says about one question."""
+
+    question: str
+    confident: bool
+    advice: ChannelAdvice | None
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+    notice: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "confident": self.confident,
+            "notice": self.notice,
+            "channel": self.advice.to_dict() if self.advice else None,
+            "results": [
+                {
+                    "rank": h.rank, "score": round(h.score, 4), "passage_id": h.passage.id,
+                    "section": h.passage.section, "question": h.passage.question,
+                    "answer": h.passage.answer, "channel": h.passage.channel,
+                }
+                for h in self.hits
+            ],
+        }

@@ -1,0 +1,29 @@
+"""Small pure text helpers shared by the parser, the lexical index and the channel rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "})
+
+
+def normalize(text: str) -> str:
+    """NFC, typographic quotes made straight, non-breaking spaces made plain."""
+    return unicodedata.normalize("NFC", text).translate(_QUOTES)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "Téléphone" and "telephone" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", normalize(text).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def slug(text: str) -> str:
+    """A stable ASCII identifier: "Centre d’aide en ligne" -> "centre-d-aide-en-ligne"."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters and digits)."""
+    return re.findall(r"[a-z0-9]+", fold(text))
