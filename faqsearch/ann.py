@@ -1,0 +1,65 @@
+"""Nearest-neighbour search over normalised vectors with FAISS (inner product = cosine).
+
+Exact search is both fastest and perfect for a help center's few hundred passages; past
+``HNSW_THRESHOLD`` passages an HNSW graph keeps query time flat (see BENCHMARKS.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+HNSW_THRESHOLD = 20_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+
+
+class DenseIndex:
+    """A FAISS index plus the kind it is ("flat" or "hnsw")."""
+
+    def __init__(self, index, kind: str):
+        self.index, self.kind = index, kind
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, kind: str | None = None) -> "DenseIndex":
+        import faiss
+
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        n, dim = vectors.shape
+        kind = kind or ("hnsw" if n >= HNSW_THRESHOLD else "flat")
+        if kind == "flat":
+            index = faiss.IndexFlatIP(dim)
+        elif kind == "hnsw":
+            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = HNSW_EF_SEARCH
+        else:
+            raise ValueError(f"kind must be 'flat' or 'hnsw'. Currently, kind is {kind!r}.")
+        if n:
+            index.add(vectors)
+        return cls(index, kind)
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, ids) per query; ids are -1 where fewer than k passages exist."""
+        k = max(1, min(k, self.size))
+        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> "DenseIndex":
+        import faiss
+
+        index = faiss.read_index(str(path))
+        kind = "hnsw" if isinstance(index, faiss.IndexHNSW) or "HNSW" in type(index).__name__ else "flat"
+        if kind == "hnsw":
+            faiss.downcast_index(index).hnsw.efSearch = HNSW_EF_SEARCH
+        return cls(index, kind)

@@ -1,0 +1,140 @@
+"""Answering questions: clean the input, search the index, decide confidence, pick the channel.
+
+``Engine`` wraps a :class:`FaqIndex` and follows the index folder: when a rebuild publishes a new
+index, the next question is answered from it, while a question already running finishes on the
+index it started with.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from .channels import Catalogue, parse_plan, recommend
+from .corpus import corpus_digest
+from .documents import Answer, Hit
+from .encoder import Encoder
+from .index import FaqIndex, SearchConfig
+from .store import current_build, pointer_stamp
+
+MAX_QUESTION_CHARS = 2000
+MAX_TOP_K = 50
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """When the best passage is trusted as an answer.
+
+    Calibrated on ``shared/eval/dev.tsv`` with multilingual-e5-small (``faqsearch eval --sweep``):
+    in-scope questions have a top cosine of 0.84–0.92 while off-topic ones (recipes, monuments,
+    films) stay at 0.77–0.81; a question sharing at least one rare guide term with the passage
+    (BM25 ≥ ``min_lexical``) is trusted at a slightly lower cosine, because word overlap is
+    independent evidence that the guide is on topic.
+    """
+
+    min_dense: float = 0.825
+    min_dense_with_words: float = 0.80
+    min_lexical: float = 3.0
+
+    def __call__(self, hits: Sequence[Hit]) -> bool:
+        if not hits:
+            return False
+        best_dense = max(h.dense for h in hits)
+        best_lexical = max(h.lexical for h in hits)
+        if best_dense >= self.min_dense:
+            return True
+        return best_dense >= self.min_dense_with_words and best_lexical >= self.min_lexical
+
+
+def clean_question(text: str) -> tuple[str, str]:
+    """Strip control characters and extra spaces, cut an over-long question; return (text, notice)."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
+                   for ch in str(text))
+    text = re.sub(r"\s+", " ", text).strip()
+    notice = ""
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS].rstrip()
+        notice = f"Votre question dépassait {MAX_QUESTION_CHARS} caractères : seul le début a été pris en compte."
+    return text, notice
+
+
+class Engine:
+    """Questions in, :class:`Answer` objects out."""
+
+    def __init__(self, index: FaqIndex, catalogue: Catalogue | None = None,
+                 config: SearchConfig = SearchConfig(), confidence: Confidence = Confidence(),
+                 root: Path | None = None, stamp: str = ""):
+        self._index = index
+        self._catalogue = catalogue or index.catalogue or Catalogue(())
+        self.config = config
+        self.confidence = confidence
+        self.root = Path(root) if root else None
+        self._stamp = stamp
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, root: Path, encoder: Encoder, **kwargs) -> "Engine":
+        """Load the index in service under ``root`` (see :mod:`faqsearch.store`)."""
+        stamp = pointer_stamp(root)
+        index = FaqIndex.load(current_build(root), encoder)
+        return cls(index, root=root, stamp=stamp, **kwargs)
+
+    @property
+    def index(self) -> FaqIndex:
+        return self._index
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self._catalogue
+
+    def refresh(self) -> bool:
+        """Load a newly published index if there is one; True when it changed.
+
+        A damaged new index leaves the current one in service.
+        """
+        if self.root is None:
+            return False
+        stamp = pointer_stamp(self.root)
+        if not stamp or stamp == self._stamp:
+            return False
+        with self._lock:
+            if stamp == self._stamp:
+                return False
+            index = FaqIndex.load(current_build(self.root), self._index.encoder)
+            self._index, self._catalogue, self._stamp = index, index.catalogue or self._catalogue, stamp
+        return True
+
+    def is_stale(self, corpus_dir: Path) -> bool:
+        """True when ``corpus_dir`` changed since the index in service was built."""
+        return corpus_digest(corpus_dir) != self._index.manifest.get("corpus_hash")
+
+    def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:
+        """Answer one question (wraps :meth:`ask_batch`)."""
+        return self.ask_batch([question], plan, top_k)[0]
+
+    def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5) -> list[Answer]:
+        """Answer several questions against one consistent index."""
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}. Currently, top_k is {top_k}.")
+        plan = parse_plan(plan)
+        try:
+            self.refresh()
+        except Exception:  # a broken new build must not stop the one in service
+            pass
+        index, catalogue = self._index, self._catalogue  # one snapshot for the whole batch
+        cleaned = [clean_question(q) for q in questions]
+        searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
+        found = index.search_batch([cleaned[i][0] for i in searchable], top_k, self.config) if searchable else []
+        hits_for = dict(zip(searchable, found))
+        answers = []
+        for i, (text, notice) in enumerate(cleaned):
+            hits = tuple(hits_for.get(i, ()))
+            if i not in hits_for:
+                notice = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
+            confident = self.confidence(hits)
+            answers.append(Answer(text, confident, recommend(hits, catalogue, plan, confident), hits, notice))
+        return answers
