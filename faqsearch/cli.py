@@ -1,0 +1,175 @@
+"""Command line: ``python -m faqsearch {search,passages,build,eval}``.
+
+The ``--json`` outputs are a contract read by tests and tools: one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .documents import Answer
+
+
+def default_corpus() -> Path:
+    return Path(os.environ.get("FAQSEARCH_CORPUS", "corpus"))
+
+
+def default_index() -> Path:
+    return Path(os.environ.get("FAQSEARCH_INDEX", "index"))
+
+
+def _encoder(args):
+    from .encoder import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(args.model)
+
+
+def format_answer(answer: Answer) -> str:
+    """Human-readable French rendering of an answer."""
+    lines = [f"Question : {answer.question}"]
+    if answer.notice:
+        lines.append(f"⚠ {answer.notice}")
+    if answer.hits and not answer.confident:
+        lines.append("Le guide ne semble pas couvrir cette question ; reformulez-la ou contactez un canal général.")
+    if answer.advice:
+        a, c = answer.advice, answer.advice.channel
+        lines.append(f"\nCanal recommandé : {c.name}" + ("" if a.available else " (non inclus dans votre forfait)"))
+        lines.append(f"  {a.reason}")
+        for key, value in c.contact().items():
+            if key == "phones":
+                value = ", ".join(f"{p['country']} : {p['number']}" for p in value)
+            lines.append(f"  {key} : {value}")
+        for alt in a.alternatives:
+            lines.append(f"  → {alt.name} {alt.url or alt.email or ''}".rstrip())
+    if answer.confident:
+        for hit in answer.hits:
+            p = hit.passage
+            lines.append(f"\n{hit.rank}. {p.question}  [{p.section or p.guide}]  (score {hit.score:.2f})")
+            lines.extend("   " + line for line in p.answer.splitlines())
+    return "\n".join(lines)
+
+
+def cmd_search(args) -> int:
+    from .engine import Engine
+
+    if args.batch:
+        questions = Path(args.batch).read_text(encoding="utf-8").splitlines()
+        questions = [q for q in questions if q.strip()]
+    elif args.question is not None:
+        questions = [args.question]
+    else:
+        print("Donnez une question ou --batch FICHIER.", file=sys.stderr)
+        return 2
+    engine = Engine.open(args.index, _encoder(args))
+    for answer in engine.ask_batch(questions, args.plan, args.top_k):
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            print(format_answer(answer) + "\n")
+    return 0
+
+
+def cmd_passages(args) -> int:
+    from .corpus import load_corpus
+
+    corpus = load_corpus(args.corpus)
+    for p in corpus.passages:
+        if args.json:
+            print(json.dumps(p.to_dict(), ensure_ascii=False))
+        else:
+            print(f"{p.id}\n  {p.question}  [canal : {p.channel or '—'}]")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from .build import build, is_stale
+
+    if args.check:
+        stale = is_stale(args.corpus, args.index)
+        print("L'index est à reconstruire : le corpus a changé depuis sa construction." if stale
+              else "L'index est à jour.")
+        return 1 if stale else 0
+    report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run, progress=not args.json,
+                   wait=args.wait, on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
+    print(report.summary())
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .engine import Engine
+    from .evaluate import read_questions, score
+
+    questions = read_questions(args.file)
+    engine = Engine.open(args.index, _encoder(args))
+    answers = engine.ask_batch([q.question for q in questions], None, 5)
+    metrics = score(questions, answers)
+    print("\n".join(metrics.lines()))
+    print("\nby style (hit@1, or refusal for out_of_scope):")
+    for style, s in sorted(metrics.by_style.items()):
+        print(f"  {style:<14} {s['ok']}/{s['n']}")
+    if metrics.misses:
+        print("\nmisses:")
+        for m in metrics.misses:
+            print(f"  {m.id} [{m.style}] {m.question} — {m.what}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m faqsearch", description="Recherche sémantique hors ligne dans les guides d'aide.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def common(sp, index=True, corpus=False, model=True):
+        if index:
+            sp.add_argument("--index", type=Path, default=default_index(), help="dossier de l'index (défaut : index/)")
+        if corpus:
+            sp.add_argument("--corpus", type=Path, default=default_corpus(), help="dossier du corpus (défaut : corpus/)")
+        if model:
+            sp.add_argument("--model", default=None, help="modèle sentence-transformers (nom ou dossier) ; défaut : $FAQSEARCH_MODEL ou multilingual-e5-small")
+
+    s = sub.add_parser("search", help="chercher une question")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--top-k", type=int, default=5)
+    s.add_argument("--plan", choices=["gratuit", "lite", "premium"], default=None)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", type=Path, help="une question par ligne")
+    common(s)
+    s.set_defaults(func=cmd_search)
+
+    ps = sub.add_parser("passages", help="lister les passages du corpus")
+    ps.add_argument("--json", action="store_true")
+    common(ps, index=False, corpus=True, model=False)
+    ps.set_defaults(func=cmd_passages)
+
+    b = sub.add_parser("build", help="reconstruire l'index")
+    b.add_argument("--json", action="store_true", help="finir par une ligne JSON du rapport")
+    b.add_argument("--dry-run", action="store_true", help="dire ce qui changerait sans rien écrire")
+    b.add_argument("--check", action="store_true", help="code 1 si l'index n'est plus à jour")
+    b.add_argument("--wait", action="store_true", help="attendre la fin d'une autre reconstruction")
+    common(b, corpus=True)
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV")
+    e.add_argument("file", type=Path)
+    common(e)
+    e.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .build import BuildError
+    from .corpus import CorpusError
+    from .index import IndexLoadError
+
+    try:
+        return args.func(args)
+    except (CorpusError, BuildError, IndexLoadError, ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1

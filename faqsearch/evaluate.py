@@ -1,0 +1,129 @@
+"""Quality on a question set (``shared/eval`` format): hit@k, MRR@5, channel and out-of-scope accuracy.
+
+A passage is correct when ``re.search(gold, section + question + answer)`` matches; an out-of-scope
+question (empty gold) is answered correctly when the engine says it has no confident answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from .documents import Answer
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    id: str
+    question: str
+    gold: str
+    channel: str
+    style: str
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.gold)
+
+
+@dataclass(frozen=True)
+class Miss:
+    id: str
+    question: str
+    style: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Metrics:
+    questions: int
+    in_scope: int
+    hit1: float
+    hit3: float
+    mrr5: float
+    channel: float
+    out_of_scope: float
+    out_of_scope_total: int
+    refused_in_scope: int
+    misses: tuple[Miss, ...] = field(default_factory=tuple)
+    by_style: dict = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        oos = round(self.out_of_scope * self.out_of_scope_total)
+        return [
+            f"questions           {self.questions} ({self.in_scope} in scope)",
+            f"hit@1               {self.hit1:.3f}",
+            f"hit@3               {self.hit3:.3f}",
+            f"MRR@5               {self.mrr5:.3f}",
+            f"channel accuracy    {self.channel:.3f}",
+            f"out-of-scope        {self.out_of_scope:.3f} ({oos}/{self.out_of_scope_total})",
+            f"in-scope refused    {self.refused_in_scope}",
+        ]
+
+
+def read_questions(path: Path) -> list[EvalQuestion]:
+    """Read a TSV with columns id, question, gold, channel, style."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    missing = {"id", "question", "gold", "channel", "style"} - set(rows[0] if rows else {})
+    if missing:
+        raise ValueError(f"{path}: colonnes manquantes {sorted(missing)} (attendu : id, question, gold, channel, style).")
+    return [EvalQuestion(r["id"], r["question"], r["gold"] or "", r["channel"] or "", r["style"] or "") for r in rows]
+
+
+def first_correct_rank(answer: Answer, gold: str) -> int | None:
+    pattern = re.compile(gold)
+    for hit in answer.hits:
+        p = hit.passage
+        if pattern.search(p.section + p.question + p.answer):
+            return hit.rank
+    return None
+
+
+def channel_ok(answer: Answer, expected: str) -> bool:
+    if not answer.advice:
+        return False
+    pattern = re.compile(expected or ".", re.IGNORECASE)
+    c = answer.advice.channel
+    return bool(pattern.search(c.name) or pattern.search(c.id))
+
+
+def score(questions: Sequence[EvalQuestion], answers: Sequence[Answer]) -> Metrics:
+    """Aggregate the metrics of ``answers`` (one per question, same order)."""
+    in_scope = [(q, a) for q, a in zip(questions, answers) if q.in_scope]
+    out_scope = [(q, a) for q, a in zip(questions, answers) if not q.in_scope]
+    misses: list[Miss] = []
+    hit1 = hit3 = mrr = chan = 0.0
+    refused = 0
+    for q, a in in_scope:
+        rank = first_correct_rank(a, q.gold)
+        hit1 += rank == 1
+        hit3 += rank is not None and rank <= 3
+        mrr += 1.0 / rank if rank is not None and rank <= 5 else 0.0
+        ok_channel = channel_ok(a, q.channel)
+        chan += ok_channel
+        refused += not a.confident
+        top = a.hits[0].passage.question if a.hits else "—"
+        if rank != 1:
+            misses.append(Miss(q.id, q.question, q.style, f"bon passage au rang {rank or '>5'} ; 1er : « {top} »"))
+        if not ok_channel:
+            got = a.advice.channel.id if a.advice else "aucun"
+            misses.append(Miss(q.id, q.question, q.style, f"canal « {got} » ≠ /{q.channel}/"))
+        if not a.confident:
+            misses.append(Miss(q.id, q.question, q.style, "refusée (pas de réponse sûre)"))
+    oos_ok = 0
+    for q, a in out_scope:
+        oos_ok += not a.confident
+        if a.confident:
+            top = a.hits[0].passage.question if a.hits else "—"
+            misses.append(Miss(q.id, q.question, q.style, f"hors sujet mais jugée sûre ; 1er : « {top} »"))
+    n = max(len(in_scope), 1)
+    by_style: dict[str, dict] = {}
+    for q, a in zip(questions, answers):
+        s = by_style.setdefault(q.style, {"n": 0, "ok": 0})
+        s["n"] += 1
+        s["ok"] += (not a.confident) if not q.in_scope else first_correct_rank(a, q.gold) == 1
+    return Metrics(len(questions), len(in_scope), hit1 / n, hit3 / n, mrr / n, chan / n,
+                   oos_ok / max(len(out_scope), 1), len(out_scope), refused, tuple(misses), by_style)
