@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .convert import default_cache_dir
 from .corpus import Corpus, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
+from .embcache import default_dir as embcache_dir
 from .encoder import Encoder
 from .index import FaqIndex, IndexLoadError, frame_passages
 from .store import current_build, publish, staging_dir
@@ -123,7 +123,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     corpus: Corpus = load_corpus(corpus_dir)
     old = previous_passages(root)
     counts = diff(old, corpus.passages)
-    cache = EmbeddingCache((cache_dir or default_cache_dir()) / "embeddings", encoder.name)
+    cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name)
     texts = [p.text() for p in corpus.passages]
     if dry_run:
         return BuildReport(len(corpus.passages), **counts, embedded=cache.missing(texts), seconds=time.perf_counter() - started,

@@ -13,6 +13,14 @@ import numpy as np
 from .text import slug
 
 
+def default_dir() -> Path:
+    """``$FAQSEARCH_EMBED_CACHE``, or ``embeddings/`` in the model cache directory."""
+    from .convert import default_cache_dir
+
+    env = os.environ.get("FAQSEARCH_EMBED_CACHE")
+    return Path(env).expanduser() if env else default_cache_dir() / "embeddings"
+
+
 def text_key(model: str, text: str) -> str:
     return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
 

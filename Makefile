@@ -1,0 +1,42 @@
+# Two entry points for a fresh machine: `make run` (install, build, serve) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: install install-dev index run test browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Converts the bundled model on first use, then embeds only passages that changed.
+index: install
+	$(BIN)/python build_index.py
+
+run: index
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Debian's Chromium for the end-to-end test (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+test: install-dev browser
+	$(BIN)/python -m pytest -q
+
+bench: install-dev
+	$(BIN)/python -m faqsearch bench
+
+clean:
+	rm -rf $(VENV) index/builds index/CURRENT

