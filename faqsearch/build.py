@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
 from .embcache import default_dir as embcache_dir
 from .encoder import Encoder
 from .index import FaqIndex, IndexLoadError, frame_passages
-from .store import current_build, publish, staging_dir
+from .store import current_build, discard_abandoned, publish, staging_dir
 
 LOCK_FILE = ".build.lock"
+REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")
+VERIFY_TOP_K = 3
+VERIFY_SAMPLE = 2000
 
 
 class BuildError(RuntimeError):
@@ -45,26 +49,36 @@ class BuildReport:
     dry_run: bool = False
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k in ("passages", "added", "changed", "removed", "unchanged", "embedded")}
+        """The machine-readable report (the ``--json`` line): counts only, stable keys."""
+        fields = asdict(self)
+        return {k: fields[k] for k in REPORT_FIELDS}
 
     def summary(self) -> str:
-        verb = "serait" if self.dry_run else "a été"
-        return (f"{self.passages} passages : {self.added} ajoutés, {self.changed} modifiés, {self.removed} supprimés, "
-                f"{self.unchanged} inchangés ; {self.embedded} encodés ; {self.seconds:.1f} s. "
-                + (f"L'index {verb} écrit dans {self.index_dir}." if self.index_dir else "Aucun index écrit (simulation)."))
+        """The report for an editor, in French."""
+        counts = (f"{self.passages} passages : {self.added} ajoutés, {self.changed} modifiés, "
+                  f"{self.removed} supprimés, {self.unchanged} inchangés")
+        if self.dry_run:
+            return (f"Simulation — {counts} ; {self.embedded} seraient encodés. Rien n'a été écrit : "
+                    "relancez sans --dry-run pour reconstruire.")
+        return f"{counts} ; {self.embedded} encodés en {self.seconds:.1f} s. Index en service : {self.index_dir}."
 
 
 @contextmanager
 def build_lock(root: Path, wait: bool = False) -> Iterator[None]:
-    """Hold the build lock of ``root``; without ``wait``, refuse at once if another build holds it."""
+    """Hold the build lock of ``root``; without ``wait``, refuse at once if another build holds it.
+
+    ``flock`` is released by the kernel when its holder dies, so a killed build never leaves a
+    stale lock behind.
+    """
+    root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as exc:
-            raise BuildError("Une autre reconstruction de l'index est en cours : attendez qu'elle se termine "
-                             "(ou relancez avec --wait).") from exc
+            raise BuildError(f"Une autre reconstruction de l'index {root} est en cours : attendez qu'elle se "
+                             "termine, ou relancez avec --wait pour l'attendre.") from exc
         yield
     finally:
         os.close(fd)
@@ -78,34 +92,46 @@ def previous_passages(root: Path) -> tuple[Passage, ...]:
         import pandas as pd
 
         return frame_passages(pd.read_parquet(folder / "passages.parquet"))
-    except Exception:
+    except Exception:  # no index or a damaged one: everything counts as added
         return ()
+
+
+def _content(passage: Passage) -> dict:
+    # ``source`` (file:line) is left out: a line added above an item moves it without changing it.
+    return passage.to_dict()
 
 
 def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
     """Counts of added / changed / removed / unchanged passages, matched by id."""
-    before = {p.id: p for p in old}
-    after = {p.id: p for p in new}
-    changed = sum(1 for i, p in after.items() if i in before and before[i] != p)
+    before = {p.id: _content(p) for p in old}
+    after = {p.id: _content(p) for p in new}
     return {
         "added": sum(1 for i in after if i not in before),
-        "changed": changed,
+        "changed": sum(1 for i, p in after.items() if i in before and before[i] != p),
         "removed": sum(1 for i in before if i not in after),
         "unchanged": sum(1 for i, p in after.items() if i in before and before[i] == p),
     }
 
 
-def verify(index: FaqIndex, sample: int = 2000) -> None:
-    """Each passage's own question must find it among the top 3 (checked on up to ``sample``)."""
+def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE) -> None:
+    """Check a freshly written index before it goes into service.
+
+    It must hold ``expected`` passages, and each passage's own question must find it among the
+    top 3 (checked on up to ``sample`` passages, which covers any help center).
+    """
+    if len(index.passages) != expected:
+        raise BuildError(f"L'index écrit contient {len(index.passages)} passages au lieu de {expected} : "
+                         "relancez la reconstruction ; si cela se répète, vérifiez l'espace disque.")
     passages = index.passages[:sample]
     if not passages:
         return
-    results = index.search_batch([p.question for p in passages], top_k=3)
+    results = index.search_batch([p.question for p in passages], top_k=VERIFY_TOP_K)
     lost = [p for p, hits in zip(passages, results) if p.id not in {h.passage.id for h in hits}]
     if lost:
         names = "; ".join(f"« {p.question} » ({p.source})" for p in lost[:5])
         raise BuildError(f"{len(lost)} passage(s) ne sont pas retrouvés par leur propre question : {names}. "
-                         "Rendez leur titre ou leur question plus distincts (« Question : … » dans l'élément).")
+                         "Rendez leur titre ou leur question plus distincts (« Question : … » dans l'élément). "
+                         "L'index en service n'a pas été modifié.")
 
 
 def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None = None, dry_run: bool = False,
@@ -114,21 +140,26 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     """Rebuild the index of ``corpus_dir`` into ``root`` and put it in service.
 
     Raises :class:`faqsearch.corpus.CorpusError` for content to fix and :class:`BuildError` when
-    the new index fails its checks; either way the index in service is left as it was.
+    another build is running or the new index fails its checks; either way the index in service
+    is left as it was. ``on_stage`` is told each step's name (progress display).
     """
     started = time.perf_counter()
     stage = on_stage or (lambda _: None)
     root = Path(root)
     stage("Lecture du corpus")
+    # Validation comes first: a corpus error must stop the build before anything is written.
     corpus: Corpus = load_corpus(corpus_dir)
-    old = previous_passages(root)
-    counts = diff(old, corpus.passages)
     cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name)
     texts = [p.text() for p in corpus.passages]
     if dry_run:
-        return BuildReport(len(corpus.passages), **counts, embedded=cache.missing(texts), seconds=time.perf_counter() - started,
-                           dry_run=True)
+        counts = diff(previous_passages(root), corpus.passages)
+        return BuildReport(len(corpus.passages), **counts, embedded=cache.missing(texts),
+                           seconds=round(time.perf_counter() - started, 3), dry_run=True)
     with build_lock(root, wait=wait):
+        # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
+        discard_abandoned(root)
+        # Compared under the lock: a build that waited must report against what it replaces.
+        counts = diff(previous_passages(root), corpus.passages)
         embedded = 0
 
         def embed(todo_texts: list[str]):
@@ -138,33 +169,40 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
 
         stage("Encodage des passages")
         index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, corpus.digest, embed=embed)
-        cache.save(keep=texts)
+        cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
         stage("Écriture de l'index")
         staged = staging_dir(root)
         try:
             index.save(staged)
             stage("Vérification")
-            loaded = FaqIndex.load(staged, encoder)
-            if len(loaded.passages) != len(corpus.passages):
-                raise BuildError("L'index écrit ne contient pas tous les passages : relancez la reconstruction.")
-            if check:
-                verify(loaded)
+            try:
+                loaded = FaqIndex.load(staged, encoder)
+            except IndexLoadError as exc:
+                raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
+                                 "l'index en service n'a pas été modifié.") from exc
+            verify(loaded, len(corpus.passages), sample=VERIFY_SAMPLE if check else 0)
+            stage("Mise en service")
             final = publish(root, staged)
         except BaseException:
-            import shutil
-
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return BuildReport(len(corpus.passages), **counts, embedded=embedded,
                        seconds=round(time.perf_counter() - started, 3), index_dir=str(final))
 
 
+def stale_reason(corpus_dir: Path, root: Path) -> str:
+    """Why the index under ``root`` no longer matches ``corpus_dir`` (French), or "" when it does."""
+    folder = current_build(root)
+    try:
+        manifest = FaqIndex.read_manifest(folder)
+    except IndexLoadError:
+        return f"Aucun index utilisable dans {root} : lancez `python build_index.py`."
+    if manifest.get("corpus_hash") != corpus_digest(corpus_dir):
+        return (f"Le corpus {corpus_dir} a changé depuis la construction de l'index "
+                f"({manifest.get('built_at', 'date inconnue')}) : lancez `python build_index.py`.")
+    return ""
+
+
 def is_stale(corpus_dir: Path, root: Path) -> bool:
     """True when there is no index or ``corpus_dir`` changed since it was built."""
-    from .corpus import corpus_digest
-
-    try:
-        manifest = FaqIndex.read_manifest(current_build(root))
-    except IndexLoadError:
-        return True
-    return manifest.get("corpus_hash") != corpus_digest(corpus_dir)
+    return bool(stale_reason(corpus_dir, root))

@@ -1,4 +1,9 @@
-"""Embeddings cached by (model, passage text), so a rebuild embeds only what changed."""
+"""Embeddings cached by (model, passage text), so a rebuild embeds only what changed.
+
+The cache is an optimisation only: a missing, damaged or foreign cache file costs a re-embedding,
+never a failed build. Several corpora built with the same model share one file (tests,
+benchmarks, the real corpus), so saving keeps vectors of other texts too, up to a bound.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,9 @@ import numpy as np
 
 from .text import slug
 
+# About 75 MB of float32 at 384 dimensions: enough for several large corpora, bounded on disk.
+MAX_ENTRIES = 50_000
+
 
 def default_dir() -> Path:
     """``$FAQSEARCH_EMBED_CACHE``, or ``embeddings/`` in the model cache directory."""
@@ -22,23 +30,27 @@ def default_dir() -> Path:
 
 
 def text_key(model: str, text: str) -> str:
-    return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
+    # surrogatepass: a stray surrogate in a guide must not make the key fail.
+    return hashlib.sha256(f"{model}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class EmbeddingCache:
     """One ``.npz`` per model under ``folder``: the text hashes and their vectors (no pickle)."""
 
-    def __init__(self, folder: Path, model: str):
+    def __init__(self, folder: Path, model: str, max_entries: int = MAX_ENTRIES):
         self.folder = Path(folder)
         self.model = model
+        self.max_entries = max_entries
         self.path = self.folder / f"{slug(model)[:80]}-{hashlib.sha256(model.encode()).hexdigest()[:8]}.npz"
         self._vectors: dict[str, np.ndarray] = {}
         if self.path.is_file():
             try:
                 with np.load(self.path, allow_pickle=False) as z:
-                    self._vectors = dict(zip((str(k) for k in z["keys"]), z["vectors"]))
-            except (OSError, ValueError, KeyError):
-                self._vectors = {}  # a damaged cache only costs a re-embedding
+                    keys, vectors = z["keys"], z["vectors"]
+                    if vectors.ndim == 2 and len(keys) == len(vectors):
+                        self._vectors = dict(zip((str(k) for k in keys), vectors.astype(np.float32)))
+            except Exception:  # truncated zip, bad header, missing array: all only cost a re-embedding
+                self._vectors = {}
 
     def __len__(self) -> int:
         return len(self._vectors)
@@ -52,19 +64,33 @@ class EmbeddingCache:
         keys = [text_key(self.model, t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
         if missing:
-            fresh = encode([t for _, t in missing])
+            fresh = np.asarray(encode([t for _, t in missing]), dtype=np.float32)
+            if fresh.ndim != 2 or fresh.shape[0] != len(missing):
+                raise ValueError(f"The encoder returned {fresh.shape} vectors for {len(missing)} texts.")
+            cached_dim = next((v.shape[0] for v in self._vectors.values()), fresh.shape[1])
+            if cached_dim != fresh.shape[1]:
+                # Same model name, other dimension: the cache belongs to another model. Start over.
+                self._vectors = {}
+                return self.embed(texts, encode)
             for (k, _), v in zip(missing, fresh):
-                self._vectors[k] = np.asarray(v, dtype=np.float32)
+                self._vectors[k] = v
         if not keys:
             return np.zeros((0, 0), dtype=np.float32), 0
         return np.stack([self._vectors[k] for k in keys]).astype(np.float32), len(missing)
 
     def save(self, keep: Sequence[str] | None = None) -> None:
-        """Write the cache atomically; with ``keep`` (texts), drop vectors no longer used."""
+        """Write the cache atomically, at most ``max_entries`` vectors.
+
+        The vectors of ``keep`` (the texts just indexed) are always kept; the room left goes to
+        the most recently added others, so reverting an edit or building another corpus stays cheap.
+        """
         vectors = self._vectors
-        if keep is not None:
-            wanted = {text_key(self.model, t) for t in keep}
-            vectors = {k: v for k, v in vectors.items() if k in wanted}
+        if len(vectors) > self.max_entries:
+            wanted = {text_key(self.model, t) for t in keep or ()}
+            room = max(self.max_entries - len(wanted), 0)
+            others = [k for k in vectors if k not in wanted]
+            chosen = (others[len(others) - room:] if room else []) + [k for k in vectors if k in wanted]
+            vectors = {k: vectors[k] for k in chosen}
         if not vectors:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
