@@ -169,6 +169,8 @@ class FaqIndex:
         self.lexical.save(folder / "lexical.npz")
         if self.catalogue is not None:
             _write_catalogue(self.catalogue, folder / "channels.csv")
+        # Checksums let ``load`` tell a damaged file from a good one instead of answering wrongly.
+        self.manifest["files"] = {name: _sha256(folder / name) for name in FILES[1:] if (folder / name).is_file()}
         # The manifest goes last: a folder with a manifest is a complete index.
         (folder / MANIFEST).write_text(json.dumps(self.manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         return folder
@@ -197,6 +199,14 @@ class FaqIndex:
                 f"« {encoder.name} » : reconstruisez l'index avec `python build_index.py --model {encoder.name}` "
                 f"ou cherchez avec `--model {manifest.get('model')}`."
             )
+        for name, digest in (manifest.get("files") or {}).items():
+            path = folder / str(name)
+            if not path.is_file():
+                raise IndexLoadError(f"Le fichier {path} manque : l'index est incomplet, reconstruisez-le avec "
+                                     "`python build_index.py`.")
+            if _sha256(path) != digest:
+                raise IndexLoadError(f"Le fichier {path} est endommagé (somme de contrôle différente) : "
+                                     "reconstruisez l'index avec `python build_index.py`.")
         try:
             frame = pd.read_parquet(folder / "passages.parquet")
             passages = frame_passages(frame)
@@ -212,9 +222,26 @@ class FaqIndex:
         if len(counts) != 1:
             raise IndexLoadError(f"L'index {folder} est incohérent (nombres de passages {sorted(map(str, counts))}) : "
                               "reconstruisez-le avec `python build_index.py`.")
-        if check_model and embeddings.shape[1] != manifest.get("dimension"):
-            raise IndexLoadError(f"Dimension {embeddings.shape[1]} ≠ {manifest.get('dimension')} dans {folder} : reconstruisez l'index.")
+        if embeddings.ndim != 2 or embeddings.shape[1] != manifest.get("dimension") or dense.index.d != embeddings.shape[1]:
+            raise IndexLoadError(f"L'index {folder} est incohérent (dimension {manifest.get('dimension')} annoncée, "
+                                 f"{embeddings.shape[1:]} trouvée) : reconstruisez-le avec `python build_index.py`.")
+        if check_model and int(encoder.dim) != embeddings.shape[1]:
+            raise IndexLoadError(
+                f"L'index a des vecteurs de dimension {embeddings.shape[1]}, mais le modèle « {encoder.name} » en "
+                f"produit de dimension {encoder.dim} : reconstruisez l'index avec `python build_index.py"
+                f"{'' if encoder.name == manifest.get('model') else ' --model ' + encoder.name}`."
+            )
         return cls(passages, embeddings, dense, lexical, encoder, manifest, catalogue)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _write_catalogue(catalogue: Catalogue, path: Path) -> None:
