@@ -52,7 +52,8 @@ class Confidence:
 
 def clean_question(text: str) -> tuple[str, str]:
     """Strip control characters and extra spaces, cut an over-long question; return (text, notice)."""
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch not in "\u200d" else ch
+    # Cs: lone surrogates (undecodable bytes from a terminal) cannot be encoded for the model.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch not in "\u200d" else ch
                    for ch in str(text))
     text = re.sub(r"\s+", " ", text).strip()
     notice = ""
@@ -74,7 +75,9 @@ class Engine:
         self.confidence = confidence
         self.root = Path(root) if root else None
         self._stamp = stamp
-        self._lock = threading.Lock()
+        self._failed_stamp = ""  # a new build that failed to load is not retried on every question
+        self._lock = threading.Lock()  # guards the (index, catalogue, stamp) triple
+        self._reload = threading.Lock()  # one reload at a time; questions keep flowing meanwhile
 
     @classmethod
     def open(cls, root: Path, encoder: Encoder, **kwargs) -> "Engine":
@@ -99,13 +102,19 @@ class Engine:
         if self.root is None:
             return False
         stamp = pointer_stamp(self.root)
-        if not stamp or stamp == self._stamp:
+        if not stamp or stamp in (self._stamp, self._failed_stamp):
             return False
-        with self._lock:
+        with self._reload:
             if stamp == self._stamp:
                 return False
-            index = FaqIndex.load(current_build(self.root), self._index.encoder)
-            self._index, self._catalogue, self._stamp = index, index.catalogue or self._catalogue, stamp
+            try:
+                # Loaded outside ``_lock``: questions go on with the old index while this runs.
+                index = FaqIndex.load(current_build(self.root), self._index.encoder)
+            except Exception:
+                self._failed_stamp = stamp
+                raise
+            with self._lock:
+                self._index, self._catalogue, self._stamp = index, index.catalogue or self._catalogue, stamp
         return True
 
     def is_stale(self, corpus_dir: Path) -> bool:
@@ -125,7 +134,8 @@ class Engine:
             self.refresh()
         except Exception:  # a broken new build must not stop the one in service
             pass
-        index, catalogue = self._index, self._catalogue  # one snapshot for the whole batch
+        with self._lock:  # one snapshot for the whole batch: never an old index with a new catalogue
+            index, catalogue = self._index, self._catalogue
         cleaned = [clean_question(q) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
         found = index.search_batch([cleaned[i][0] for i in searchable], top_k, self.config) if searchable else []
