@@ -84,10 +84,12 @@ class Catalogue:
 def read_catalogue(path: Path) -> Catalogue:
     """Read ``channels.csv``; raise :class:`CatalogueError` naming the line to fix."""
     source = str(path)
+    raw = Path(path).read_bytes()
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CatalogueError(source, 1, f"le fichier n'est pas en UTF-8 ({exc.reason}) : réenregistrez-le en UTF-8.") from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogueError(source, line, f"le fichier n'est pas en UTF-8 ({exc.reason}) : réenregistrez-le en UTF-8.") from exc
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -98,7 +100,9 @@ def read_catalogue(path: Path) -> Catalogue:
         row = {k: (v or "").strip() for k, v in row.items() if k}
         for column in REQUIRED_COLUMNS:
             if not row.get(column):
-                raise CatalogueError(source, line, f"le champ obligatoire « {column} » est vide.")
+                raise CatalogueError(source, line, f"le champ obligatoire « {column} » est vide"
+                                     f"{' pour « ' + row['id'] + ' »' if row.get('id') else ''} : remplissez-le "
+                                     f"(champs obligatoires : {', '.join(REQUIRED_COLUMNS)}).")
         plans = tuple(p.strip() for p in row["plans"].split(";") if p.strip())
         unknown = [p for p in plans if p not in PLANS]
         if unknown:

@@ -53,6 +53,8 @@ def load_corpus(folder: Path) -> Corpus:
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"Le dossier du corpus {folder} n'existe pas : créez-le et mettez-y au moins un guide .txt ou .md.")
+    # Hashed before reading: if an editor saves during the build, the index looks stale, not fresh.
+    digest = corpus_digest(folder)
     catalogue_path = folder / CATALOGUE_FILE
     if not catalogue_path.is_file():
         raise CorpusError(f"{catalogue_path} est absent : le catalogue des canaux de support est nécessaire (voir README).")
@@ -71,6 +73,8 @@ def load_corpus(folder: Path) -> Corpus:
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise CorpusError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+        if not text.strip("\ufeff \t\r\n"):
+            raise CorpusError(f"{path}:1: le guide est vide : écrivez son contenu (voir README) ou supprimez le fichier.")
         try:
             passages.extend(parse_guide(text, path.stem, markdown=path.suffix.lower() != ".txt", source=str(path)))
         except GuideError as exc:
@@ -84,4 +88,4 @@ def load_corpus(folder: Path) -> Corpus:
         if passage.channel and catalogue.get(passage.channel) is None:
             raise CorpusError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
-    return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, corpus_digest(folder))
+    return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, digest)
