@@ -66,6 +66,10 @@ def cmd_search(args) -> int:
         print("Donnez une question ou --batch FICHIER.", file=sys.stderr)
         return 2
     engine = Engine.open(args.index, _encoder(args))
+    if Path(args.corpus).is_dir() and engine.is_stale(args.corpus):
+        # stderr, so that --json output stays one object per line.
+        print(f"Attention : le corpus {args.corpus} a changé depuis la construction de l'index ; les réponses "
+              "peuvent être dépassées. Lancez `python build_index.py` pour le reconstruire.", file=sys.stderr)
     for answer in engine.ask_batch(questions, args.plan, args.top_k):
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -87,13 +91,12 @@ def cmd_passages(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build, is_stale
+    from .build import build, stale_reason
 
     if args.check:
-        stale = is_stale(args.corpus, args.index)
-        print("L'index est à reconstruire : le corpus a changé depuis sa construction." if stale
-              else "L'index est à jour.")
-        return 1 if stale else 0
+        reason = stale_reason(args.corpus, args.index)
+        print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
+        return 1 if reason else 0
     report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run, progress=not args.json,
                    wait=args.wait, on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
     print(report.summary())
@@ -139,7 +142,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--plan", choices=["gratuit", "lite", "premium"], default=None)
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", type=Path, help="une question par ligne")
-    common(s)
+    common(s, corpus=True)
     s.set_defaults(func=cmd_search)
 
     ps = sub.add_parser("passages", help="lister les passages du corpus")
@@ -170,6 +173,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (CorpusError, BuildError, IndexLoadError, ValueError, FileNotFoundError, RuntimeError) as exc:
+    except (CorpusError, BuildError, IndexLoadError, ValueError, OSError, RuntimeError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
