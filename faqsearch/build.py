@@ -96,6 +96,17 @@ def previous_passages(root: Path) -> tuple[Passage, ...]:
         return ()
 
 
+def vector_texts(passage: Passage) -> list[str]:
+    """The texts embedded for one passage: several "views" when the passage defines them."""
+    views = getattr(passage, "views", None)
+    return list(views()) if callable(views) else [passage.text()]
+
+
+def _to_embed(cache: EmbeddingCache, groups: list[list[str]]) -> int:
+    # Passages, not vectors, are reported: an editor thinks in items, whatever the index stores.
+    return sum(1 for group in groups if cache.missing(group))
+
+
 def _content(passage: Passage) -> dict:
     # ``source`` (file:line) is left out: a line added above an item moves it without changing it.
     return passage.to_dict()
@@ -149,23 +160,24 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     stage("Lecture du corpus")
     # Validation comes first: a corpus error must stop the build before anything is written.
     corpus: Corpus = load_corpus(corpus_dir)
-    cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name)
-    texts = [p.text() for p in corpus.passages]
+    groups = [vector_texts(p) for p in corpus.passages]
+    texts = [text for group in groups for text in group]
     if dry_run:
+        # No dimension given: a dry run must not load the model just to count.
+        cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name)
         counts = diff(previous_passages(root), corpus.passages)
-        return BuildReport(len(corpus.passages), **counts, embedded=cache.missing(texts),
+        return BuildReport(len(corpus.passages), **counts, embedded=_to_embed(cache, groups),
                            seconds=round(time.perf_counter() - started, 3), dry_run=True)
     with build_lock(root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
         discard_abandoned(root)
+        cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name, dim=encoder.dim)
         # Compared under the lock: a build that waited must report against what it replaces.
         counts = diff(previous_passages(root), corpus.passages)
-        embedded = 0
+        embedded = _to_embed(cache, groups)
 
         def embed(todo_texts: list[str]):
-            nonlocal embedded
-            vectors, embedded = cache.embed(todo_texts, lambda todo: encoder.encode_passages(todo, progress=progress))
-            return vectors
+            return cache.embed(todo_texts, lambda todo: encoder.encode_passages(todo, progress=progress))[0]
 
         stage("Encodage des passages")
         index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, corpus.digest, embed=embed)

@@ -37,7 +37,7 @@ def text_key(model: str, text: str) -> str:
 class EmbeddingCache:
     """One ``.npz`` per model under ``folder``: the text hashes and their vectors (no pickle)."""
 
-    def __init__(self, folder: Path, model: str, max_entries: int = MAX_ENTRIES):
+    def __init__(self, folder: Path, model: str, max_entries: int = MAX_ENTRIES, dim: int | None = None):
         self.folder = Path(folder)
         self.model = model
         self.max_entries = max_entries
@@ -47,7 +47,8 @@ class EmbeddingCache:
             try:
                 with np.load(self.path, allow_pickle=False) as z:
                     keys, vectors = z["keys"], z["vectors"]
-                    if vectors.ndim == 2 and len(keys) == len(vectors):
+                    # Another dimension under the same name means another model: ignore its vectors.
+                    if vectors.ndim == 2 and len(keys) == len(vectors) and dim in (None, vectors.shape[1]):
                         self._vectors = dict(zip((str(k) for k in keys), vectors.astype(np.float32)))
             except Exception:  # truncated zip, bad header, missing array: all only cost a re-embedding
                 self._vectors = {}

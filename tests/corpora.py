@@ -1,0 +1,47 @@
+"""Small corpora written on the fly for rebuild, crash and concurrency tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import SEED_CORPUS
+
+# Distinct vocabulary per item, so every passage's own question finds it (the build's check).
+TOPICS = (
+    ("Changer de forfait", "Ouvrez la console d'administration puis Abonnement et choisissez Premium."),
+    ("Réinitialiser le mot de passe", "Cliquez sur « Mot de passe oublié » et suivez le lien reçu."),
+    ("Configurer IMAP", "Activez IMAP dans Paramètres, puis saisissez imap.zoho.eu port 993."),
+    ("Exporter les messages", "Choisissez Exporter dans le menu du dossier, format EML ou ZIP."),
+    ("Ajouter un alias", "Dans Utilisateurs, sélectionnez le compte et ajoutez l'alias voulu."),
+    ("Bloquer un expéditeur", "Ouvrez le message, menu Plus, Bloquer, et confirmez le blocage."),
+    ("Signaler une panne", "Consultez la page de statut status.zoho.com avant d'ouvrir un ticket."),
+    ("Activer la double authentification", "Paramètres, Sécurité, activez TOTP avec une application."),
+)
+
+
+def guide_markdown(generation: int = 1, items: int = len(TOPICS), extra: str = "") -> str:
+    """A Markdown guide whose title names its ``generation``, so every passage tells which build it is from."""
+    lines = [f"# Guide de test édition {generation}", "", "## Questions courantes", ""]
+    for title, answer in TOPICS[:items]:
+        lines += [f"### {title}", f"- {answer}", ""]
+    return "\n".join(lines) + extra
+
+
+def write_corpus(folder: Path, generation: int = 1, items: int = len(TOPICS), catalogue: str | None = None) -> Path:
+    """A corpus folder with one Markdown guide and the seed channel catalogue (or ``catalogue``)."""
+    folder = Path(folder)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / "guide.md").write_text(guide_markdown(generation, items), encoding="utf-8")
+    if catalogue is None:
+        shutil.copy(SEED_CORPUS / "channels.csv", folder / "channels.csv")
+    else:
+        (folder / "channels.csv").write_text(catalogue, encoding="utf-8")
+    return folder
+
+
+def generation_of(answer) -> set[str]:
+    """The guide titles (hence build generations) that the hits of one answer come from."""
+    return {hit.passage.guide for hit in answer.hits}

@@ -1,0 +1,316 @@
+"""Incremental, locked, verified rebuilds and their report (fake encoder: fast, no model)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faqsearch import cli
+from faqsearch.build import BuildError, BuildReport, build, build_lock, diff, is_stale, stale_reason, vector_texts
+from faqsearch.corpus import load_corpus
+from faqsearch.embcache import EmbeddingCache
+from faqsearch.engine import Engine
+from faqsearch.index import FaqIndex
+from faqsearch.store import BUILDS, POINTER, current_build
+from tests.corpora import write_corpus
+from tests.fakes import FakeEncoder
+
+GUIDE = "comment-obtenir-du-support-zoho-mail.txt"
+
+
+class PassageCounter(FakeEncoder):
+    """Counts only passage texts: the build's own check also encodes questions."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.passages_encoded = 0
+
+    def encode_passages(self, texts, progress=False):
+        self.passages_encoded += len(texts)
+        return super().encode_passages(texts, progress)
+
+
+def _build(corpus: Path, root: Path, cache: Path, encoder: FakeEncoder | None = None, **kwargs) -> BuildReport:
+    return build(corpus, root, encoder or PassageCounter(), cache_dir=cache, **kwargs)
+
+
+def _edit(corpus: Path, old: str, new: str) -> None:
+    path = corpus / GUIDE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def corpus_passages(corpus: Path):
+    return load_corpus(corpus).passages
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_first_build_embeds_everything_and_puts_the_index_in_service(corpus_copy, tmp_path):
+    encoder = PassageCounter()
+    report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
+    assert report.passages == report.added == report.embedded > 10
+    assert encoder.passages_encoded == sum(len(vector_texts(p)) for p in corpus_passages(corpus_copy))
+    assert (report.changed, report.removed, report.unchanged) == (0, 0, 0)
+    folder = current_build(tmp_path / "index")
+    assert folder.parent.name == BUILDS and Path(report.index_dir) == folder
+    assert len(FaqIndex.load(folder, FakeEncoder()).passages) == report.passages
+
+
+def test_unchanged_corpus_embeds_nothing(corpus_copy, tmp_path):
+    first = _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    encoder = PassageCounter()
+    again = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
+    assert encoder.passages_encoded == 0 and again.embedded == 0
+    assert again.unchanged == first.passages and again.added == again.changed == again.removed == 0
+
+
+def test_one_edit_embeds_only_the_changed_passage(corpus_copy, tmp_path):
+    first = _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    _edit(corpus_copy, "+1 888 900 9646", "+1 888 900 0000")
+    encoder = PassageCounter()
+    report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
+    assert report.embedded == 1
+    (edited,) = [p for p in corpus_passages(corpus_copy) if "+1 888 900 0000" in p.answer]
+    assert 1 <= encoder.passages_encoded <= len(vector_texts(edited))
+    assert (report.changed, report.unchanged, report.added, report.removed) == (1, first.passages - 1, 0, 0)
+    engine = Engine.open(tmp_path / "index", FakeEncoder())
+    assert any("+1 888 900 0000" in p.answer for p in engine.index.passages)
+    assert not any("+1 888 900 9646" in p.answer for p in engine.index.passages)
+
+
+def test_added_and_removed_items_are_reported(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", items=6)
+    _build(corpus, tmp_path / "index", tmp_path / "cache")
+    write_corpus(corpus, items=7)
+    encoder = PassageCounter()
+    added = _build(corpus, tmp_path / "index", tmp_path / "cache", encoder)
+    assert (added.added, added.removed, added.unchanged, added.embedded) == (1, 0, 6, 1)
+    assert encoder.passages_encoded == len(vector_texts(corpus_passages(corpus)[-1]))
+    write_corpus(corpus, items=5)
+    removed = _build(corpus, tmp_path / "index", tmp_path / "cache")
+    assert (removed.added, removed.removed, removed.unchanged, removed.embedded) == (0, 2, 5, 0)
+
+
+def test_moving_an_item_down_a_line_is_not_a_change(corpus_copy, tmp_path):
+    _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    path = corpus_copy / GUIDE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + "\n" + "".join(lines[1:]), encoding="utf-8")  # every line below moves
+    report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    assert report.changed == report.embedded == 0
+
+
+def test_reverting_an_edit_reuses_the_cached_vector(corpus_copy, tmp_path):
+    _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    _edit(corpus_copy, "+1 888 900 9646", "+1 888 900 0000")
+    _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    _edit(corpus_copy, "+1 888 900 0000", "+1 888 900 9646")
+    report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache")
+    assert report.changed == 1 and report.embedded == 0
+
+
+def test_dry_run_reports_and_writes_nothing(corpus_copy, tmp_path):
+    root, cache = tmp_path / "index", tmp_path / "cache"
+    fresh = _build(corpus_copy, root, cache, dry_run=True)
+    assert fresh.dry_run and fresh.added == fresh.embedded == fresh.passages
+    assert not root.exists() and not cache.exists()
+    _build(corpus_copy, root, cache)
+    _edit(corpus_copy, "+1 888 900 9646", "+1 888 900 0000")
+    before, cache_before = _snapshot(root), _snapshot(cache)
+    encoder = PassageCounter()
+    report = _build(corpus_copy, root, cache, encoder, dry_run=True)
+    assert (report.changed, report.embedded, encoder.passages_encoded, encoder.calls) == (1, 1, 0, 0)
+    assert _snapshot(root) == before and _snapshot(cache) == cache_before
+    assert "Simulation" in report.summary() and "--dry-run" in report.summary()
+
+
+def test_stale_detection(corpus_copy, tmp_path):
+    root = tmp_path / "index"
+    assert "build_index.py" in stale_reason(corpus_copy, root)
+    _build(corpus_copy, root, tmp_path / "cache")
+    assert stale_reason(corpus_copy, root) == "" and not is_stale(corpus_copy, root)
+    engine = Engine.open(root, FakeEncoder())
+    assert not engine.is_stale(corpus_copy)
+    (corpus_copy / "channels.csv").write_text((corpus_copy / "channels.csv").read_text(encoding="utf-8") + "\n",
+                                              encoding="utf-8")
+    assert is_stale(corpus_copy, root) and engine.is_stale(corpus_copy)
+    assert "a changé" in stale_reason(corpus_copy, root)
+
+
+def test_a_build_waits_or_refuses_while_another_holds_the_lock(corpus_copy, tmp_path):
+    root, cache = tmp_path / "index", tmp_path / "cache"
+    _build(corpus_copy, root, cache)
+    served = current_build(root)
+    _edit(corpus_copy, "+1 888 900 9646", "+1 888 900 0000")
+    with build_lock(root):
+        with pytest.raises(BuildError, match="--wait"):
+            _build(corpus_copy, root, cache)
+        results: list[BuildReport] = []
+        waiter = threading.Thread(target=lambda: results.append(_build(corpus_copy, root, cache, wait=True)))
+        waiter.start()
+        time.sleep(0.3)  # gives the waiter time to reach the lock; the asserts hold whatever the speed
+        assert waiter.is_alive() and current_build(root) == served
+    waiter.join(30)
+    assert not waiter.is_alive() and results and results[0].changed == 1
+    assert current_build(root) != served
+
+
+def test_two_builds_at_once_never_interleave(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    root, events = tmp_path / "index", []
+    lock = threading.Lock()
+
+    def run(name: str) -> None:
+        def on_stage(stage: str) -> None:
+            with lock:
+                events.append((name, stage))
+        build(corpus, root, FakeEncoder(), cache_dir=tmp_path / f"cache-{name}", wait=True, on_stage=on_stage)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    locked = [name for name, stage in events if stage != "Lecture du corpus"]  # everything after reading is locked
+    assert len(locked) == 8
+    assert locked in (["a"] * 4 + ["b"] * 4, ["b"] * 4 + ["a"] * 4), events
+    assert len(FaqIndex.load(current_build(root), FakeEncoder()).passages) == 8
+
+
+def test_a_build_that_fails_its_check_leaves_the_index_in_service(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    root, cache = tmp_path / "index", tmp_path / "cache"
+    _build(corpus, root, cache)
+    before = _snapshot(root)
+    same = "".join(f"### Sujet {i}\n- Question : Comment faire ?\n- Même réponse.\n\n" for i in range(5))
+    (corpus / "guide.md").write_text("# Guide\n\n## Partout\n\n" + same, encoding="utf-8")
+    with pytest.raises(BuildError, match="propre question"):
+        _build(corpus, root, cache)
+    after = _snapshot(root)
+    assert after == before
+    assert not list((root / BUILDS).glob(".staging-*"))
+    # The same corpus goes through when the check is turned off (it is the check that refused).
+    assert _build(corpus, root, cache, check=False).passages == 5
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    (root / BUILDS / ".staging-dead").mkdir(parents=True)
+    (root / BUILDS / ".staging-dead" / "passages.parquet").write_bytes(b"half")
+    (root / ".CURRENT-dead").write_text("nothing", encoding="utf-8")
+    _build(corpus, root, tmp_path / "cache")
+    assert not list((root / BUILDS).glob(".staging-*")) and not list(root.glob(".CURRENT-*"))
+
+
+def test_old_builds_are_pruned_but_the_current_one_is_kept(tmp_path):
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    for generation in range(1, 6):
+        write_corpus(corpus, generation)
+        _build(corpus, root, tmp_path / "cache")
+    kept = [p for p in (root / BUILDS).iterdir() if not p.name.startswith(".")]
+    assert len(kept) == 3 and current_build(root) in kept
+    assert (root / POINTER).read_text(encoding="utf-8").strip() == max(p.name for p in kept)
+
+
+def test_diff_matches_passages_by_id_and_content():
+    from faqsearch.documents import Passage
+
+    a, b, c = (Passage(i, "g", "s", i, f"{i} ?", "r", source=f"f:{n}") for n, i in enumerate("abc"))
+    moved = Passage("a", "g", "s", "a", "a ?", "r", source="f:99")
+    edited = Passage("b", "g", "s", "b", "b ?", "autre")
+    assert diff((a, b, c), (moved, edited)) == {"added": 0, "changed": 1, "removed": 1, "unchanged": 1}
+
+
+def test_a_damaged_or_foreign_embedding_cache_only_costs_a_re_embedding(tmp_path):
+    corpus, cache = write_corpus(tmp_path / "corpus"), tmp_path / "cache"
+    _build(corpus, tmp_path / "index", cache)
+    (path,) = cache.glob("*.npz")
+    path.write_bytes(path.read_bytes()[:100])  # truncated
+    assert _build(corpus, tmp_path / "index", cache).embedded == 8
+    # Same model name, another dimension: the cached vectors belong to another model.
+    report = _build(corpus, tmp_path / "other", cache, PassageCounter(dim=32))
+    assert report.embedded == 8
+    assert FaqIndex.load(current_build(tmp_path / "other"), FakeEncoder(dim=32)).embeddings.shape[1] == 32
+
+
+def test_embedding_cache_is_bounded_and_keeps_what_is_in_use(tmp_path):
+    cache = EmbeddingCache(tmp_path, "m", max_entries=3)
+    encode = lambda texts: np.ones((len(texts), 4), np.float32)  # noqa: E731
+    cache.embed(["a", "b", "c", "d"], encode)
+    cache.save(keep=["a", "b"])
+    reread = EmbeddingCache(tmp_path, "m", max_entries=3)
+    assert len(reread) == 3 and reread.missing(["a", "b", "d"]) == 0 and reread.missing(["c"]) == 1
+
+
+def test_report_json_and_summary():
+    report = BuildReport(10, 1, 2, 3, 7, 3, 0.5, index_dir="index/builds/x")
+    assert report.to_dict() == {"passages": 10, "added": 1, "changed": 2, "removed": 3, "unchanged": 7, "embedded": 3}
+    assert "3 encodés" in report.summary() and "index/builds/x" in report.summary()
+
+
+# ------------------------------------------------------------------ command line, in process
+
+
+@pytest.fixture
+def fake_cli(monkeypatch):
+    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+
+
+def test_cli_build_json_ends_with_exactly_one_json_line(fake_cli, corpus_copy, tmp_path, capsys):
+    args = ["build", "--json", "--corpus", str(corpus_copy), "--index", str(tmp_path / "index")]
+    assert cli.main(args) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    parsed = []
+    for line in lines:
+        try:
+            parsed.append(json.loads(line))
+        except ValueError:
+            pass
+    assert len(parsed) == 1 and json.loads(lines[-1]) == parsed[0]
+    assert set(parsed[0]) == {"passages", "added", "changed", "removed", "unchanged", "embedded"}
+    assert parsed[0]["added"] == parsed[0]["passages"]
+    assert cli.main(args) == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["embedded"] == 0
+
+
+def test_cli_check_and_dry_run(fake_cli, corpus_copy, tmp_path, capsys):
+    common = ["--corpus", str(corpus_copy), "--index", str(tmp_path / "index")]
+    assert cli.main(["build", "--check", *common]) == 1
+    assert cli.main(["build", "--dry-run", *common]) == 0
+    assert not (tmp_path / "index").exists()
+    assert cli.main(["build", *common]) == 0
+    assert cli.main(["build", "--check", *common]) == 0
+    _edit(corpus_copy, "+1 888 900 9646", "+1 888 900 0000")
+    capsys.readouterr()
+    assert cli.main(["build", "--check", *common]) == 1
+    assert "reconstruire" in capsys.readouterr().out
+
+
+def test_cli_build_refuses_clearly_while_another_build_runs(fake_cli, corpus_copy, tmp_path, capsys):
+    with build_lock(tmp_path / "index"):
+        code = cli.main(["build", "--corpus", str(corpus_copy), "--index", str(tmp_path / "index")])
+    err = capsys.readouterr().err
+    assert code == 1 and "Une autre reconstruction" in err and "--wait" in err
+
+
+def test_cli_search_warns_when_the_corpus_changed(fake_cli, corpus_copy, tmp_path, capsys):
+    common = ["--corpus", str(corpus_copy), "--index", str(tmp_path / "index")]
+    assert cli.main(["build", *common]) == 0
+    capsys.readouterr()
+    assert cli.main(["search", "support téléphonique", "--json", *common]) == 0
+    fresh = capsys.readouterr()
+    assert "Attention" not in fresh.err
+    _edit(corpus_copy, "+1 888 900 9646", "+1 888 900 0000")
+    assert cli.main(["search", "support téléphonique", "--json", *common]) == 0
+    stale = capsys.readouterr()
+    assert "a changé" in stale.err and "build_index.py" in stale.err
+    assert [json.loads(line)["question"] for line in stale.out.splitlines()] == ["support téléphonique"]
