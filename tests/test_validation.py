@@ -1,0 +1,169 @@
+"""Corpus problems stop the build before the index in service is touched, naming file, line and fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from faqsearch import cli
+from faqsearch.build import build
+from faqsearch.corpus import CorpusError, load_corpus
+from faqsearch.engine import Engine
+from faqsearch.store import BUILDS
+from tests.corpora import guide_markdown, write_corpus
+from tests.fakes import FakeEncoder
+
+CATALOGUE_HEADER = "id,name,keywords,url,email,phones,console_path,availability,plans,response_time,best_for,general\n"
+CATALOGUE_ROWS = (
+    "centre-aide,Centre d'aide,centre d'aide,https://example.org/aide,,,,24/7,gratuit;lite;premium,,,oui\n"
+    "email,Support par e-mail,e-mail,,support@example.org,,,24/7,lite;premium,,,oui\n"
+)
+
+
+def _append_to_guide(corpus: Path, text: str) -> None:
+    path = corpus / "guide.md"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _not_utf8(corpus: Path) -> None:
+    (corpus / "guide.md").write_bytes("# Guide\n\n## Section\n### Élément\n- été\n".encode("latin-1"))
+
+
+def _catalogue_not_utf8(corpus: Path) -> None:
+    (corpus / "channels.csv").write_bytes((CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat é,,,,,,,lite,,,non\n")
+                                          .encode("latin-1"))
+
+
+def _no_guide(corpus: Path) -> None:
+    (corpus / "guide.md").unlink()
+
+
+def _empty_guide(corpus: Path) -> None:
+    (corpus / "vide.md").write_text("\n  \n", encoding="utf-8")
+
+
+def _item_without_text(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n## Divers\n\n- Élément vide :\n- Élément plein :\n  - Du texte.\n")
+
+
+def _heading_item_without_text(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n### Titre sans texte\n\n### Autre titre\n- Du texte.\n")
+
+
+def _same_id_twice(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n### Configurer IMAP\n- Une deuxième fois, ailleurs dans le fichier.\n")
+
+
+def _same_id_in_two_files(corpus: Path) -> None:
+    (corpus / "guide.markdown").write_text((corpus / "guide.md").read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _unknown_channel(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n### Appeler la hotline\n- Composez le numéro.\n- Canal : hotline-inexistante\n")
+
+
+def _catalogue_row_without_name(corpus: Path) -> None:
+    (corpus / "channels.csv").write_text(CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,,chat,,,,,24/7,lite,,,non\n",
+                                         encoding="utf-8")
+
+
+def _catalogue_without_plans_column(corpus: Path) -> None:
+    (corpus / "channels.csv").write_text("id,name\ncentre-aide,Centre d'aide\n", encoding="utf-8")
+
+
+def _unknown_plan(corpus: Path) -> None:
+    (corpus / "channels.csv").write_text(CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat,chat,,,,,24/7,lite;platine,,,non\n",
+                                         encoding="utf-8")
+
+
+def _no_catalogue(corpus: Path) -> None:
+    (corpus / "channels.csv").unlink()
+
+
+# (break the corpus, file named in the message, line or None, words the message must contain)
+CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]] = {
+    "guide not UTF-8": (_not_utf8, "guide.md", 4, ("UTF-8", "réenregistrez")),
+    "catalogue not UTF-8": (_catalogue_not_utf8, "channels.csv", 4, ("UTF-8", "réenregistrez")),
+    "no guide": (_no_guide, "corpus", None, ("aucun guide", "ajoutez")),
+    "empty guide": (_empty_guide, "vide.md", 1, ("vide", "supprimez")),
+    "item without text": (_item_without_text, "guide.md", 31, ("Élément vide", "n'a pas de texte", "ajoutez")),
+    "### item without text": (_heading_item_without_text, "guide.md", 29, ("Titre sans texte", "pas de texte")),
+    "same id twice": (_same_id_twice, "guide.md", 29, ("même identifiant", "guide.md:11", "renommez")),
+    "same id in two files": (_same_id_in_two_files, "guide.md", 5, ("même identifiant", "guide.markdown:5", "renommez")),
+    "unknown channel": (_unknown_channel, "guide.md", 29, ("hotline-inexistante", "centre-aide", "ajoutez-le")),
+    "catalogue row without name": (_catalogue_row_without_name, "channels.csv", 4, ("« name »", "chat", "remplissez")),
+    "catalogue without plans column": (_catalogue_without_plans_column, "channels.csv", 1, ("plans", "colonnes")),
+    "unknown plan": (_unknown_plan, "channels.csv", 4, ("platine", "gratuit, lite, premium")),
+    "no catalogue": (_no_catalogue, "channels.csv", None, ("absent", "README")),
+}
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_corpus_problem_stops_the_build_and_says_where_and_what(case, tmp_path):
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
+    served, before = Engine.open(root, FakeEncoder()), _snapshot(root)
+    breaker, filename, line, words = CASES[case]
+    breaker(corpus)
+    with pytest.raises(CorpusError) as caught:
+        build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
+    message = str(caught.value)
+    assert filename in message
+    if line is not None:
+        assert re.search(rf"{re.escape(filename)}:{line}:", message), message
+    for word in words:
+        assert word in message, message
+    # Nothing under the index changed, and the index in service still answers.
+    assert _snapshot(root) == before
+    assert not list((root / BUILDS).glob(".staging-*"))
+    answer = Engine.open(root, FakeEncoder()).ask("Comment configurer IMAP ?")
+    assert answer.hits[0].passage.title == "Configurer IMAP" == served.ask("configurer IMAP").hits[0].passage.title
+
+
+def test_the_line_of_a_non_utf8_byte_is_found(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    text = guide_markdown()
+    broken = text.encode("utf-8").replace("Réinitialiser".encode("utf-8"), "Réinitialiser".encode("cp1252"))
+    (corpus / "guide.md").write_bytes(broken)
+    expected = text[: text.index("Réinitialiser")].count("\n") + 1
+    with pytest.raises(CorpusError, match=rf"guide\.md:{expected}: le fichier n'est pas en UTF-8"):
+        load_corpus(corpus)
+
+
+def test_missing_corpus_folder(tmp_path):
+    with pytest.raises(CorpusError, match="n'existe pas"):
+        load_corpus(tmp_path / "absent")
+
+
+def test_a_good_corpus_loads_with_channels_checked(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", catalogue=CATALOGUE_HEADER + CATALOGUE_ROWS)
+    _append_to_guide(corpus, "\n### Écrire au support\n- Décrivez le problème.\n- Canal : email\n")
+    passages = load_corpus(corpus).passages
+    (written,) = [p for p in passages if p.title == "Écrire au support"]
+    assert written.channel == "email" and written.plans == ("lite", "premium")
+    assert "Canal" not in written.answer
+
+
+def test_cli_build_reports_a_corpus_error_and_exits_1(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+    corpus = write_corpus(tmp_path / "corpus")
+    _unknown_channel(corpus)
+    code = cli.main(["build", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "index")])
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert captured.err.startswith("Erreur : ") and "guide.md:29:" in captured.err
+    assert not (tmp_path / "index").exists()
+
+
+def test_an_unknown_plan_at_search_time_is_a_clear_error(tmp_path):
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
+    with pytest.raises(ValueError, match="Forfait inconnu.*gratuit, lite, premium"):
+        Engine.open(root, FakeEncoder()).ask("support", plan="platine")
