@@ -30,6 +30,22 @@ class Passage:
         """The text that is indexed: section and question give context the answer lacks."""
         return "\n".join(part for part in (self.section, self.question, self.answer) if part)
 
+    def views(self) -> list[str]:
+        """The texts embedded for this passage: the whole passage, then, for a multi-line answer,
+        each top-level line (with its sub-lines) prefixed by the item title.
+
+        A question about one detail ("how long until the e-mail reply?") matches its line better
+        than the whole item, whose vector averages several topics; the passage scores its best view.
+        """
+        groups: list[str] = []
+        for line in self.answer.splitlines():
+            if line.startswith((" ", "\t")) and groups:
+                groups[-1] += " " + line.strip()
+            elif line.strip():
+                groups.append(line.strip().lstrip("-• ").strip())
+        head = self.title or self.question
+        return [self.text()] + ([f"{head} : {g}" for g in groups] if len(groups) > 1 else [])
+
     def to_dict(self) -> dict:
         """JSON-ready fields of the passage contract."""
         return {

@@ -27,7 +27,14 @@ from .lexical import LexicalIndex
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-FILES = (MANIFEST, "passages.parquet", "embeddings.npy", "dense.faiss", "lexical.npz", "channels.csv")
+FILES = (MANIFEST, "passages.parquet", "embeddings.npy", "offsets.npy", "dense.faiss", "lexical.npz", "channels.csv")
+# Up to this many vectors, scoring every passage exactly is cheaper than an ANN lookup.
+EXHAUSTIVE_VECTORS = 20_000
+
+
+def lexical_text(passage: Passage) -> str:
+    """What BM25 sees: the title once more, as a field boost, then section, question and answer."""
+    return f"{passage.title}\n{passage.text()}"
 
 
 class IndexLoadError(RuntimeError):
@@ -74,12 +81,20 @@ def frame_passages(frame: pd.DataFrame) -> tuple[Passage, ...]:
 
 
 class FaqIndex:
-    """Passages, their vectors and BM25 weights, searchable together."""
+    """Passages, their vectors and BM25 weights, searchable together.
+
+    Each passage has one or more vectors (its "views", see :meth:`Passage.views`), stored
+    contiguously: the views of passage ``i`` are rows ``offsets[i]:offsets[i + 1]`` of
+    ``embeddings``, and a passage's dense score is the best score of its views.
+    """
 
     def __init__(self, passages: Sequence[Passage], embeddings: np.ndarray, dense: DenseIndex,
-                 lexical: LexicalIndex, encoder: Encoder, manifest: dict, catalogue: Catalogue | None = None):
+                 lexical: LexicalIndex, encoder: Encoder, manifest: dict, catalogue: Catalogue | None = None,
+                 offsets: np.ndarray | None = None):
         self.passages = tuple(passages)
         self.embeddings = embeddings
+        self.offsets = np.arange(len(self.passages) + 1, dtype=np.int64) if offsets is None else offsets.astype(np.int64)
+        self.owner = np.repeat(np.arange(len(self.passages)), np.diff(self.offsets))
         self.dense = dense
         self.lexical = lexical
         self.encoder = encoder
@@ -91,25 +106,27 @@ class FaqIndex:
     @classmethod
     def build(cls, passages: Sequence[Passage], encoder: Encoder, catalogue: Catalogue | None = None,
               corpus_hash: str = "", embed: Callable[[list[str]], np.ndarray] | None = None,
-              dense_kind: str | None = None) -> "FaqIndex":
-        """Embed and index ``passages``. ``embed`` may replace ``encoder.encode_passages`` (a cache)."""
+              dense_kind: str | None = None, synonyms: Sequence[Sequence[str]] = ()) -> "FaqIndex":
+        """Embed and index ``passages``. ``embed`` may replace ``encoder.encode_passages`` (a cache);
+        ``synonyms`` are groups of equivalent terms that widen lexical queries."""
         if not passages:
             raise ValueError("passages must not be empty: add at least one guide to the corpus.")
-        texts = [p.text() for p in passages]
+        views = [p.views() for p in passages]
+        offsets = np.concatenate([[0], np.cumsum([len(v) for v in views])]).astype(np.int64)
         started = time.perf_counter()
-        vectors = (embed or encoder.encode_passages)(texts)
+        vectors = (embed or encoder.encode_passages)([text for group in views for text in group])
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         # Normalise so inner product equals cosine, whatever the encoder returned.
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         dense = DenseIndex.build(vectors, dense_kind)
-        lexical = LexicalIndex.build(texts)
+        lexical = LexicalIndex.build([lexical_text(p) for p in passages], synonyms=synonyms)
         manifest = {
             "format": FORMAT, "version": __version__, "model": encoder.name, "dimension": int(vectors.shape[1]),
-            "passages": len(passages), "corpus_hash": corpus_hash, "dense_index": dense.kind,
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "passages": len(passages), "vectors": int(vectors.shape[0]), "corpus_hash": corpus_hash,
+            "dense_index": dense.kind, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 3),
         }
-        return cls(passages, vectors, dense, lexical, encoder, manifest, catalogue)
+        return cls(passages, vectors, dense, lexical, encoder, manifest, catalogue, offsets)
 
     # ----------------------------------------------------------------- search
     def search(self, query: str, top_k: int = 5, config: SearchConfig = SearchConfig()) -> list[Hit]:
@@ -127,15 +144,35 @@ class FaqIndex:
         qvecs = self.encoder.encode_queries(list(queries))
         lexical = self.lexical.scores(queries) if config.use_lexical else np.zeros((len(queries), n), np.float32)
         pool = min(n, max(config.candidates, top_k))
-        _, dense_ids = self.dense.search(qvecs, pool)
+        exhaustive = self.embeddings.shape[0] <= EXHAUSTIVE_VECTORS
+        if not exhaustive:
+            # Several views may belong to one passage: ask for more views than passages wanted.
+            _, view_ids = self.dense.search(qvecs, min(self.embeddings.shape[0], 4 * pool))
         results = []
         for qi in range(len(queries)):
-            lex_top = np.argpartition(-lexical[qi], pool - 1)[:pool] if pool < n else np.arange(n)
-            candidates = np.unique(np.concatenate([dense_ids[qi][dense_ids[qi] >= 0], lex_top[lexical[qi][lex_top] > 0]]))
-            dense = np.zeros(n, dtype=np.float32)
-            dense[candidates] = self.embeddings[candidates] @ qvecs[qi]
+            if exhaustive:
+                dense = self.passage_scores(self.embeddings @ qvecs[qi])
+                candidates = np.arange(n)
+            else:
+                lex_top = np.argpartition(-lexical[qi], pool - 1)[:pool] if pool < n else np.arange(n)
+                from_dense = self.owner[view_ids[qi][view_ids[qi] >= 0]]
+                candidates = np.unique(np.concatenate([from_dense, lex_top[lexical[qi][lex_top] > 0]]))
+                dense = np.zeros(n, dtype=np.float32)
+                dense[candidates] = self.candidate_scores(candidates, qvecs[qi])
             results.append(self._fuse(dense, lexical[qi], candidates, top_k, config))
         return results
+
+    def passage_scores(self, view_scores: np.ndarray) -> np.ndarray:
+        """Best view score of every passage."""
+        return np.maximum.reduceat(view_scores, self.offsets[:-1]).astype(np.float32)
+
+    def candidate_scores(self, candidates: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Best view score of the given passages only (exact, from the stored vectors)."""
+        starts, ends = self.offsets[candidates], self.offsets[candidates + 1]
+        lengths = ends - starts
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        return np.maximum.reduceat(self.embeddings[rows] @ query, first).astype(np.float32)
 
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray, candidates: np.ndarray, top_k: int,
               config: SearchConfig) -> list[Hit]:
@@ -163,8 +200,9 @@ class FaqIndex:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self.passage_table().to_parquet(folder / "passages.parquet", index=False)
-        with open(folder / "embeddings.npy", "wb") as fh:
-            np.save(fh, self.embeddings, allow_pickle=False)
+        for name, array in (("embeddings.npy", self.embeddings), ("offsets.npy", self.offsets)):
+            with open(folder / name, "wb") as fh:
+                np.save(fh, array, allow_pickle=False)
         self.dense.save(folder / "dense.faiss")
         self.lexical.save(folder / "lexical.npz")
         if self.catalogue is not None:
@@ -212,14 +250,17 @@ class FaqIndex:
             passages = frame_passages(frame)
             with open(folder / "embeddings.npy", "rb") as fh:
                 embeddings = np.load(fh, allow_pickle=False)
+            with open(folder / "offsets.npy", "rb") as fh:
+                offsets = np.load(fh, allow_pickle=False)
             dense = DenseIndex.load(folder / "dense.faiss")
             lexical = LexicalIndex.load(folder / "lexical.npz")
             catalogue = read_catalogue(folder / "channels.csv") if (folder / "channels.csv").is_file() else None
         except Exception as exc:  # any damaged file means the same fix
             raise IndexLoadError(f"L'index {folder} est incomplet ou endommagé ({type(exc).__name__}: {exc}) : "
                               "reconstruisez-le avec `python build_index.py`.") from exc
-        counts = {len(passages), embeddings.shape[0], dense.size, lexical.weights.shape[0], manifest.get("passages")}
-        if len(counts) != 1:
+        counts = {len(passages), len(offsets) - 1, lexical.weights.shape[0], manifest.get("passages")}
+        vectors = {int(offsets[-1]) if len(offsets) else -1, embeddings.shape[0], dense.size, manifest.get("vectors")}
+        if len(counts) != 1 or len(vectors) != 1 or (len(offsets) and np.any(np.diff(offsets) < 1)):
             raise IndexLoadError(f"L'index {folder} est incohérent (nombres de passages {sorted(map(str, counts))}) : "
                               "reconstruisez-le avec `python build_index.py`.")
         if embeddings.ndim != 2 or embeddings.shape[1] != manifest.get("dimension") or dense.index.d != embeddings.shape[1]:
@@ -231,7 +272,7 @@ class FaqIndex:
                 f"produit de dimension {encoder.dim} : reconstruisez l'index avec `python build_index.py"
                 f"{'' if encoder.name == manifest.get('model') else ' --model ' + encoder.name}`."
             )
-        return cls(passages, embeddings, dense, lexical, encoder, manifest, catalogue)
+        return cls(passages, embeddings, dense, lexical, encoder, manifest, catalogue, offsets)
 
 
 def _sha256(path: Path) -> str:
