@@ -180,7 +180,8 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
             return cache.embed(todo_texts, lambda todo: encoder.encode_passages(todo, progress=progress))[0]
 
         stage("Encodage des passages")
-        index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, corpus.digest, embed=embed)
+        index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, corpus.digest, embed=embed,
+                               synonyms=corpus.synonyms)
         cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
         stage("Écriture de l'index")
         staged = staging_dir(root)

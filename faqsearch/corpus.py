@@ -11,6 +11,7 @@ from .documents import Passage
 from .parser import GuideError, parse_guide
 
 CATALOGUE_FILE = "channels.csv"
+SYNONYMS_FILE = "synonyms.csv"
 GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
 
 
@@ -25,6 +26,7 @@ class Corpus:
     passages: tuple[Passage, ...]
     catalogue: Catalogue
     digest: str
+    synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 def guide_files(folder: Path) -> list[Path]:
@@ -38,8 +40,8 @@ def corpus_digest(folder: Path) -> str:
     folder = Path(folder)
     h = hashlib.sha256()
     files = guide_files(folder) if folder.is_dir() else []
-    catalogue = folder / CATALOGUE_FILE
-    for path in files + ([catalogue] if catalogue.is_file() else []):
+    extras = [folder / CATALOGUE_FILE, folder / SYNONYMS_FILE]
+    for path in files + [p for p in extras if p.is_file()]:
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -88,4 +90,23 @@ def load_corpus(folder: Path) -> Corpus:
         if passage.channel and catalogue.get(passage.channel) is None:
             raise CorpusError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
-    return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, digest)
+    synonyms = read_synonyms(folder / SYNONYMS_FILE) if (folder / SYNONYMS_FILE).is_file() else ()
+    return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, digest, synonyms)
+
+
+def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
+    """Groups of equivalent terms, one group per line, terms separated by commas; ``#`` starts a comment."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+    groups = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        terms = tuple(t.strip() for t in line.split(",") if t.strip())
+        if len(terms) < 2:
+            raise CorpusError(f"{path}:{number}: un groupe de synonymes doit avoir au moins deux termes séparés par des virgules.")
+        groups.append(terms)
+    return tuple(groups)

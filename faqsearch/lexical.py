@@ -19,13 +19,23 @@ STOP_WORDS = frozenset(fold(w) for w in """
 a à ai au aux avec ce ces cet cette comment dans de des du elle en est et être il ils je la le les leur
 leurs lui ma mais me mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle quelles quels
 qui quoi sa se ses si son sur ta te tes toi ton tu un une vos votre vous y d l j m n s t c qu faut faire
-peut puis peux doit dois existe t il elle y a-t-il est-ce ça cela the a an of to is how do i my what where
-which can for in on and are does there it
+peut puis peux doit dois existe t il elle y a-t-il est-ce ça cela sont sous depuis avant après plus moins
+très bien aussi avoir ont suis es sommes êtes était été sera fait fais veux voudrais comme donc alors
+the a an of to is how do i my what where which can for in on and are does there it
 """.split())
 
 
+GRAM = 4
+SYNONYM_WEIGHT = 0.5
+
+
 class FrenchAnalyzer:
-    """Tokens for BM25: words folded, stop words removed, Snowball French stems (folded)."""
+    """Tokens for BM25: Snowball French stems of the folded words, stop words removed, plus the
+    words' character 4-grams (marked "#").
+
+    Stems alone miss French derivations ("communauté" / "communautaires" stem apart) and typos;
+    the shared 4-grams still meet, while whole stems keep exact words on top.
+    """
 
     def __init__(self):
         import Stemmer  # PyStemmer
@@ -42,6 +52,8 @@ class FrenchAnalyzer:
             if stem is None:
                 stem = self._cache[word] = fold(self._stemmer.stemWord(word))
             out.append(stem)
+            padded = f"<{word}>"
+            out.extend("#" + padded[i : i + GRAM] for i in range(max(1, len(padded) - GRAM + 1)))
         return out
 
 
@@ -50,15 +62,21 @@ class LexicalIndex:
     closest indexed term (difflib ratio ≥ 0.8), so "suport" still meets "support".
     """
 
-    def __init__(self, vocabulary: dict[str, int], weights: sparse.csc_matrix, k1: float = 1.2, b: float = 0.75):
+    def __init__(self, vocabulary: dict[str, int], weights: sparse.csc_matrix, k1: float = 1.2, b: float = 0.75,
+                 synonyms: Sequence[Sequence[str]] = ()):
         self.vocabulary = vocabulary
+        self.synonyms = tuple(tuple(group) for group in synonyms)
+        self._synonym_keys = [[" " + " ".join(words(term)) + " " for term in group] for group in self.synonyms]
         self.weights = weights  # passages × terms, BM25 weight of each term in each passage
         self.k1, self.b = k1, b
         self.analyzer = FrenchAnalyzer()
-        self._terms = sorted(vocabulary)
+        self._terms = sorted(t for t in vocabulary if not t.startswith("#"))
+        self._is_gram = np.zeros(max(len(vocabulary), 1), dtype=bool)
+        self._is_gram[[j for t, j in vocabulary.items() if t.startswith("#")]] = True
 
     @classmethod
-    def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+    def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75,
+              synonyms: Sequence[Sequence[str]] = ()) -> "LexicalIndex":
         analyzer = FrenchAnalyzer()
         docs = [analyzer(t) for t in texts]
         vocabulary: dict[str, int] = {}
@@ -81,19 +99,43 @@ class LexicalIndex:
         norm = k1 * (1.0 - b + b * lengths[rows_a] / avg)
         values = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
         weights = sparse.csc_matrix((values, (rows_a, cols_a)), shape=(n, max(len(vocabulary), 1)), dtype=np.float32)
-        return cls(vocabulary, weights, k1, b)
+        return cls(vocabulary, weights, k1, b, synonyms)
 
-    def query_terms(self, text: str) -> list[int]:
-        """Vocabulary ids of a query's terms, typos mapped to the nearest known term."""
-        ids = []
+    def expansions(self, text: str) -> list[str]:
+        """Synonyms of the terms found in ``text`` (whole words, accents and case ignored)."""
+        padded = " " + " ".join(words(text)) + " "
+        out: list[str] = []
+        for group, keys in zip(self.synonyms, self._synonym_keys):
+            if any(key.strip() and key in padded for key in keys):
+                out.extend(term for term, key in zip(group, keys) if key not in padded)
+        return out
+
+    def _ids(self, text: str) -> list[int]:
+        ids: list[int] = []
         for token in self.analyzer(text):
             j = self.vocabulary.get(token)
-            if j is None and len(token) >= 4:
-                close = difflib.get_close_matches(token, self._terms, n=1, cutoff=0.8)
+            if j is None and len(token) >= 5 and not token.startswith("#"):
+                # A typo keeps the first letter and most of the word; looser matching turned
+                # "réparer" into "préparer" and "demain" into "demande".
+                close = difflib.get_close_matches(token, [t for t in self._terms if t[0] == token[0]], n=1, cutoff=0.85)
                 j = self.vocabulary[close[0]] if close else None
             if j is not None and j not in ids:
                 ids.append(j)
         return ids
+
+    def query_terms(self, text: str) -> dict[int, float]:
+        """Weighted vocabulary ids of a query: its own terms (typos mapped to the nearest known
+        term) count fully, terms brought in by synonyms count half, so they help without
+        outweighing the user's own words."""
+        terms = {j: 1.0 for j in self._ids(text)}
+        for j in self._ids(" ".join(self.expansions(text))):
+            terms.setdefault(j, SYNONYM_WEIGHT)
+        return terms
+
+    def evidence(self, text: str) -> float:
+        """How much of the query the guides' vocabulary knows: the weights of its whole-word terms
+        found in the index (a synonym counts half). Off-topic questions share almost no words."""
+        return float(sum(w for j, w in self.query_terms(text).items() if not self._is_gram[j]))
 
     def scores(self, queries: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage for every query: shape (queries, passages)."""
@@ -101,7 +143,8 @@ class LexicalIndex:
         for qi, query in enumerate(queries):
             terms = self.query_terms(query)
             if terms:
-                out[qi] = np.asarray(self.weights[:, terms].sum(axis=1)).ravel()
+                ids = list(terms)
+                out[qi] = self.weights[:, ids] @ np.array([terms[j] for j in ids], dtype=np.float32)
         return out
 
     def save(self, path: Path) -> None:
@@ -109,7 +152,8 @@ class LexicalIndex:
         w = self.weights.tocsc()
         with open(path, "wb") as fh:
             np.savez(fh, terms=terms, data=w.data, indices=w.indices, indptr=w.indptr,
-                     shape=np.array(w.shape), params=np.array([self.k1, self.b]))
+                     shape=np.array(w.shape), params=np.array([self.k1, self.b]),
+                     synonyms=np.array(["\t".join(g) for g in self.synonyms], dtype=np.str_))
 
     @classmethod
     def load(cls, path: Path) -> "LexicalIndex":
@@ -117,4 +161,5 @@ class LexicalIndex:
             terms = [str(t) for t in z["terms"]]
             weights = sparse.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
             k1, b = (float(x) for x in z["params"])
-        return cls({t: i for i, t in enumerate(terms)}, weights, k1, b)
+            synonyms = [str(g).split("\t") for g in z["synonyms"]] if "synonyms" in z.files else []
+        return cls({t: i for i, t in enumerate(terms)}, weights, k1, b, synonyms)
