@@ -24,7 +24,8 @@ def guide_markdown(generation: int = 1, items: int = len(TOPICS), extra: str = "
     """A Markdown guide whose title names its ``generation``, so every passage tells which build it is from."""
     lines = [f"# Guide de test édition {generation}", "", "## Questions courantes", ""]
     for title, answer in TOPICS[:items]:
-        lines += [f"### {title}", f"- {answer}", ""]
+        # The edition is in every answer too, so a new generation is re-embedded, not served from cache.
+        lines += [f"### {title}", f"- {answer} (édition {generation})", ""]
     return "\n".join(lines) + extra
 
 
