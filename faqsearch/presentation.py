@@ -1,0 +1,320 @@
+"""What the page shows, as pure functions: safe HTML, highlighted answers, relevance labels, links.
+
+Nothing here imports Streamlit, so every rule of the display is unit-tested without a browser.
+Every string a user or the corpus supplies goes through :func:`escape` before it is placed in
+HTML; the only markup in the output is the markup this module writes itself.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Sequence
+from urllib.parse import urlsplit
+
+from .channels import plans_label
+from .documents import PLAN_LABELS, Channel, ChannelAdvice, Hit
+from .text import fold
+
+# The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.
+PLAN_CHOICES = ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
+UNKNOWN_PLAN = "Je ne sais pas"
+
+CHANNEL_ICONS = {
+    "centre-aide": "📚", "forums": "👥", "documentation": "📘", "email": "✉️", "chat": "💬",
+    "telephone": "📞", "tickets": "🎫", "videos": "▶️", "base-connaissances": "🗂️", "statut": "🟢",
+    "console-admin": "🛠️", "escalade": "⬆️", "partenaires": "🤝", "communautes-externes": "🌐",
+}
+DEFAULT_ICON = "🛟"
+
+# Characters with a meaning in Streamlit's Markdown ($ opens LaTeX, : opens emoji and colour
+# directives); each is written as a numeric character reference, which Markdown shows literally.
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:=&\"'")
+
+
+def escape(text: object) -> str:
+    """``text`` as HTML text: ``<``, ``>``, ``&`` and quotes cannot open markup."""
+    return html.escape(str(text), quote=True)
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` for ``st.markdown``: shown exactly as typed, neither Markdown nor HTML applies."""
+    return "".join(f"&#{ord(ch)};" if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+
+
+def shorten(text: str, limit: int = 140) -> str:
+    """``text`` cut at a word boundary with an ellipsis when longer than ``limit`` characters."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+# ------------------------------------------------------------------------------ highlighting
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer, already needed by the lexical index
+
+    return Stemmer.Stemmer("french")
+
+
+def _stop_words() -> frozenset[str]:
+    from .lexical import STOP_WORDS
+
+    return STOP_WORDS
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _key(word: str) -> str | None:
+    """The comparison key of one word: folded Snowball stem; None for stop words and single letters.
+
+    The same folding and stemming as the lexical index, so "Téléphonique" in a question lights up
+    "téléphone" in an answer.
+    """
+    folded = fold(word)
+    if not folded or folded in _stop_words() or (len(folded) < 2 and not folded.isdigit()):
+        return None
+    return fold(_stemmer().stemWord(folded))
+
+
+def query_terms(query: str) -> frozenset[str]:
+    """The keys of the words of ``query`` that are worth highlighting."""
+    return frozenset(k for k in (_key(m.group()) for m in _WORD.finditer(query)) if k)
+
+
+def highlight(text: str, query: str, tag: str = "mark") -> str:
+    """``text`` as escaped HTML, with the words of ``query`` wrapped in ``<mark>``.
+
+    Matching ignores case and accents and compares stems; line breaks become ``<br>``.
+    """
+    terms = query_terms(query)
+    out: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        if terms and _key(match.group()) in terms:
+            out.append(escape(text[last:match.start()]))
+            out.append(f"<{tag}>{escape(match.group())}</{tag}>")
+            last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+_BULLET = re.compile(r"^\s*[-•*·]\s+")
+_STEP = re.compile(r"^\s*\d{1,2}[.)]\s+")
+
+
+def answer_html(text: str, query: str) -> str:
+    """A passage's answer as HTML lines: "- " items become bullets, "1. " steps are indented.
+
+    The guide's structure stays readable; every line is highlighted and escaped by :func:`highlight`.
+    """
+    lines = []
+    for line in str(text).splitlines():
+        if not line.strip():
+            continue
+        if _BULLET.match(line):
+            kind, line = "fs-bullet", _BULLET.sub("", line, count=1)
+        elif _STEP.match(line):
+            kind, line = "fs-step", line.strip()
+        else:
+            kind, line = "fs-line", line.strip()
+        lines.append(f'<div class="{kind}">{highlight(line, query)}</div>')
+    return "".join(lines)
+
+
+# ------------------------------------------------------------------------------- relevance
+@dataclass(frozen=True)
+class Relevance:
+    """A relevance a person understands: a label and a level from 0 (unreliable) to 3."""
+
+    label: str
+    level: int
+
+    @property
+    def dots(self) -> str:
+        return "●" * self.level + "○" * (3 - self.level)
+
+
+def relevance(rank: int, score: float, top_score: float, confident: bool) -> Relevance:
+    """Relevance of the passage at ``rank`` from its fused score relative to the best one.
+
+    Fused scores are relative to the candidates of one question (the best is often exactly 1),
+    so the ratio to the best score, not the raw value, says how close a passage comes; nothing is
+    "pertinent" when the engine is not confident.
+    """
+    if not confident:
+        return Relevance("Peu fiable", 0)
+    ratio = score / top_score if top_score > 0 else 0.0
+    if rank == 1 or ratio >= 0.95:
+        return Relevance("Très pertinent", 3)
+    if ratio >= 0.7:
+        return Relevance("Pertinent", 2)
+    return Relevance("Peut-être", 1)
+
+
+# ----------------------------------------------------------------------------------- links
+@dataclass(frozen=True)
+class Link:
+    """One way to reach a channel: ``href`` is empty for a path in the console (not a link)."""
+
+    kind: str  # "web", "email", "phone" or "console"
+    label: str
+    href: str = ""
+
+
+def phone_href(number: str) -> str:
+    """``tel:`` URI of a written phone number: "+1 888 900 9646" -> "tel:+18889009646"."""
+    digits = re.sub(r"[^\d+]", "", number)
+    digits = digits[0] + digits[1:].replace("+", "") if digits else ""
+    return f"tel:{digits}" if re.fullmatch(r"\+?\d{3,}", digits) else ""
+
+
+def web_href(url: str) -> str:
+    """An ``http(s)`` URL, "https://" added to a bare domain; empty for any other scheme."""
+    url = url.strip()
+    if url and "://" not in url and not url.lower().startswith(("javascript:", "data:", "vbscript:")):
+        url = "https://" + url
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def email_href(address: str) -> str:
+    """``mailto:`` URI of a plain e-mail address; empty when it does not look like one."""
+    address = address.strip()
+    return f"mailto:{address}" if re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", address) else ""
+
+
+def channel_links(channel: Channel) -> list[Link]:
+    """How to reach ``channel``: web page, e-mail, each phone number, then the console path."""
+    links: list[Link] = []
+    if channel.url:
+        href = web_href(channel.url)
+        label = re.sub(r"^https?://", "", channel.url.strip()).rstrip("/")
+        links.append(Link("web", label, href))
+    if channel.email:
+        links.append(Link("email", channel.email.strip(), email_href(channel.email)))
+    for country, number in channel.phones:
+        links.append(Link("phone", f"{country} : {number}" if country else number, phone_href(number)))
+    if channel.console_path:
+        links.append(Link("console", channel.console_path))
+    return links
+
+
+def link_html(link: Link) -> str:
+    """One contact as HTML: an anchor for real links (new tab for web pages), plain text otherwise."""
+    icon = {"web": "🔗", "email": "✉️", "phone": "📞", "console": "🧭"}.get(link.kind, "•")
+    if not link.href:
+        return f'<span class="fs-contact">{icon} {escape(link.label)}</span>'
+    target = ' target="_blank" rel="noopener noreferrer"' if link.kind == "web" else ""
+    return f'<a class="fs-contact" href="{escape(link.href)}"{target}>{icon} {escape(link.label)}</a>'
+
+
+# ----------------------------------------------------------------------------------- plans
+def plan_label(plan: str | None) -> str:
+    """"Mail Lite" for "lite"; "tous les forfaits" when the plan is unknown."""
+    return PLAN_LABELS.get(plan or "", "tous les forfaits")
+
+
+def channel_plans(channel: Channel) -> str:
+    """The plans a channel is open to, in words."""
+    return plans_label(channel.plans)
+
+
+def channel_icon(channel_id: str) -> str:
+    return CHANNEL_ICONS.get(channel_id, DEFAULT_ICON)
+
+
+# ------------------------------------------------------------------------------ index info
+def built_at_label(value: str) -> str:
+    """"26/11/2026 à 10:02 UTC" from the manifest's ISO time; the raw value if it does not parse."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value or "inconnue")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%d/%m/%Y à %H:%M") + (" UTC" if moment.tzinfo is not None else "")
+
+
+def seconds_label(seconds: float) -> str:
+    """"0,04 s": French decimal comma."""
+    return f"{seconds:.2f} s".replace(".", ",")
+
+
+def count_label(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def rephrasing_tips() -> Sequence[str]:
+    """Advice shown when the guide does not seem to cover a question."""
+    return (
+        "Décrivez ce que vous voulez faire avec les mots du support : « contacter », « téléphone », "
+        "« e-mail », « chat », « ticket », « panne »…",
+        "Posez une seule question à la fois, en une phrase courte.",
+        "Vérifiez l'orthographe des mots importants (produit, canal, pays).",
+    )
+
+
+# ------------------------------------------------------------------------------ HTML cards
+def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = False) -> str:
+    """The "Canal recommandé" card: name, why, how to reach it, when, for whom, how fast.
+
+    When the plan cannot use the channel, the card says so and lists what the plan can use;
+    ``general`` titles it as the general channels offered when the guide has no answer.
+    """
+    c = advice.channel
+    style = " fs-general" if general else ("" if advice.available else " fs-unavailable")
+    kicker = "Canaux généraux" + (f" du forfait {escape(plan_label(plan))}" if plan else "") if general else "Canal recommandé"
+    parts = [
+        f'<div class="fs-card fs-channel{style}">',
+        f'<div class="fs-kicker">{kicker}</div>',
+        f'<div class="fs-channel-name">{channel_icon(c.id)} {escape(c.name)}</div>',
+        f'<p class="fs-reason">{escape(advice.reason)}</p>',
+    ]
+    if not advice.available:
+        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans le forfait {escape(plan_label(plan))}.</p>')
+    links = channel_links(c)
+    if links:
+        parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
+    facts = [("Disponibilité", c.availability), ("Forfaits", channel_plans(c)), ("Délai de réponse", c.response_time)]
+    parts.append('<dl class="fs-facts">' + "".join(
+        f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts if v) + "</dl>")
+    if advice.alternatives:
+        title = ("Avec votre forfait, utilisez plutôt" if not advice.available else "Autres canaux possibles")
+        parts.append(f'<div class="fs-alternatives"><div class="fs-kicker">{title}</div>')
+        for alt in advice.alternatives:
+            alt_links = "".join(link_html(link) for link in channel_links(alt))
+            parts.append(f'<div class="fs-alt"><span class="fs-alt-name">{channel_icon(alt.id)} {escape(alt.name)}</span>'
+                         f"{alt_links}</div>")
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
+                     channel: Channel | None) -> str:
+    """One passage: breadcrumb, question as title, relevance, highlighted answer, its channel."""
+    p = hit.passage
+    rel = relevance(hit.rank, hit.score, top_score, confident)
+    breadcrumb = " › ".join(escape(part) for part in (p.guide, p.section) if part)
+    parts = [
+        '<div class="fs-result">',
+        f'<div class="fs-breadcrumb">{breadcrumb}</div>' if breadcrumb else "",
+        '<div class="fs-result-head">',
+        f'<span class="fs-title">{escape(p.question)}</span>',
+        f'<span class="fs-relevance fs-level-{rel.level}" title="Rang {hit.rank}">'
+        f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
+        "</div>",
+        f'<div class="fs-answer">{answer_html(p.answer, query)}</div>',
+    ]
+    if channel is not None:
+        parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {escape(channel.name)}'
+                     f' <span class="fs-muted">· {escape(channel_plans(channel))}</span></div>')
+    parts.append("</div>")
+    return "".join(parts)
