@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -85,43 +86,64 @@ def test_a_broken_new_build_leaves_the_old_one_answering(engine, tmp_path, monke
     assert generation_of(engine.ask("configurer IMAP")) == {_edition(3)}
 
 
-def test_eight_threads_keep_answering_while_a_rebuild_swaps_the_index(engine, tmp_path):
-    threads_n, per_thread = 8, 50
+class PacedEncoder(FakeEncoder):
+    """Takes a few milliseconds per query (as a real model does), so questions overlap the rebuilds."""
+
+    def encode_queries(self, texts):
+        time.sleep(0.005)  # releases the GIL: the rebuild runs meanwhile
+        return super().encode_queries(texts)
+
+
+def test_eight_threads_keep_answering_while_rebuilds_swap_the_index(tmp_path):
+    _rebuild(tmp_path, 1)
+    engine = Engine.open(tmp_path / "index", PacedEncoder())
+    threads_n, per_thread, free_until, last_phase = 8, 50, 5, 40
     errors: list[BaseException] = []
-    answers: list[tuple[int, int, set[str]]] = []  # (thread, question number, generations of its hits)
+    answers: list[tuple[int, set[str]]] = []  # (question number, generations of its hits)
     lock = threading.Lock()
-    swapped = threading.Event()
-    half_done = threading.Barrier(threads_n + 1)
+    started, reached_last_phase = threading.Barrier(threads_n + 1), threading.Barrier(threads_n + 1)
+    final_swapped = threading.Event()
 
     def worker(n: int) -> None:
         try:
             for i in range(per_thread):
-                if i == per_thread // 2:
-                    half_done.wait(60)
-                    assert swapped.wait(60)
+                if i == free_until:
+                    started.wait(60)  # from here on, the index is being rebuilt and swapped
+                if i == last_phase:
+                    reached_last_phase.wait(60)
+                    assert final_swapped.wait(60)
                 if i % 10 == 9:  # a batch is answered from one index too
-                    batch = engine.ask_batch(QUESTIONS[:4])
-                    gens = set().union(*(generation_of(a) for a in batch))
+                    gens = set().union(*(generation_of(a) for a in engine.ask_batch(QUESTIONS[:4])))
                 else:
                     gens = generation_of(engine.ask(QUESTIONS[(n + i) % len(QUESTIONS)]))
                 with lock:
-                    answers.append((n, i, gens))
-        except BaseException as exc:  # noqa: BLE001 — every failure must be reported, not lost in a thread
+                    answers.append((i, gens))
+        except BaseException as exc:  # noqa: BLE001 — a failure in a thread must reach the test
             with lock:
                 errors.append(exc)
+            for barrier in (started, reached_last_phase):
+                barrier.abort()
+            final_swapped.set()
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(threads_n)]
     for t in threads:
         t.start()
-    _rebuild(tmp_path, 2)  # while the first halves are being answered
-    half_done.wait(60)
-    swapped.set()
+    started.wait(60)
+    generation = 1
+    # Rebuild again and again while the threads ask questions, until they all reach the last phase.
+    waiting = threading.Thread(target=reached_last_phase.wait, args=(60,))
+    waiting.start()
+    while waiting.is_alive() or generation == 1:
+        generation += 1
+        _rebuild(tmp_path, generation)
+    final = generation + 1
+    _rebuild(tmp_path, final)
+    final_swapped.set()
     for t in threads:
         t.join(120)
     assert not errors, errors[:3]
     assert len(answers) == threads_n * per_thread
-    assert all(len(gens) <= 1 for _, _, gens in answers)  # never a mix of two builds in one answer
-    seen = set().union(*(gens for _, _, gens in answers))
-    assert seen <= {_edition(1), _edition(2)}
-    late = [gens for _, i, gens in answers if i >= per_thread // 2 and gens]
-    assert late and all(gens == {_edition(2)} for gens in late)
+    assert all(len(gens) <= 1 for _, gens in answers)  # never a mix of two builds in one answer
+    assert set().union(*(gens for _, gens in answers)) <= {_edition(g) for g in range(1, final + 1)}
+    late = [gens for i, gens in answers if i >= last_phase and gens]
+    assert late and all(gens == {_edition(final)} for gens in late)
