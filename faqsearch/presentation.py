@@ -30,9 +30,11 @@ CHANNEL_ICONS = {
 }
 DEFAULT_ICON = "🛟"
 
-# Characters with a meaning in Streamlit's Markdown ($ opens LaTeX, : opens emoji and colour
-# directives); each is written as a numeric character reference, which Markdown shows literally.
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:=&\"'")
+# Characters that open Markdown or HTML anywhere in a line (Streamlit adds $ for LaTeX and ~ for
+# strikethrough); each is written as a numeric character reference, which Markdown shows literally.
+_MD_INLINE = re.compile(r"[\\`*_{}\[\]<>!|~$&]|:(?=\w)")  # ":" before a word opens :emoji: and :red[…]
+# Characters that only mean something at the start of a line: headings, lists, quotes, rules.
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
 
 
 def escape(text: object) -> str:
@@ -42,7 +44,8 @@ def escape(text: object) -> str:
 
 def escape_markdown(text: object) -> str:
     """``text`` for ``st.markdown``: shown exactly as typed, neither Markdown nor HTML applies."""
-    return "".join(f"&#{ord(ch)};" if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
+    out = _MD_INLINE.sub(lambda m: f"&#{ord(m.group()[0])};", str(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};", out)
 
 
 def shorten(text: str, limit: int = 140) -> str:

@@ -18,10 +18,16 @@ def test_escape_neutralises_markup():
 
 
 def test_escape_markdown_leaves_no_syntax():
-    out = pres.escape_markdown("**gras** <b>x</b> [lien](javascript:x) $x$ :red[rouge] `code`")
-    for ch in "*<>[]()$:`":
+    out = pres.escape_markdown("**gras** <b>x</b> [lien](javascript:x) $x$ :red[rouge] :smile: `code` ~~barré~~")
+    for ch in "*<>[]$`~":
         assert ch not in out
+    assert ":red" not in out and ":smile" not in out and "javascript:" not in out
     assert "gras" in out and "rouge" in out
+
+
+def test_escape_markdown_neutralises_line_starts_only():
+    assert pres.escape_markdown("- a\n1. b\n# c") == "&#45; a\n1&#46; b\n&#35; c"
+    assert pres.escape_markdown("Modèle : e5-small (v1.0)") == "Modèle : e5-small (v1.0)"
 
 
 def test_highlight_marks_query_words_ignoring_case_and_accents():

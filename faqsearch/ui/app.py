@@ -1,0 +1,83 @@
+"""The page: sidebar (plan, number of results, index status) and the two tabs.
+
+``main`` is all that ``app.py`` calls. Loading errors become a French message with the way out
+(rebuilding the index); they are never shown as a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from ..engine import Engine
+from ..index import IndexLoadError
+from .. import presentation as pres
+from . import editor_page, resources, search_page
+from .resources import Settings
+
+log = logging.getLogger(__name__)
+
+STYLE = Path(__file__).with_name("style.css")
+TABS = ("🔎 Rechercher", "🛠️ Espace éditeurs")
+MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS = 3, 10, 5
+
+
+def main(app_dir: Path) -> None:
+    st.set_page_config(page_title="Recherche dans l'aide Zoho Mail", page_icon="🔎", layout="centered")
+    st.html(STYLE)
+    settings = Settings.from_env(app_dir)
+    plan_choice, top_k = _sidebar_controls()
+    engine, problem = load_engine(settings)
+    with st.sidebar:
+        _index_status(settings, engine, problem)
+
+    st.title("Trouver de l'aide")
+    st.caption("Posez votre question en français : vous obtenez le canal de support qui vous convient "
+               "et les passages du guide qui y répondent.")
+    search, editors = st.tabs(TABS, key="tab", on_change="rerun")
+    if search.open:
+        with search:
+            search_page.render(settings, engine, problem, plan_choice, top_k)
+    if editors.open:
+        with editors:
+            editor_page.render(settings, engine)
+
+
+def load_engine(settings: Settings) -> tuple[Engine | None, str]:
+    """The engine, or None and a French explanation of what is wrong and how to fix it."""
+    try:
+        return resources.engine_for(settings), ""
+    except IndexLoadError as exc:  # no index yet, another model, damaged files: the message says to rebuild
+        return None, str(exc)
+    except Exception as exc:  # the model itself could not be loaded
+        log.exception("engine could not be loaded")
+        return None, (f"Le modèle de langue ou l'index n'a pas pu être chargé ({type(exc).__name__} : {exc}). "
+                      "Vérifiez l'installation (`make install`), puis reconstruisez l'index.")
+
+
+def _sidebar_controls() -> tuple[str, int]:
+    with st.sidebar:
+        plan = st.radio("Votre forfait", pres.PLAN_CHOICES, index=pres.PLAN_CHOICES.index(pres.UNKNOWN_PLAN), key="plan",
+                        help="Les canaux de support dépendent du forfait : le téléphone, l'e-mail et le chat "
+                             "sont réservés aux forfaits payants.")
+        top_k = st.slider("Nombre de résultats", MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS, key="top_k")
+    return plan, top_k
+
+
+def _index_status(settings: Settings, engine: Engine | None, problem: str) -> None:
+    st.divider()
+    st.markdown("**Index**")
+    if engine is None:
+        st.error("Aucun index utilisable : voir la page principale.", icon="🛠️")
+        return
+    manifest = engine.index.manifest
+    st.caption(f"Modèle : {pres.escape_markdown(manifest.get('model', '?'))}  \n"
+               f"Passages : {manifest.get('passages', len(engine.index.passages))}  \n"
+               f"Construit le {pres.escape_markdown(pres.built_at_label(manifest.get('built_at', '')))}")
+    if not settings.corpus_dir.is_dir():
+        st.warning(f"Dossier du corpus introuvable : {pres.escape_markdown(settings.corpus_dir)}.", icon="📁")
+    elif engine.is_stale(settings.corpus_dir):
+        st.warning("Le corpus a changé depuis la construction de l'index : les réponses ne reflètent pas "
+                   "encore ces modifications. Reconstruisez l'index (onglet « Espace éditeurs »).", icon="⚠️")

@@ -1,0 +1,73 @@
+"""The editors' tab: what visitors ask, what the guide fails to answer, and the index rebuild."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+import pandas as pd
+import streamlit as st
+
+from ..engine import Engine
+from .. import presentation as pres
+from . import resources
+from .rebuild import rebuild_button, show_last_report
+from .resources import Settings
+
+log = logging.getLogger(__name__)
+LIMIT = 25
+
+
+def render(settings: Settings, engine: Engine | None) -> None:
+    st.subheader("Index de recherche")
+    if engine is not None:
+        manifest = engine.index.manifest
+        st.caption(f"{manifest.get('passages', len(engine.index.passages))} passages · construit le "
+                   f"{pres.escape_markdown(pres.built_at_label(manifest.get('built_at', '')))} · corpus : "
+                   f"{pres.escape_markdown(settings.corpus_dir)}")
+    st.write("Après une modification des guides ou de `channels.csv`, reconstruisez l'index : la recherche "
+             "continue de répondre pendant la reconstruction et utilise le nouvel index dès qu'il est prêt.")
+    rebuild_button(settings, key="rebuild-editor")
+    show_last_report()
+
+    try:
+        store = resources.store_for(settings)
+        top, unanswered, disliked, totals = store.top_questions(LIMIT), store.unanswered(LIMIT), store.disliked(LIMIT), store.totals()
+    except (sqlite3.Error, OSError) as exc:
+        log.exception("feedback database unavailable")
+        st.error(f"Les statistiques sont indisponibles : la base {pres.escape_markdown(settings.data_dir)} "
+                 f"ne peut pas être lue ({pres.escape_markdown(exc)}).", icon="⚠️")
+        return
+    st.subheader("Ce que demandent les visiteurs")
+    cols = st.columns(3)
+    cols[0].metric("Questions posées", totals["questions"])
+    cols[1].metric("Sans réponse sûre", totals["unanswered"])
+    cols[2].metric("Avis 👍 / 👎", f"{totals['up']} / {totals['down']}")
+
+    st.markdown("##### Questions les plus posées")
+    _table(pd.DataFrame(
+        [{"Question": q.question, "Fois": q.count, "Réponse sûre": f"{round(100 * q.confident / q.count)} %",
+          "Dernière fois": pres.built_at_label(q.last_asked)} for q in top]),
+        "Aucune question posée pour l'instant.")
+
+    st.markdown("##### Questions sans réponse sûre")
+    st.caption("Le guide ne les couvre pas (ou pas avec ces mots) : ajoutez un passage, ou une formulation "
+               "« Question : … » à un élément existant.")
+    _table(pd.DataFrame(
+        [{"Question": q.question, "Fois": q.count, "Dernière fois": pres.built_at_label(q.last_asked)} for q in unanswered]),
+        "Toutes les questions posées ont reçu une réponse sûre.")
+
+    st.markdown("##### Réponses jugées 👎")
+    titles = {p.id: p.question for p in engine.index.passages} if engine is not None else {}
+    _table(pd.DataFrame(
+        [{"Question": d.question, "Passage": titles.get(d.passage_id, d.passage_id), "👎": d.down, "👍": d.up,
+          "Dernier avis": pres.built_at_label(d.last_rated)} for d in disliked]),
+        "Aucune réponse n'a été jugée inutile.")
+
+
+def _table(frame: pd.DataFrame, empty: str) -> None:
+    """A read-only table (cells are drawn as text: nothing in them is interpreted)."""
+    if frame.empty:
+        st.caption(empty)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")

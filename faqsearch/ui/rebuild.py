@@ -1,0 +1,82 @@
+"""The "Reconstruire l'index" button: the same build as ``build_index.py``, with its progress shown.
+
+Shared by the editors' tab and by the search page's error states (no index yet, another model),
+so the way out is always one click away.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from ..build import BuildReport, build
+from . import resources
+from .resources import Settings
+
+log = logging.getLogger(__name__)
+
+REPORT_KEY = "rebuild_report"
+# The stages announced by faqsearch.build.build(on_stage=...), in order, for the progress bar.
+STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
+
+
+def rebuild_button(settings: Settings, key: str, primary: bool = True) -> None:
+    """Show the button; when clicked, rebuild and rerun the page so everything uses the new index."""
+    if st.button("Reconstruire l'index", key=key, type="primary" if primary else "secondary", icon="🔄",
+                 help=f"Relit {settings.corpus_dir} et remplace l'index sans interrompre la recherche."):
+        if run_rebuild(settings) is not None:
+            st.rerun()
+
+
+def run_rebuild(settings: Settings) -> BuildReport | None:
+    """Rebuild the index of ``settings`` with a progress display; the report, or None on failure.
+
+    A failed build leaves the index in service untouched (see :mod:`faqsearch.build`); the reason,
+    which says what to fix, is shown instead of a traceback.
+    """
+    status = st.status("Reconstruction de l'index…", expanded=True)
+    bar = status.progress(0.0)
+    seen: list[str] = []
+
+    def on_stage(name: str) -> None:
+        seen.append(name)
+        # A stage this list does not know still moves the bar: position by count, never backwards.
+        done = max(STAGES.index(name) if name in STAGES else 0, len(seen) - 1)
+        bar.progress(min(done / len(STAGES), 0.95), text=f"{name}…")
+        status.update(label=f"Reconstruction de l'index : {name.lower()}…")
+
+    try:
+        encoder = resources.encoder(settings.model)
+        report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage)
+    except (ValueError, RuntimeError, OSError) as exc:  # CorpusError, BuildError, IndexLoadError… say what to fix
+        status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error")
+        status.error(str(exc))
+        return None
+    except Exception as exc:  # never a traceback on the page; the server log keeps it
+        log.exception("index rebuild failed")
+        status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error")
+        status.error(f"Erreur inattendue ({type(exc).__name__}). Consultez le journal du serveur, "
+                     "ou lancez `python build_index.py` pour voir le détail.")
+        return None
+    bar.progress(1.0, text="Terminé")
+    status.update(label="Index reconstruit et mis en service.", state="complete", expanded=False)
+    try:
+        resources.engine_for(settings)  # reload now, so that this very rerun answers from the new index
+    except Exception:  # e.g. the first index ever: the engine is opened on the next rerun
+        pass
+    st.session_state[REPORT_KEY] = report
+    return report
+
+
+def show_last_report() -> None:
+    """The report of the last rebuild made in this session, if any."""
+    report: BuildReport | None = st.session_state.get(REPORT_KEY)
+    if report is None:
+        return
+    st.success("Dernière reconstruction : " + report.summary(), icon="✅")
+    cols = st.columns(4)
+    cols[0].metric("Passages", report.passages)
+    cols[1].metric("Ajoutés", report.added)
+    cols[2].metric("Modifiés", report.changed)
+    cols[3].metric("Supprimés", report.removed)

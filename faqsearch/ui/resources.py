@@ -1,0 +1,91 @@
+"""What the page loads once per process: paths, the encoder, the engine, the feedback store.
+
+``st.cache_resource`` keeps one model and one engine per server process for every session; the
+engine itself follows the index folder (:meth:`Engine.refresh`), so a rebuild is picked up without
+a restart. A failed load is not cached: the next rerun tries again (after a rebuild, it succeeds).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ..encoder import Encoder, SentenceTransformerEncoder, default_model_name
+from ..engine import Engine
+from ..feedback import DB_NAME, FeedbackStore
+from ..feedback import default_dir as default_data_dir
+
+CORPUS_ENV = "FAQSEARCH_CORPUS"
+INDEX_ENV = "FAQSEARCH_INDEX"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the page reads the corpus and the index, and writes its feedback."""
+
+    app_dir: Path
+    corpus_dir: Path
+    index_root: Path
+    data_dir: Path
+    model: str
+
+    @classmethod
+    def from_env(cls, app_dir: Path) -> "Settings":
+        """Folders beside ``app.py`` unless ``$FAQSEARCH_CORPUS`` / ``_INDEX`` / ``_DATA`` say otherwise."""
+        app_dir = Path(app_dir).resolve()
+        return cls(
+            app_dir=app_dir,
+            corpus_dir=Path(os.environ.get(CORPUS_ENV) or app_dir / "corpus"),
+            index_root=Path(os.environ.get(INDEX_ENV) or app_dir / "index"),
+            data_dir=default_data_dir(app_dir),
+            model=default_model_name(),
+        )
+
+
+# One torch thread per search: a short query gains nothing from intra-op parallelism, and when the
+# cores are busy (another session, a rebuild, other programs) OpenMP's spin-waiting made a query
+# take ~1 s with 2 threads against ~50 ms with 1, measured on the 2-core target machine.
+SEARCH_THREADS = 1
+
+
+def new_encoder(model: str) -> Encoder:
+    """The encoder for ``model`` (tests replace this to share one loaded model)."""
+    import torch
+
+    torch.set_num_threads(SEARCH_THREADS)
+    encoder = SentenceTransformerEncoder(model)
+    encoder.encode_queries(["préchauffage"])  # load the weights now, not during the first question
+    return encoder
+
+
+@st.cache_resource(show_spinner="Chargement du modèle de langue…")
+def encoder(model: str) -> Encoder:
+    return new_encoder(model)
+
+
+@st.cache_resource(show_spinner="Chargement de l'index…")
+def engine(index_root: str, model: str) -> Engine:
+    """The engine over the index in service under ``index_root``; raises ``IndexLoadError``."""
+    return Engine.open(Path(index_root), encoder(model))
+
+
+@st.cache_resource
+def feedback_store(path: str) -> FeedbackStore:
+    return FeedbackStore(Path(path))
+
+
+def store_for(settings: Settings) -> FeedbackStore:
+    return feedback_store(str(settings.data_dir / DB_NAME))
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The cached engine, brought up to date with the index folder (a cheap ``stat``)."""
+    current = engine(str(settings.index_root), settings.model)
+    try:
+        current.refresh()
+    except Exception:  # a damaged new build leaves the one in service answering (as Engine.ask does)
+        pass
+    return current

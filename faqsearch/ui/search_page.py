@@ -1,0 +1,167 @@
+"""The search tab: one question field, the recommended channel, then the passages that answer.
+
+Every string from the user or the corpus reaches the page through :mod:`faqsearch.presentation`
+(escaped HTML) or through widgets that show plain text; none is passed to Markdown unescaped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import time
+
+import streamlit as st
+
+from ..channels import parse_plan
+from ..documents import Answer, Hit
+from ..engine import Engine
+from ..feedback import normalize_question
+from .. import presentation as pres
+from . import resources
+from .rebuild import rebuild_button
+from .resources import Settings
+
+log = logging.getLogger(__name__)
+
+QUESTION_KEY = "question"
+PLACEHOLDER = "Posez votre question… ex. Comment joindre le support par téléphone ?"
+EXAMPLES = (
+    "Quel est le numéro du support aux États-Unis ?",
+    "Comment contacter le support par e-mail ?",
+    "Zoho Mail est-il en panne ?",
+    "Ma migration est bloquée, qui contacter ?",
+)
+
+
+def _use_example(text: str) -> None:
+    st.session_state[QUESTION_KEY] = text
+
+
+def examples(key: str, title: str = "Exemples de questions") -> None:
+    """Clickable example questions; a click fills the field and answers at once."""
+    st.caption(title)
+    with st.container(horizontal=True, gap="small"):
+        for i, text in enumerate(EXAMPLES):
+            st.button(text, key=f"{key}-{i}", on_click=_use_example, args=(text,), type="secondary")
+
+
+def session_id() -> str:
+    """A random id per browser session: one person's rating of an answer counts once."""
+    if "session_id" not in st.session_state:
+        import uuid
+
+        st.session_state["session_id"] = uuid.uuid4().hex
+    return st.session_state["session_id"]
+
+
+def render(settings: Settings, engine: Engine | None, problem: str, plan_choice: str, top_k: int) -> None:
+    """The whole search tab. ``engine`` is None when no index can be used; ``problem`` says why."""
+    st.text_input("Votre question", key=QUESTION_KEY, placeholder=PLACEHOLDER, label_visibility="collapsed",
+                  help="Appuyez sur Entrée pour chercher. Le français, l'anglais et les fautes de frappe sont acceptés.")
+    question: str = st.session_state.get(QUESTION_KEY) or ""
+    if engine is None:
+        unavailable(settings, problem)
+        return
+    if not question.strip():
+        examples("examples-start")
+        return
+    plan = parse_plan(plan_choice)
+    started = time.perf_counter()
+    try:
+        answer = engine.ask(question, plan, top_k)
+    except Exception:  # the engine's own messages cover the expected cases (empty, too long)
+        log.exception("search failed")
+        st.error("La recherche a échoué de façon inattendue. Réessayez ; si le problème persiste, "
+                 "reconstruisez l'index dans l'onglet « Espace éditeurs ».", icon="⚠️")
+        return
+    elapsed = time.perf_counter() - started
+    if not answer.hits:  # nothing searchable: the notice explains what to type
+        st.warning(pres.escape_markdown(answer.notice or "Tapez quelques mots pour chercher."), icon="✍️")
+        examples("examples-empty")
+        return
+    _log_question(settings, answer, plan, elapsed)
+    st.html(f'<div class="fs-query">{len(answer.hits)} passages pour « {pres.escape(pres.shorten(answer.question, 160))} »'
+            f" · {pres.seconds_label(elapsed)} · forfait : {pres.escape(plan_choice)}</div>")
+    if answer.notice:
+        st.info(pres.escape_markdown(answer.notice), icon="✂️")
+    if answer.confident:
+        _confident(settings, engine, answer, plan)
+    else:
+        _not_confident(engine, answer, plan)
+
+
+def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
+    if answer.advice is not None:
+        st.html(pres.channel_card_html(answer.advice, plan))
+    st.subheader("Les passages du guide", divider="gray")
+    top = answer.hits[0].score
+    for hit in answer.hits:
+        with st.container(border=True):
+            st.html(pres.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel)))
+            _feedback(settings, answer, hit, plan)
+
+
+def _not_confident(engine: Engine, answer: Answer, plan: str | None) -> None:
+    """No passage is presented as the answer: say so, help rephrase, offer the general channels."""
+    st.warning("**Le guide ne semble pas couvrir cette question.** Aucun de ses passages n'y répond "
+               "avec assez de certitude : plutôt que de vous montrer une réponse hors sujet, voici comment avancer.",
+               icon="🤔")
+    st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in pres.rephrasing_tips()))
+    if answer.advice is not None:
+        st.html(pres.channel_card_html(answer.advice, plan, general=True))
+    examples("examples-retry", "Ou essayez une de ces questions")
+    with st.expander("Passages les plus proches (peu fiables)", expanded=False):
+        st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
+        top = answer.hits[0].score
+        for hit in answer.hits:
+            st.html(pres.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel)))
+
+
+def unavailable(settings: Settings, problem: str) -> None:
+    """No usable index (none yet, another model, damaged): the reason and the way out."""
+    st.error("**La recherche n'est pas disponible pour le moment.**\n\n" + pres.escape_markdown(problem), icon="🛠️")
+    st.markdown("Reconstruisez l'index à partir du dossier du corpus "
+                f"({pres.escape_markdown(settings.corpus_dir)}) : cela prend une minute environ.")
+    rebuild_button(settings, key="rebuild-search")
+
+
+def feedback_key(question: str, passage_id: str) -> str:
+    """The widget key of the 👍/👎 of one passage for one question."""
+    digest = hashlib.sha1(normalize_question(question).encode("utf-8")).hexdigest()[:12]
+    return f"fb-{digest}-{passage_id}"
+
+
+def _feedback(settings: Settings, answer: Answer, hit: Hit, plan: str | None) -> None:
+    key = feedback_key(answer.question, hit.passage.id)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.caption("Cette réponse vous aide-t-elle ?")
+        st.feedback("thumbs", key=key, on_change=_store_rating,
+                    args=(settings, key, answer.question, hit.passage.id, plan))
+
+
+def _store_rating(settings: Settings, key: str, question: str, passage_id: str, plan: str | None) -> None:
+    """Callback of ``st.feedback``: runs before the rerun, so the vote is saved even if the page changes."""
+    rating = st.session_state.get(key)
+    try:
+        resources.store_for(settings).rate(question, passage_id, rating, plan, session_id())
+    except (sqlite3.Error, OSError):
+        log.exception("rating not stored")
+        st.toast("Votre avis n'a pas pu être enregistré (base de retours indisponible).", icon="⚠️")
+        return
+    if rating is not None:
+        st.toast("Merci pour votre avis !", icon="🙏")
+
+
+def _log_question(settings: Settings, answer: Answer, plan: str | None, elapsed: float) -> None:
+    """Log a question once per submission: reruns (a vote, a plan change) do not count it again."""
+    key = normalize_question(answer.question)
+    if st.session_state.get("last_logged") == key:
+        return
+    st.session_state["last_logged"] = key
+    try:
+        resources.store_for(settings).log_question(
+            answer.question, plan, answer.confident, answer.hits[0].passage.id,
+            len(answer.hits), round(elapsed * 1000, 1), session_id())
+    except (sqlite3.Error, OSError):  # statistics must never stop a search
+        log.exception("question not logged")
