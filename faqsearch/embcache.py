@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -19,6 +20,8 @@ from .text import slug
 
 # About 75 MB of float32 at 384 dimensions: enough for several large corpora, bounded on disk.
 MAX_ENTRIES = 50_000
+# A draft (.part) this old belongs to a build that was killed while saving the cache.
+ABANDONED_PART_SECONDS = 3600
 
 
 def default_dir() -> Path:
@@ -103,3 +106,14 @@ class EmbeddingCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        self._remove_abandoned_parts()
+
+    def _remove_abandoned_parts(self) -> None:
+        """Delete drafts left by killed builds; a recent one may be another build's, still writing."""
+        now = time.time()
+        for part in self.folder.glob(self.path.name + "*.part"):
+            try:
+                if now - part.stat().st_mtime > ABANDONED_PART_SECONDS:
+                    part.unlink()
+            except OSError:
+                continue

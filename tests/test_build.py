@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -249,6 +250,18 @@ def test_embedding_cache_is_bounded_and_keeps_what_is_in_use(tmp_path):
     cache.save(keep=["a", "b"])
     reread = EmbeddingCache(tmp_path, "m", max_entries=3)
     assert len(reread) == 3 and reread.missing(["a", "b", "d"]) == 0 and reread.missing(["c"]) == 1
+
+
+def test_cache_drafts_of_killed_builds_are_removed_once_old(tmp_path):
+    cache = EmbeddingCache(tmp_path, "m")
+    old, young = tmp_path / (cache.path.name + "old.part"), tmp_path / (cache.path.name + "young.part")
+    for draft in (old, young):
+        draft.write_bytes(b"half")
+    past = time.time() - 2 * 3600
+    os.utime(old, (past, past))
+    cache.embed(["a"], lambda texts: np.ones((len(texts), 4), np.float32))
+    cache.save()
+    assert not old.exists() and young.exists()  # a young draft may be another build's, still writing
 
 
 def test_report_json_and_summary():
