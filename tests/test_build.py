@@ -327,3 +327,20 @@ def test_cli_search_warns_when_the_corpus_changed(fake_cli, corpus_copy, tmp_pat
     stale = capsys.readouterr()
     assert "a changé" in stale.err and "build_index.py" in stale.err
     assert [json.loads(line)["question"] for line in stale.out.splitlines()] == ["support téléphonique"]
+
+
+def test_build_index_script_with_the_real_model(tmp_path):
+    """The one end-to-end run: the real default model, through the script editors use."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    corpus = write_corpus(tmp_path / "corpus", items=4)
+    run = subprocess.run([sys.executable, "build_index.py", "--json", "--corpus", str(corpus), "--index",
+                          str(tmp_path / "index")], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    last = json.loads(run.stdout.strip().splitlines()[-1])
+    assert last == {"passages": 4, "added": 4, "changed": 0, "removed": 0, "unchanged": 0, "embedded": 4}
+    assert sum(1 for line in run.stdout.splitlines() if line.startswith("{")) == 1
+    assert FaqIndex.read_manifest(current_build(tmp_path / "index"))["model"] == "intfloat/multilingual-e5-small"
