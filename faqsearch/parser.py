@@ -213,8 +213,12 @@ def _render_children(item: _Item, source: str) -> str:
     out: list[str] = []
     for child in body:
         key, _, value = child.text.partition(" : ")
-        reserved = _RESERVED.get(fold(key.strip().rstrip(":")))
+        reserved = _RESERVED.get(fold(key.strip().rstrip(":").strip()))  # "Canal :" with nothing after, too
         if reserved and child.indent == base and (value or child.text.rstrip().endswith(":")):
+            if not value.strip():  # an editor who meant to steer the item must not be silently ignored
+                example = "Canal : email" if reserved == "channel" else "Question : Comment … ?"
+                raise GuideError(source, child.number, f"« {key.strip().rstrip(':').strip()} : » est vide dans "
+                                 f"« {item.title} » : complétez-le (par exemple « {example} ») ou supprimez la ligne.")
             setattr(item, reserved, value.strip())
             continue
         depth = "  " * ((child.indent - base + 1) // 2 if child.indent > base else 0)

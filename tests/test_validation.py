@@ -65,6 +65,14 @@ def _unknown_channel(corpus: Path) -> None:
     _append_to_guide(corpus, "\n### Appeler la hotline\n- Composez le numéro.\n- Canal : hotline-inexistante\n")
 
 
+def _empty_channel_line(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n### Appeler la hotline\n- Composez le numéro.\n- Canal :\n")
+
+
+def _empty_question_line(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n## Divers\n\n- Appeler :\n  - Composez le numéro.\n  - Question:\n")
+
+
 def _catalogue_row_without_name(corpus: Path) -> None:
     (corpus / "channels.csv").write_text(CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,,chat,,,,,24/7,lite,,,non\n",
                                          encoding="utf-8")
@@ -94,6 +102,8 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
     "same id twice": (_same_id_twice, "guide.md", 29, ("même identifiant", "guide.md:11", "renommez")),
     "same id in two files": (_same_id_in_two_files, "guide.md", 5, ("même identifiant", "guide.markdown:5", "renommez")),
     "unknown channel": (_unknown_channel, "guide.md", 29, ("hotline-inexistante", "centre-aide", "ajoutez-le")),
+    "empty Canal line": (_empty_channel_line, "guide.md", 31, ("« Canal : » est vide", "Appeler la hotline", "Canal : email")),
+    "empty Question line": (_empty_question_line, "guide.md", 33, ("« Question : » est vide", "complétez-le")),
     "catalogue row without name": (_catalogue_row_without_name, "channels.csv", 4, ("« name »", "chat", "remplissez")),
     "catalogue without plans column": (_catalogue_without_plans_column, "channels.csv", 1, ("plans", "colonnes")),
     "unknown plan": (_unknown_plan, "channels.csv", 4, ("platine", "gratuit, lite, premium")),
