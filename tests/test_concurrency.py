@@ -65,8 +65,12 @@ def test_a_search_that_started_on_the_old_index_finishes_on_it(tmp_path):
     running = threading.Thread(target=lambda: slow.append(engine.ask("BLOQUE configurer IMAP")))
     running.start()
     assert encoder.entered.wait(30)  # the search has its index and is embedding the question
+    first_build = current_build(tmp_path / "index")
     _rebuild(tmp_path, 2)
     assert generation_of(engine.ask("configurer IMAP")) == {_edition(2)}  # meanwhile, new questions see the new build
+    for generation in (3, 4, 5):  # enough builds for cleanup to delete the first one's folder
+        _rebuild(tmp_path, generation)
+    assert not first_build.exists()
     encoder.gate.set()
     running.join(30)
     assert slow and slow[0].hits and generation_of(slow[0]) == {_edition(1)}
