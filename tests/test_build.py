@@ -119,6 +119,14 @@ def test_reverting_an_edit_reuses_the_cached_vector(corpus_copy, tmp_path):
     assert report.changed == 1 and report.embedded == 0
 
 
+def test_stages_are_announced_in_order(tmp_path):
+    # The page's progress bar (faqsearch/ui/rebuild.py) lists these names.
+    corpus, stages = write_corpus(tmp_path / "corpus"), []
+    build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache", on_stage=stages.append)
+    assert stages == ["Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification",
+                      "Mise en service"]
+
+
 def test_dry_run_reports_and_writes_nothing(corpus_copy, tmp_path):
     root, cache = tmp_path / "index", tmp_path / "cache"
     fresh = _build(corpus_copy, root, cache, dry_run=True)
