@@ -48,6 +48,16 @@ def escape_markdown(text: object) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};", out)
 
 
+def message_markdown(text: object) -> str:
+    """A program message for ``st.markdown``: escaped like :func:`escape_markdown`, except that
+    `code` spans stay code (their content is literal in Markdown, so it needs no escaping).
+    """
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: no code span at all
+        return escape_markdown(text)
+    return "".join(escape_markdown(part) if i % 2 == 0 else f"`{part}`" for i, part in enumerate(parts))
+
+
 def shorten(text: str, limit: int = 140) -> str:
     """``text`` cut at a word boundary with an ellipsis when longer than ``limit`` characters."""
     text = " ".join(str(text).split())

@@ -30,6 +30,13 @@ def test_escape_markdown_neutralises_line_starts_only():
     assert pres.escape_markdown("Modèle : e5-small (v1.0)") == "Modèle : e5-small (v1.0)"
 
 
+def test_message_markdown_keeps_code_spans_and_escapes_the_rest():
+    out = pres.message_markdown("Aucun index dans /tmp/a_b : lancez `python build_index.py` **vite**")
+    assert "`python build_index.py`" in out
+    assert "a&#95;b" in out and "**" not in out
+    assert pres.message_markdown("un ` seul") == "un &#96; seul"
+
+
 def test_highlight_marks_query_words_ignoring_case_and_accents():
     out = pres.highlight("Appelez le support TÉLÉPHONIQUE au numéro +1 888 900 9646.", "telephonique numero 888")
     assert "<mark>TÉLÉPHONIQUE</mark>" in out

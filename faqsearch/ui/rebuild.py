@@ -11,6 +11,7 @@ import logging
 import streamlit as st
 
 from ..build import BuildReport, build
+from ..presentation import escape_markdown, message_markdown
 from . import resources
 from .resources import Settings
 
@@ -51,7 +52,7 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
         report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage)
     except (ValueError, RuntimeError, OSError) as exc:  # CorpusError, BuildError, IndexLoadError… say what to fix
         status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error")
-        status.error(str(exc))
+        status.error(message_markdown(str(exc)))
         return None
     except Exception as exc:  # never a traceback on the page; the server log keeps it
         log.exception("index rebuild failed")
@@ -74,7 +75,7 @@ def show_last_report() -> None:
     report: BuildReport | None = st.session_state.get(REPORT_KEY)
     if report is None:
         return
-    st.success("Dernière reconstruction : " + report.summary(), icon="✅")
+    st.success("Dernière reconstruction : " + escape_markdown(report.summary()), icon="✅")
     cols = st.columns(4)
     cols[0].metric("Passages", report.passages)
     cols[1].metric("Ajoutés", report.added)

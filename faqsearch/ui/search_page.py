@@ -120,7 +120,7 @@ def _not_confident(engine: Engine, answer: Answer, plan: str | None) -> None:
 
 def unavailable(settings: Settings, problem: str) -> None:
     """No usable index (none yet, another model, damaged): the reason and the way out."""
-    st.error("**La recherche n'est pas disponible pour le moment.**\n\n" + pres.escape_markdown(problem), icon="🛠️")
+    st.error("**La recherche n'est pas disponible pour le moment.**\n\n" + pres.message_markdown(problem), icon="🛠️")
     st.markdown("Reconstruisez l'index à partir du dossier du corpus "
                 f"({pres.escape_markdown(settings.corpus_dir)}) : cela prend une minute environ.")
     rebuild_button(settings, key="rebuild-search")

@@ -1,0 +1,128 @@
+"""End to end in a real browser: ``streamlit run app.py`` driven by Debian's Chromium.
+
+Playwright only drives the system browser (``/usr/bin/chromium``, installed by ``make browser``);
+nothing is downloaded. Set ``FAQSEARCH_UPDATE_SCREENSHOT=1`` to refresh ``docs/screenshot.png``
+(the README's picture) from this run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED_CORPUS
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+STARTUP_TIMEOUT_S = 180  # server start, then the model loads on the first page view
+README_SCREENSHOT = ROOT / "docs" / "screenshot.png"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit stopped (code {proc.returncode}):\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def server(real_index_root: Path, tmp_path: Path):
+    """The page served by a real ``streamlit run`` on a free local port; stopped afterwards."""
+    port = free_port()
+    log = tmp_path / "streamlit.log"
+    env = {**os.environ, "FAQSEARCH_INDEX": str(real_index_root), "FAQSEARCH_CORPUS": str(SEED_CORPUS),
+           "FAQSEARCH_DATA": str(tmp_path / "data")}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             # Other work in the checkout must not make the page offer to rerun.
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def ask(page, question: str, wait_for: str) -> float:
+    """Type ``question``, press Enter; seconds until ``wait_for`` is visible in the channel card."""
+    box = page.get_by_placeholder("Posez votre question", exact=False)
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.locator(".fs-card", has_text=wait_for).first.wait_for(state="visible", timeout=STARTUP_TIMEOUT_S * 1000)
+    return time.perf_counter() - started
+
+
+def test_question_in_chromium_shows_the_us_phone_number(server: str, tmp_path: Path):
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium).")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1250}, locale="fr-FR")
+            page.goto(server, timeout=STARTUP_TIMEOUT_S * 1000)
+            page.get_by_placeholder("Posez votre question", exact=False).wait_for(timeout=STARTUP_TIMEOUT_S * 1000)
+
+            ask(page, "Quel est le numéro du support aux États-Unis ?", "+1 888 900 9646")
+            card = page.locator(".fs-card")
+            expect(card.locator(".fs-channel-name")).to_have_text("📞 Support téléphonique")
+            expect(card.get_by_role("link", name="États-Unis : +1 888 900 9646")).to_have_attribute("href", "tel:+18889009646")
+            expect(page.locator(".fs-result").first).to_contain_text("+1 888 900 9646")
+            page.wait_for_timeout(500)  # let the feedback buttons and fonts settle for the picture
+            page.screenshot(path=str(tmp_path / "page.png"))
+            assert (tmp_path / "page.png").stat().st_size > 10_000
+            if os.environ.get("FAQSEARCH_UPDATE_SCREENSHOT"):
+                README_SCREENSHOT.parent.mkdir(exist_ok=True)
+                shutil.copyfile(tmp_path / "page.png", README_SCREENSHOT)
+
+            # After the first load, answers come back fast (measured from Enter to the card on screen).
+            timings = [ask(page, "Comment contacter le support par chat en direct ?", "Chat en direct"),
+                       ask(page, "Comment savoir si Zoho Mail rencontre une panne ?", "Statut du service"),
+                       ask(page, "Quel est le numéro du support aux États-Unis ?", "+1 888 900 9646")]
+            print("secondes entre Entrée et la réponse affichée :", ", ".join(f"{t:.2f}" for t in timings))
+            assert min(timings) < 1.0, timings
+
+            # What a visitor types is shown as typed, never interpreted.
+            typed = "<b>gras</b> **gras** <script>alert(1)</script>"
+            box = page.get_by_placeholder("Posez votre question", exact=False)
+            box.fill(typed)
+            box.press("Enter")
+            query = page.locator(".fs-query", has_text="**gras**")
+            query.wait_for(timeout=30_000)
+            assert typed in query.inner_text()
+            assert query.locator("b, script").count() == 0
+        finally:
+            browser.close()
