@@ -16,23 +16,32 @@ from streamlit.testing.v1 import AppTest
 
 from faqsearch.feedback import DOWN, FeedbackStore
 from faqsearch.ui import resources
+from faqsearch.ui.app import TABS
 from tests.conftest import ROOT, SEED_CORPUS
 
 APP = str(ROOT / "app.py")
 FIRST_RUN_TIMEOUT = 120  # the first run may load the model and the index
 RUN_TIMEOUT = 30
-EDITORS_TAB = "🛠️ Espace éditeurs"
+SEARCH_TAB, EDITORS_TAB = TABS
 PHONE_QUESTION = "Quel est le numéro du support aux États-Unis ?"
 
 
 @pytest.fixture
-def page_env(monkeypatch, tmp_path: Path, real_encoder, real_index_root: Path) -> Path:
-    """Environment of the page: the session's model and index, a private feedback folder."""
+def page_env(monkeypatch, tmp_path: Path, real_encoder, real_index_root: Path):
+    """Environment of the page: the session's model and index, a private feedback folder.
+
+    Torch runs with the page's thread count while the test lasts, as under ``streamlit run``.
+    """
+    import torch
+
     monkeypatch.setattr(resources, "new_encoder", lambda model: real_encoder)
     monkeypatch.setenv("FAQSEARCH_INDEX", str(real_index_root))
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(SEED_CORPUS))
     monkeypatch.setenv("FAQSEARCH_DATA", str(tmp_path / "data"))
-    return tmp_path / "data"
+    threads = torch.get_num_threads()
+    torch.set_num_threads(resources.SEARCH_THREADS)
+    yield tmp_path / "data"
+    torch.set_num_threads(threads)
 
 
 def start() -> AppTest:
@@ -235,7 +244,19 @@ def test_rebuild_on_a_temporary_corpus_answers_without_restart(monkeypatch, page
     assert int(metrics["Ajoutés"]) >= 1 and metrics["Supprimés"] == "0"
     assert not at.sidebar.warning
 
-    at.session_state["tab"] = "🔎 Rechercher"
+    at.session_state["tab"] = SEARCH_TAB
     at.run()
     ask(at, "Quels moyens de paiement sont acceptés, PayPal ?")
     assert any("PayPal" in r for r in results(at))
+
+
+def test_rebuild_of_a_broken_corpus_says_what_to_fix(monkeypatch, page_env, tmp_path: Path, corpus_copy: Path):
+    (corpus_copy / "channels.csv").write_text("id,name\ntelephone,Téléphone\n", encoding="utf-8")
+    monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus_copy))
+    monkeypatch.setenv("FAQSEARCH_INDEX", str(tmp_path / "index"))
+    at = start()
+    at.button(key="rebuild-search").click().run(timeout=FIRST_RUN_TIMEOUT)
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "channels" in messages and "plans" in messages, messages
+    assert at.button(key="rebuild-search")  # still offered, once the file is fixed

@@ -26,6 +26,14 @@ STARTUP_TIMEOUT_S = 180  # server start, then the model loads on the first page 
 README_SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
 
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium; missing, the test fails (before the model is loaded) rather than skips."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium).")
+    return CHROMIUM
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -84,13 +92,11 @@ def ask(page, question: str, wait_for: str) -> float:
     return time.perf_counter() - started
 
 
-def test_question_in_chromium_shows_the_us_phone_number(server: str, tmp_path: Path):
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium with `make browser` (apt-get install chromium).")
+def test_question_in_chromium_shows_the_us_phone_number(chromium: str, server: str, tmp_path: Path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1250}, locale="fr-FR")
             page.goto(server, timeout=STARTUP_TIMEOUT_S * 1000)

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import sqlite3
 import time
+import uuid
 
 import streamlit as st
 
@@ -49,8 +50,6 @@ def examples(key: str, title: str = "Exemples de questions") -> None:
 def session_id() -> str:
     """A random id per browser session: one person's rating of an answer counts once."""
     if "session_id" not in st.session_state:
-        import uuid
-
         st.session_state["session_id"] = uuid.uuid4().hex
     return st.session_state["session_id"]
 
@@ -81,7 +80,8 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         examples("examples-empty")
         return
     _log_question(settings, answer, plan, elapsed)
-    st.html(f'<div class="fs-query">{len(answer.hits)} passages pour « {pres.escape(pres.shorten(answer.question, 160))} »'
+    found = f"{len(answer.hits)} passages pour" if answer.confident else "Aucune réponse sûre pour"
+    st.html(f'<div class="fs-query">{found} « {pres.escape(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)} · forfait : {pres.escape(plan_choice)}</div>")
     if answer.notice:
         st.info(pres.escape_markdown(answer.notice), icon="✂️")
