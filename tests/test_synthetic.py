@@ -1,0 +1,62 @@
+"""Synthetic corpora for scale runs: deterministic, valid passages, vectors near their originals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from faqsearch.corpus import load_corpus
+from faqsearch.index import FaqIndex
+from faqsearch.synthetic import generate, synthetic_vectors
+from tests.conftest import SEED_CORPUS
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return load_corpus(SEED_CORPUS)
+
+
+def test_deterministic(seed):
+    a, b = generate(seed.passages, 120, seed=7), generate(seed.passages, 120, seed=7)
+    assert a.passages == b.passages and np.array_equal(a.origins, b.origins)
+    assert generate(seed.passages, 120, seed=8).passages != a.passages
+
+
+def test_valid_passages(seed):
+    synth = generate(seed.passages, 250, seed=1, per_guide=40)
+    assert len(synth) == 250 and len(synth.origins) == 250
+    assert len({p.id for p in synth.passages}) == 250
+    assert len({p.guide for p in synth.passages}) == 7  # 250 / 40, rounded up
+    ids = seed.catalogue.ids()
+    for p, origin in zip(synth.passages, synth.origins):
+        real = seed.passages[origin]
+        assert p.question.strip() and p.answer.strip() and p.id.startswith(p.guide + "/")
+        assert p.channel == real.channel and (not p.channel or p.channel in ids)
+        assert p.plans == real.plans
+        assert "Référence : KB-" in p.answer
+    assert len({p.answer for p in synth.passages}) == 250  # varied, not verbatim copies
+
+
+def test_rejects_bad_arguments(seed):
+    with pytest.raises(ValueError):
+        generate((), 10)
+    with pytest.raises(ValueError):
+        generate(seed.passages, 10, per_guide=0)
+
+
+def test_vectors_are_normalised_and_near_their_origin():
+    base = np.eye(4, 32, dtype=np.float32)
+    origins = np.array([0, 1, 2, 3] * 50)
+    v = synthetic_vectors(base, origins, noise=0.5, seed=3)
+    assert v.shape == (200, 32) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    cos = (v * base[origins]).sum(axis=1)
+    assert cos.min() > 0.75 and 0.85 < np.median(cos) < 0.95
+    assert np.array_equal(v, synthetic_vectors(base, origins, noise=0.5, seed=3))
+
+
+def test_synthetic_corpus_indexes_and_searches(seed, fake_encoder):
+    synth = generate(seed.passages, 300, seed=2)
+    index = FaqIndex.build(synth.passages, fake_encoder, seed.catalogue)
+    hits = index.search(synth.passages[10].question, top_k=3)
+    assert synth.passages[10].id in {h.passage.id for h in hits}
