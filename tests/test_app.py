@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from faqsearch.feedback import DOWN, FeedbackStore
 from faqsearch.ui import resources
-from faqsearch.ui.app import TABS
+from faqsearch.ui.app import TABS, UNEXPECTED
 from tests.conftest import ROOT, SEED_CORPUS
 
 APP = str(ROOT / "app.py")
@@ -44,17 +44,20 @@ def page_env(monkeypatch, tmp_path: Path, real_encoder, real_index_root: Path):
     torch.set_num_threads(threads)
 
 
+def healthy(at: AppTest) -> AppTest:
+    """No exception escaped, and none was caught by the page's last safety net."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [e.value for e in at.error if UNEXPECTED in e.value]
+    return at
+
+
 def start() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
-    at.run(timeout=FIRST_RUN_TIMEOUT)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return healthy(at.run(timeout=FIRST_RUN_TIMEOUT))
 
 
 def ask(at: AppTest, question: str) -> AppTest:
-    at.text_input(key="question").input(question).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return healthy(at.text_input(key="question").input(question).run())
 
 
 def html_blocks(at: AppTest) -> list[str]:
@@ -151,8 +154,7 @@ def test_html_and_markdown_in_a_question_are_shown_as_typed(page_env, question):
 def test_feedback_click_is_stored_and_listed_for_editors(page_env):
     at = ask(start(), PHONE_QUESTION)
     at.sidebar.radio(key="plan").set_value("Premium").run()
-    at.feedback[0].set_value(DOWN).run()
-    assert not at.exception
+    healthy(at.feedback[0].set_value(DOWN).run())
     [rating] = FeedbackStore.in_dir(page_env).ratings()
     assert rating["question"] == PHONE_QUESTION
     assert rating["passage_id"].endswith("support-telephonique")
@@ -197,6 +199,20 @@ def test_answer_is_fast_after_the_first_load(page_env):
         assert results(at)
     # A whole rerun of the script (search, render, logging) on a shared 2-core machine.
     assert min(timings) < 1.0, timings
+
+
+def test_an_unforeseen_error_is_a_french_message_not_a_traceback(monkeypatch, page_env):
+    from faqsearch import presentation
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(presentation, "result_card_html", broken)
+    at = start()
+    at.text_input(key="question").input(PHONE_QUESTION).run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith(UNEXPECTED) and "Rechargez la page" in error and "boom" not in error
 
 
 def test_index_built_with_another_model_offers_a_rebuild(monkeypatch, page_env, tmp_path: Path, corpus_copy: Path):

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import streamlit as st
 
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 STYLE = Path(__file__).with_name("style.css")
 TABS = ("🔎 Rechercher", "🛠️ Espace éditeurs")
 MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS = 3, 10, 5
+UNEXPECTED = "Erreur inattendue"
 
 
 def main(app_dir: Path) -> None:
@@ -38,11 +41,25 @@ def main(app_dir: Path) -> None:
                "et les passages du guide qui y répondent.")
     search, editors = st.tabs(TABS, key="tab", on_change="rerun")
     if search.open:
-        with search:
+        with search, _no_traceback():
             search_page.render(settings, engine, problem, plan_choice, top_k)
     if editors.open:
-        with editors:
+        with editors, _no_traceback():
             editor_page.render(settings, engine)
+
+
+@contextmanager
+def _no_traceback() -> Iterator[None]:
+    """Last safety net: an unforeseen error becomes a French message (the server log keeps the
+    traceback). Streamlit's own reruns and stops are not ``Exception`` and pass through.
+    """
+    try:
+        yield
+    except Exception as exc:
+        log.exception("page failed")
+        st.error(f"{UNEXPECTED} ({type(exc).__name__}). Rechargez la page ; si l'erreur revient, "
+                 "reconstruisez l'index depuis l'onglet « Espace éditeurs » ou consultez le journal du serveur.",
+                 icon="⚠️")
 
 
 def load_engine(settings: Settings) -> tuple[Engine | None, str]:
