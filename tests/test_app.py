@@ -166,6 +166,16 @@ def test_feedback_click_is_stored_and_listed_for_editors(page_env):
                for t in tables)
 
 
+def test_question_is_kept_across_the_editors_tab(page_env):
+    at = ask(start(), PHONE_QUESTION)
+    at.session_state["tab"] = EDITORS_TAB
+    healthy(at.run())
+    at.session_state["tab"] = SEARCH_TAB
+    healthy(at.run())
+    assert at.text_input(key="question").value == PHONE_QUESTION
+    assert "Support téléphonique" in channel_card(at)
+
+
 def test_every_question_is_logged_once_per_submission(page_env):
     at = ask(start(), PHONE_QUESTION)
     at.sidebar.radio(key="plan").set_value("Gratuit").run()  # a rerun, not a new question

@@ -31,6 +31,10 @@ def main(app_dir: Path) -> None:
     st.set_page_config(page_title="Recherche dans l'aide Zoho Mail", page_icon="🔎", layout="centered")
     st.html(STYLE)
     settings = Settings.from_env(app_dir)
+    # Streamlit forgets the state of a widget that a run does not draw; the question field is not
+    # drawn while the editors' tab is open, so keep its value explicitly to find it on return.
+    if search_page.QUESTION_KEY in st.session_state:
+        st.session_state[search_page.QUESTION_KEY] = st.session_state[search_page.QUESTION_KEY]
     plan_choice, top_k = _sidebar_controls()
     engine, problem = load_engine(settings)
     with st.sidebar:
