@@ -25,7 +25,7 @@ from .encoder import Encoder
 from .fusion import blend, rrf
 from .lexical import LexicalIndex
 
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "manifest.json"
 FILES = (MANIFEST, "passages.parquet", "embeddings.npy", "offsets.npy", "dense.faiss", "lexical.npz", "channels.csv")
 # Up to this many vectors, scoring every passage exactly is cheaper than an ANN lookup.
