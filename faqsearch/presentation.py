@@ -260,10 +260,6 @@ def seconds_label(seconds: float) -> str:
     return f"{seconds:.2f} s".replace(".", ",")
 
 
-def count_label(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
-
-
 def rephrasing_tips() -> Sequence[str]:
     """Advice shown when the guide does not seem to cover a question."""
     return (

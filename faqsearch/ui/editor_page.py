@@ -19,6 +19,7 @@ LIMIT = 25
 
 
 def render(settings: Settings, engine: Engine | None) -> None:
+    """The whole editors' tab; ``engine`` is None when no index can be used yet."""
     st.subheader("Index de recherche")
     if engine is not None:
         manifest = engine.index.manifest
