@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..encoder import Encoder, SentenceTransformerEncoder, default_model_name
+from ..encoder import Encoder, SentenceTransformerEncoder, default_model_name, make_encoder
 from ..engine import Engine
 from ..feedback import DB_NAME, FeedbackStore
 from ..feedback import default_dir as default_data_dir
@@ -45,18 +45,20 @@ class Settings:
         )
 
 
-# One torch thread per search: a short query gains nothing from intra-op parallelism, and when the
-# cores are busy (another session, a rebuild, other programs) OpenMP's spin-waiting made a query
-# take ~1 s with 2 threads against ~50 ms with 1, measured on the 2-core target machine.
+# One torch thread per search when the sentence-transformers backend is used: a short query gains
+# nothing from intra-op parallelism, and when the cores are busy (another session, a rebuild, other
+# programs) OpenMP's spin-waiting made a query take ~1 s with 2 threads against ~50 ms with 1,
+# measured on the 2-core target machine.
 SEARCH_THREADS = 1
 
 
 def new_encoder(model: str) -> Encoder:
-    """The encoder for ``model`` (tests replace this to share one loaded model)."""
-    import torch
+    """The encoder for ``model``, on the same backend as the command line (tests replace this)."""
+    encoder = make_encoder(model)
+    if isinstance(encoder, SentenceTransformerEncoder):
+        import torch
 
-    torch.set_num_threads(SEARCH_THREADS)
-    encoder = SentenceTransformerEncoder(model)
+        torch.set_num_threads(SEARCH_THREADS)
     encoder.encode_queries(["préchauffage"])  # load the weights now, not during the first question
     return encoder
 
