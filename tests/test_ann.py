@@ -41,10 +41,15 @@ def test_save_and_load_keep_kind_and_results(tmp_path, kind):
     if kind == "hnsw":
         import faiss
 
-        assert faiss.downcast_index(loaded.index).hnsw.efSearch == ann.HNSW_EF_SEARCH
+        assert faiss.downcast_index(loaded.index).hnsw.efSearch == ann.ef_search(400) == ann.HNSW_EF_SEARCH
     scores, ids = index.search(queries, 5)
     scores2, ids2 = loaded.search(queries, 5)
     assert np.array_equal(ids, ids2) and np.allclose(scores, scores2)
+
+
+def test_search_breadth_grows_past_100k():
+    assert ann.ef_search(1000) == ann.ef_search(100_000) == ann.HNSW_EF_SEARCH
+    assert ann.ef_search(200_000) == 2 * ann.HNSW_EF_SEARCH
 
 
 def test_search_clamps_k_to_the_size():
