@@ -1,7 +1,7 @@
 """Nearest-neighbour search over normalised vectors with FAISS (inner product = cosine).
 
 Exact search is both fastest and perfect for a help center's few hundred passages; past
-``HNSW_THRESHOLD`` passages an HNSW graph keeps query time flat (see BENCHMARKS.md).
+``HNSW_THRESHOLD`` vectors an HNSW graph keeps query time nearly flat (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
