@@ -8,7 +8,6 @@ sentence-transformers name or local path can be given instead.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
@@ -94,11 +93,6 @@ class SentenceTransformerEncoder:
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, "passage", progress)
-
-
-def model_dir_exists(name: str) -> bool:
-    """True when ``name`` is a local folder (rather than a hub name)."""
-    return Path(name).expanduser().is_dir()
 
 
 # ---------------------------------------------------------------------------------------------
