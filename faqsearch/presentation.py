@@ -131,13 +131,17 @@ def answer_html(text: str, query: str) -> str:
     for line in str(text).splitlines():
         if not line.strip():
             continue
+        # Nested sub-lists ("Numéros :" then one line per country) keep their indentation.
+        depth = min((len(line) - len(line.lstrip(" "))) // 2, 4)
         if _BULLET.match(line):
             kind, line = "fs-bullet", _BULLET.sub("", line, count=1)
         elif _STEP.match(line):
             kind, line = "fs-step", line.strip()
         else:
             kind, line = "fs-line", line.strip()
-        lines.append(f'<div class="{kind}">{highlight(line, query)}</div>')
+        # Steps are indented by their own style; only nested bullets need the depth.
+        indent = f' style="margin-left:{1.25 * depth:.2f}em"' if depth and kind == "fs-bullet" else ""
+        lines.append(f'<div class="{kind}"{indent}>{highlight(line, query)}</div>')
     return "".join(lines)
 
 

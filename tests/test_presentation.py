@@ -157,3 +157,9 @@ def test_labels():
     assert pres.seconds_label(0.042) == "0,04 s"
     assert pres.shorten("un deux trois quatre", 10) == "un deux…"
     assert pres.PLAN_CHOICES == ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
+
+
+def test_answer_html_keeps_nested_lists_indented():
+    out = pres.answer_html("- Numéros :\n  - États-Unis : +1 888\n- Horaires : 24/7", "")
+    assert out.count("margin-left") == 1
+    assert 'style="margin-left:1.25em">États-Unis' in out
