@@ -102,7 +102,6 @@ class FaqIndex:
         self.encoder = encoder
         self.manifest = manifest
         self.catalogue = catalogue
-        self.texts = [p.text() for p in self.passages]
 
     # ------------------------------------------------------------------ build
     @classmethod
