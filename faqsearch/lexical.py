@@ -67,6 +67,7 @@ class LexicalIndex:
         self.vocabulary = vocabulary
         self.synonyms = tuple(tuple(group) for group in synonyms)
         self._synonym_keys = [[" " + " ".join(words(term)) + " " for term in group] for group in self.synonyms]
+        self._terms_cache: dict[str, dict[int, float]] = {}
         self.weights = weights  # passages × terms, BM25 weight of each term in each passage
         self.k1, self.b = k1, b
         self.analyzer = FrenchAnalyzer()
@@ -131,7 +132,15 @@ class LexicalIndex:
     def query_terms(self, text: str) -> dict[int, float]:
         """Weighted vocabulary ids of a query: its own terms (typos mapped to the nearest known
         term) count fully, terms brought in by synonyms count half, so they help without
-        outweighing the user's own words."""
+        outweighing the user's own words. Memoised: scoring and confidence both ask for them."""
+        cached = self._terms_cache.get(text)
+        if cached is None:
+            if len(self._terms_cache) >= 1024:
+                self._terms_cache.clear()
+            cached = self._terms_cache[text] = self._query_terms(text)
+        return cached
+
+    def _query_terms(self, text: str) -> dict[int, float]:
         terms = {j: 1.0 for j in self._ids(text)}
         for j in self._ids(" ".join(self.expansions(text))):
             terms.setdefault(j, SYNONYM_WEIGHT)
