@@ -14,6 +14,10 @@ class Passage:
 
     ``id`` is derived from guide, section and title (never from position) so that it survives
     edits elsewhere in the guide; ``source`` is ``file:line`` for messages to editors.
+    ``entry_id`` names the help-center entry the passage comes from: a long entry is cut into
+    several passages (chunks) that share it, and results are ranked by entry; empty means the
+    passage is a whole entry of its own (``entry`` then is ``id``). ``variants`` are other
+    phrasings of the question: indexed, never shown. ``url`` is the entry's page, when known.
     """
 
     id: str
@@ -25,6 +29,14 @@ class Passage:
     channel: str = ""
     plans: tuple[str, ...] = PLANS
     source: str = ""
+    entry_id: str = ""
+    url: str = ""
+    variants: tuple[str, ...] = ()
+
+    @property
+    def entry(self) -> str:
+        """The id of the entry this passage belongs to."""
+        return self.entry_id or self.id
 
     def text(self) -> str:
         """The text that is indexed: section and question give context the answer lacks."""
@@ -51,7 +63,7 @@ class Passage:
         return {
             "id": self.id, "guide": self.guide, "section": self.section, "title": self.title,
             "question": self.question, "answer": self.answer, "channel": self.channel,
-            "plans": list(self.plans),
+            "plans": list(self.plans), "entry_id": self.entry, "url": self.url,
         }
 
 

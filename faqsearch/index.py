@@ -70,14 +70,16 @@ class SearchConfig:
 
 def passages_frame(passages: Sequence[Passage]) -> pd.DataFrame:
     """The passage table: one row per passage, plans joined with ";"."""
-    rows = [{**asdict(p), "plans": ";".join(p.plans)} for p in passages]
+    # Variants are whole sentences: a tab, which no question holds, separates them.
+    rows = [{**asdict(p), "plans": ";".join(p.plans), "variants": "\t".join(p.variants)} for p in passages]
     columns = [f for f in Passage.__dataclass_fields__]
     return pd.DataFrame(rows, columns=columns).astype(str)
 
 
 def frame_passages(frame: pd.DataFrame) -> tuple[Passage, ...]:
     return tuple(
-        Passage(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p) or PLANS})
+        Passage(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p) or PLANS,
+                   "variants": tuple(v for v in row["variants"].split("\t") if v)})
         for row in frame.astype(str).to_dict("records")
     )
 
