@@ -36,7 +36,7 @@ test: install-dev browser
 	$(BIN)/python -m pytest -q
 
 bench: install-dev
-	$(BIN)/python -m faqsearch bench
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT

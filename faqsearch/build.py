@@ -1,7 +1,7 @@
 """Rebuilding the index from ``corpus/``: validate, embed what changed, write, check, swap in.
 
 The index in service is never touched until a new one has been written to a staging folder,
-loaded back and checked; then :func:`faqsearch.store.publish` swaps it in with an atomic rename.
+loaded back and checked; then :func:`faqsearch.builds.publish` swaps it in with an atomic rename.
 A lock keeps two builds from interleaving.
 """
 
@@ -22,7 +22,7 @@ from .embcache import EmbeddingCache
 from .embcache import default_dir as embcache_dir
 from .encoder import Encoder
 from .index import FaqIndex, IndexLoadError, frame_passages
-from .store import current_build, discard_abandoned, publish, staging_dir
+from .builds import current_build, discard_abandoned, publish, staging_dir
 
 LOCK_FILE = ".build.lock"
 REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")

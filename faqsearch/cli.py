@@ -112,7 +112,12 @@ def cmd_eval(args) -> int:
 
     questions = read_questions(args.file)
     if args.ablation:
-        from .ablation import run
+        try:
+            from bench.ablation import run
+        except ImportError:
+            print("L'ablation fait partie des outils de mesure (dossier bench/ du dépôt) : lancez la commande "
+                  "depuis la racine du dépôt.", file=sys.stderr)
+            return 2
         from .corpus import load_corpus
 
         print("\n".join(run(load_corpus(args.corpus), _encoder(args), questions).lines()))
@@ -129,6 +134,17 @@ def cmd_eval(args) -> int:
         for m in metrics.misses:
             print(f"  {m.id} [{m.style}] {m.question} — {m.what}")
     return 0
+
+
+def cmd_bench(options: Sequence[str]) -> int:
+    """The measurement tools live beside the package (``bench/``); this only forwards to them."""
+    try:
+        from bench.run import main as bench_main
+    except ImportError:
+        print("Les mesures font partie du dépôt (dossier bench/) : lancez `python -m bench` depuis sa racine.",
+              file=sys.stderr)
+        return 2
+    return bench_main(list(options))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -172,16 +188,15 @@ def parser() -> argparse.ArgumentParser:
     common(e, corpus=True)
     e.set_defaults(func=cmd_eval)
 
-    from .bench import add_arguments as bench_arguments, run as cmd_bench  # stdlib-only import
-
-    bench = sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (voir BENCHMARKS.md)")
-    bench_arguments(bench)
-    common(bench, index=False, corpus=True, model=False)
-    bench.set_defaults(func=cmd_bench)
+    # Listed for --help; main() forwards its options untouched to ``python -m bench``.
+    sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (= python -m bench, voir BENCHMARKS.md)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["bench"]:
+        return cmd_bench(argv[1:])
     args = parser().parse_args(argv)
     from .build import BuildError
     from .corpus import CorpusError

@@ -19,7 +19,7 @@ from .corpus import corpus_digest
 from .documents import Answer, Hit
 from .encoder import Encoder
 from .index import FaqIndex, SearchConfig
-from .store import current_build, pointer_stamp
+from .builds import current_build, pointer_stamp
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
@@ -81,7 +81,7 @@ class Engine:
 
     @classmethod
     def open(cls, root: Path, encoder: Encoder, **kwargs) -> "Engine":
-        """Load the index in service under ``root`` (see :mod:`faqsearch.store`)."""
+        """Load the index in service under ``root`` (see :mod:`faqsearch.builds`)."""
         stamp = pointer_stamp(root)
         index = FaqIndex.load(current_build(root), encoder)
         return cls(index, root=root, stamp=stamp, **kwargs)

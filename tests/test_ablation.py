@@ -6,7 +6,7 @@ from dataclasses import fields, replace
 
 import pytest
 
-from faqsearch.ablation import (TEXTS, VectorCache, default_variants, original_answers, refusal_stats, run, sweep,
+from bench.ablation import (TEXTS, VectorCache, default_variants, original_answers, refusal_stats, run, sweep,
                                 threshold_grid, variant_index)
 from faqsearch.documents import Answer
 from faqsearch.corpus import load_corpus

@@ -142,7 +142,7 @@ def test_html_and_markdown_in_a_question_are_shown_as_typed(page_env, question):
     at = ask(start(), question)
     shown = [h for h in html_blocks(at) if 'class="fs-query"' in h]
     assert len(shown) == 1
-    from faqsearch.presentation import escape
+    from faqsearch.ui.presentation import escape
 
     assert f"« {escape(question)} »" in shown[0]
     for block in html_blocks(at):
@@ -212,7 +212,7 @@ def test_answer_is_fast_after_the_first_load(page_env):
 
 
 def test_an_unforeseen_error_is_a_french_message_not_a_traceback(monkeypatch, page_env):
-    from faqsearch import presentation
+    from faqsearch.ui import presentation
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

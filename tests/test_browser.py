@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.servers import CHROMIUM, CHROMIUM_ARGS, ServerError, streamlit_server
 from tests.conftest import ROOT, SEED_CORPUS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 STARTUP_TIMEOUT_S = 180  # server start, then the model loads on the first page view
 README_SCREENSHOT = ROOT / "docs" / "screenshot.png"
 
@@ -34,52 +29,16 @@ def chromium() -> str:
     return CHROMIUM
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"streamlit stopped (code {proc.returncode}):\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer on {url}:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture
 def server(real_index_root: Path, tmp_path: Path):
     """The page served by a real ``streamlit run`` on a free local port; stopped afterwards."""
-    port = free_port()
-    log = tmp_path / "streamlit.log"
-    env = {**os.environ, "FAQSEARCH_INDEX": str(real_index_root), "FAQSEARCH_CORPUS": str(SEED_CORPUS),
+    env = {"FAQSEARCH_INDEX": str(real_index_root), "FAQSEARCH_CORPUS": str(SEED_CORPUS),
            "FAQSEARCH_DATA": str(tmp_path / "data")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             # Other work in the checkout must not make the page offer to rerun.
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
+        with streamlit_server(env, tmp_path / "streamlit.log", STARTUP_TIMEOUT_S) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))
 
 
 def ask(page, question: str, wait_for: str) -> float:

@@ -17,7 +17,7 @@ from faqsearch.corpus import load_corpus
 from faqsearch.embcache import EmbeddingCache
 from faqsearch.engine import Engine
 from faqsearch.index import FaqIndex
-from faqsearch.store import BUILDS, POINTER, current_build
+from faqsearch.builds import BUILDS, POINTER, current_build
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 

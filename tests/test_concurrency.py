@@ -11,7 +11,7 @@ import pytest
 from faqsearch.build import build
 from faqsearch.engine import Engine
 from faqsearch.index import FaqIndex
-from faqsearch.store import current_build
+from faqsearch.builds import current_build
 from tests.corpora import TOPICS, generation_of, write_corpus
 from tests.fakes import FakeEncoder
 

@@ -20,7 +20,7 @@ import pytest
 from faqsearch.build import build
 from faqsearch.embcache import EmbeddingCache
 from faqsearch.engine import Engine
-from faqsearch.store import BUILDS, current_build
+from faqsearch.builds import BUILDS, current_build
 from tests.conftest import ROOT
 from tests.corpora import generation_of, write_corpus
 from tests.fakes import FakeEncoder
@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.getcwd())
 from tests.fakes import FakeEncoder
-from faqsearch import ann, build, store
+from faqsearch import ann, build, builds as store
 
 
 def die():

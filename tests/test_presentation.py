@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch import presentation as pres
+from faqsearch.ui import presentation as pres
 from faqsearch.documents import Channel, ChannelAdvice, Hit, Passage
 
 PHONE = Channel("telephone", "Support téléphonique", phones=(("États-Unis", "+1 888 900 9646"),),

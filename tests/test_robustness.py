@@ -21,7 +21,7 @@ from faqsearch.documents import Answer
 from faqsearch.engine import MAX_QUESTION_CHARS, Engine, clean_question
 from faqsearch.index import MANIFEST, FaqIndex, IndexLoadError
 from faqsearch.parser import MAX_ANSWER_CHARS, GuideError, parse_guide
-from faqsearch.store import POINTER, current_build
+from faqsearch.builds import POINTER, current_build
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 

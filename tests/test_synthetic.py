@@ -7,7 +7,7 @@ import pytest
 
 from faqsearch.corpus import load_corpus
 from faqsearch.index import FaqIndex
-from faqsearch.synthetic import generate, synthetic_vectors
+from bench.synthetic import generate, synthetic_vectors
 from tests.conftest import SEED_CORPUS
 
 

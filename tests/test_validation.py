@@ -12,7 +12,7 @@ from faqsearch import cli
 from faqsearch.build import build
 from faqsearch.corpus import CorpusError, load_corpus
 from faqsearch.engine import Engine
-from faqsearch.store import BUILDS
+from faqsearch.builds import BUILDS
 from tests.corpora import guide_markdown, write_corpus
 from tests.fakes import FakeEncoder
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from ..engine import Engine
 from ..index import IndexLoadError
-from .. import presentation as pres
+from . import presentation as pres
 from . import editor_page, resources, search_page
 from .resources import Settings
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ..engine import Engine
-from .. import presentation as pres
+from . import presentation as pres
 from . import resources
 from .rebuild import rebuild_button, show_last_report
 from .resources import Settings

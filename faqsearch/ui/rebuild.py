@@ -11,7 +11,7 @@ import logging
 import streamlit as st
 
 from ..build import BuildReport, build
-from ..presentation import escape_markdown, message_markdown
+from .presentation import escape_markdown, message_markdown
 from . import resources
 from .resources import Settings
 

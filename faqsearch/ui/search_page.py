@@ -1,6 +1,6 @@
 """The search tab: one question field, the recommended channel, then the passages that answer.
 
-Every string from the user or the corpus reaches the page through :mod:`faqsearch.presentation`
+Every string from the user or the corpus reaches the page through :mod:`faqsearch.ui.presentation`
 (escaped HTML) or through widgets that show plain text; none is passed to Markdown unescaped.
 """
 
@@ -18,7 +18,7 @@ from ..channels import parse_plan
 from ..documents import Answer, Hit
 from ..engine import Engine
 from ..feedback import normalize_question
-from .. import presentation as pres
+from . import presentation as pres
 from . import resources
 from .rebuild import rebuild_button
 from .resources import Settings

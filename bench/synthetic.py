@@ -17,8 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .documents import Passage
-from .text import slug
+from faqsearch.documents import Passage
+from faqsearch.text import slug
 
 PRODUCTS = (
     "Zoho Mail", "Zoho CRM", "Zoho Desk", "Zoho Books", "Zoho Projects", "Zoho People", "Zoho Cliq",

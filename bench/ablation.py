@@ -16,12 +16,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .corpus import Corpus
-from .documents import Answer, Passage
-from .encoder import Encoder
-from .engine import Confidence, Engine
-from .evaluate import EvalQuestion, Metrics, score
-from .index import FaqIndex, SearchConfig
+from faqsearch.corpus import Corpus
+from faqsearch.documents import Answer, Passage
+from faqsearch.encoder import Encoder
+from faqsearch.engine import Confidence, Engine
+from faqsearch.evaluate import EvalQuestion, Metrics, score
+from faqsearch.index import FaqIndex, SearchConfig
 
 STYLES = ("direct", "paraphrase", "typo", "english", "colloquial", "out_of_scope")
 

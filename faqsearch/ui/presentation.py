@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Sequence
 from urllib.parse import urlsplit
 
-from .channels import plans_label
-from .documents import PLAN_LABELS, Channel, ChannelAdvice, Hit
-from .text import fold
+from ..channels import plans_label
+from ..documents import PLAN_LABELS, Channel, ChannelAdvice, Hit
+from ..text import fold
 
 # The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.
 PLAN_CHOICES = ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
@@ -76,7 +76,7 @@ def _stemmer():
 
 
 def _stop_words() -> frozenset[str]:
-    from .lexical import STOP_WORDS
+    from ..lexical import STOP_WORDS
 
     return STOP_WORDS
 
