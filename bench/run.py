@@ -315,7 +315,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
 
 # ------------------------------------------------------------------------------------ encoders
 def onnx_paths() -> tuple[Path, Path]:
-    from faqsearch.convert import default_cache_dir
+    from faqsearch.settings import cache_dir as default_cache_dir
 
     folder = default_cache_dir() / "onnx"
     return folder / "model.onnx", folder / "model-int8.onnx"

@@ -16,10 +16,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import settings
 from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
-from .embcache import default_dir as embcache_dir
 from .encoder import Encoder
 from .index import FaqIndex, IndexLoadError, frame_passages
 from .builds import current_build, discard_abandoned, publish, staging_dir
@@ -164,14 +164,14 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     texts = [text for group in groups for text in group]
     if dry_run:
         # No dimension given: a dry run must not load the model just to count.
-        cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name)
+        cache = EmbeddingCache(Path(cache_dir) if cache_dir else settings.embed_cache_dir(), encoder.name)
         counts = diff(previous_passages(root), corpus.passages)
         return BuildReport(len(corpus.passages), **counts, embedded=_to_embed(cache, groups),
                            seconds=round(time.perf_counter() - started, 3), dry_run=True)
     with build_lock(root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
         discard_abandoned(root)
-        cache = EmbeddingCache(Path(cache_dir) if cache_dir else embcache_dir(), encoder.name, dim=encoder.dim)
+        cache = EmbeddingCache(Path(cache_dir) if cache_dir else settings.embed_cache_dir(), encoder.name, dim=encoder.dim)
         # Compared under the lock: a build that waited must report against what it replaces.
         counts = diff(previous_passages(root), corpus.passages)
         embedded = _to_embed(cache, groups)

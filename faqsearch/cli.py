@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
+from . import settings
 from .documents import Answer
-
-
-def default_corpus() -> Path:
-    return Path(os.environ.get("FAQSEARCH_CORPUS", "corpus"))
-
-
-def default_index() -> Path:
-    return Path(os.environ.get("FAQSEARCH_INDEX", "index"))
 
 
 def _encoder(args):
@@ -153,9 +145,9 @@ def parser() -> argparse.ArgumentParser:
 
     def common(sp, index=True, corpus=False, model=True):
         if index:
-            sp.add_argument("--index", type=Path, default=default_index(), help="dossier de l'index (défaut : index/)")
+            sp.add_argument("--index", type=Path, default=settings.index_dir(), help="dossier de l'index (défaut : index/)")
         if corpus:
-            sp.add_argument("--corpus", type=Path, default=default_corpus(), help="dossier du corpus (défaut : corpus/)")
+            sp.add_argument("--corpus", type=Path, default=settings.corpus_dir(), help="dossier du corpus (défaut : corpus/)")
         if model:
             sp.add_argument("--model", default=None, help="modèle sentence-transformers (nom ou dossier) ; défaut : $FAQSEARCH_MODEL ou multilingual-e5-small")
 

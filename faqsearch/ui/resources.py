@@ -7,19 +7,15 @@ a restart. A failed load is not cached: the next rerun tries again (after a rebu
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from ..encoder import Encoder, SentenceTransformerEncoder, default_model_name, make_encoder
+from .. import settings as env
+from ..encoder import Encoder, SentenceTransformerEncoder, make_encoder
 from ..engine import Engine
 from ..feedback import DB_NAME, FeedbackStore
-from ..feedback import default_dir as default_data_dir
-
-CORPUS_ENV = "FAQSEARCH_CORPUS"
-INDEX_ENV = "FAQSEARCH_INDEX"
 
 
 @dataclass(frozen=True)
@@ -38,10 +34,10 @@ class Settings:
         app_dir = Path(app_dir).resolve()
         return cls(
             app_dir=app_dir,
-            corpus_dir=Path(os.environ.get(CORPUS_ENV) or app_dir / "corpus"),
-            index_root=Path(os.environ.get(INDEX_ENV) or app_dir / "index"),
-            data_dir=default_data_dir(app_dir),
-            model=default_model_name(),
+            corpus_dir=env.corpus_dir(app_dir),
+            index_root=env.index_dir(app_dir),
+            data_dir=env.data_dir(app_dir),
+            model=env.model_name(),
         )
 
 

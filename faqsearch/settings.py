@@ -1,0 +1,60 @@
+"""Where things live and which model answers: every environment variable the product reads.
+
+One place, so that the command line, the page and the build agree on folders and defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+CORPUS_ENV = "FAQSEARCH_CORPUS"
+INDEX_ENV = "FAQSEARCH_INDEX"
+DATA_ENV = "FAQSEARCH_DATA"
+MODEL_ENV = "FAQSEARCH_MODEL"
+BACKEND_ENV = "FAQSEARCH_BACKEND"
+CACHE_ENV = "FAQSEARCH_CACHE"
+EMBED_CACHE_ENV = "FAQSEARCH_EMBED_CACHE"
+
+
+def _folder(env: str, default: Path) -> Path:
+    value = os.environ.get(env)
+    return Path(value).expanduser() if value else default
+
+
+def corpus_dir(base: Path | None = None) -> Path:
+    """``$FAQSEARCH_CORPUS``, or ``corpus/`` in ``base`` (the current folder when not given)."""
+    return _folder(CORPUS_ENV, Path(base or ".") / "corpus")
+
+
+def index_dir(base: Path | None = None) -> Path:
+    """``$FAQSEARCH_INDEX``, or ``index/`` in ``base``."""
+    return _folder(INDEX_ENV, Path(base or ".") / "index")
+
+
+def data_dir(base: Path | None = None) -> Path:
+    """``$FAQSEARCH_DATA`` (questions and ratings), or ``data/`` in ``base``."""
+    return _folder(DATA_ENV, Path(base or ".") / "data")
+
+
+def model_name() -> str:
+    """The model to use: ``$FAQSEARCH_MODEL`` or multilingual-e5-small."""
+    return os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+
+
+def backend() -> str:
+    """The query-encoding backend asked for: ``$FAQSEARCH_BACKEND`` or "auto"."""
+    return (os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+
+
+def cache_dir() -> Path:
+    """Where converted models live: ``$FAQSEARCH_CACHE`` or the XDG cache directory."""
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return _folder(CACHE_ENV, Path(xdg) / "faqsearch")
+
+
+def embed_cache_dir() -> Path:
+    """``$FAQSEARCH_EMBED_CACHE``, or ``embeddings/`` in the model cache directory."""
+    return _folder(EMBED_CACHE_ENV, cache_dir() / "embeddings")
