@@ -28,6 +28,9 @@ LOCK_FILE = ".build.lock"
 REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")
 VERIFY_TOP_K = 3
 VERIFY_SAMPLE = 2000
+# The steps announced to ``on_stage``, in order (the page's progress bar counts them).
+STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
+READ, EMBED, WRITE, CHECK, PUBLISH = STAGES
 
 
 class BuildError(RuntimeError):
@@ -150,14 +153,14 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
           on_stage: Callable[[str], None] | None = None) -> BuildReport:
     """Rebuild the index of ``corpus_dir`` into ``root`` and put it in service.
 
-    Raises :class:`faqsearch.corpus.CorpusError` for content to fix and :class:`BuildError` when
+    Raises :class:`faqsearch.errors.ContentError` for content to fix and :class:`BuildError` when
     another build is running or the new index fails its checks; either way the index in service
     is left as it was. ``on_stage`` is told each step's name (progress display).
     """
     started = time.perf_counter()
     stage = on_stage or (lambda _: None)
     root = Path(root)
-    stage("Lecture du corpus")
+    stage(READ)
     # Validation comes first: a corpus error must stop the build before anything is written.
     corpus: Corpus = load_corpus(corpus_dir)
     groups = [vector_texts(p) for p in corpus.passages]
@@ -179,22 +182,22 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         def embed(todo_texts: list[str]):
             return cache.embed(todo_texts, lambda todo: encoder.encode_passages(todo, progress=progress))[0]
 
-        stage("Encodage des passages")
+        stage(EMBED)
         index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, corpus.digest, embed=embed,
                                synonyms=corpus.synonyms)
         cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
-        stage("Écriture de l'index")
+        stage(WRITE)
         staged = staging_dir(root)
         try:
             index.save(staged)
-            stage("Vérification")
+            stage(CHECK)
             try:
                 loaded = FaqIndex.load(staged, encoder)
             except IndexLoadError as exc:
                 raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
                                  "l'index en service n'a pas été modifié.") from exc
             verify(loaded, len(corpus.passages), sample=VERIFY_SAMPLE if check else 0)
-            stage("Mise en service")
+            stage(PUBLISH)
             final = publish(root, staged)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)

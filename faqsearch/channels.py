@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
+from .errors import ContentError
 from .documents import PLAN_LABELS, PLANS, Channel, ChannelAdvice, Hit, Passage
 from .text import fold
 
@@ -21,14 +22,6 @@ COLUMNS = ("id", "name", "keywords", "url", "email", "phones", "console_path", "
            "plans", "response_time", "best_for", "general")
 PLAN_ALIASES = {"gratuit": "gratuit", "free": "gratuit", "lite": "lite", "mail lite": "lite",
                 "premium": "premium"}
-
-
-class CatalogueError(ValueError):
-    """A problem in the channel catalogue; names the file and line."""
-
-    def __init__(self, source: str, line: int, message: str):
-        self.source, self.line, self.message = source, line, message
-        super().__init__(f"{source}:{line}: {message}")
 
 
 def parse_plan(value: str | None) -> str | None:
@@ -82,38 +75,38 @@ class Catalogue:
 
 
 def read_catalogue(path: Path) -> Catalogue:
-    """Read ``channels.csv``; raise :class:`CatalogueError` naming the line to fix."""
+    """Read ``channels.csv``; raise :class:`ContentError` naming the line to fix."""
     source = str(path)
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogueError(source, line, f"le fichier n'est pas en UTF-8 ({exc.reason}) : réenregistrez-le en UTF-8.") from exc
+        raise ContentError.at(source, line, f"le fichier n'est pas en UTF-8 ({exc.reason}) : réenregistrez-le en UTF-8.") from exc
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise CatalogueError(source, 1, f"colonnes manquantes : {', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)}).")
+        raise ContentError.at(source, 1, f"colonnes manquantes : {', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)}).")
     channels: list[Channel] = []
     for row in reader:
         line = reader.line_num
         row = {k: (v or "").strip() for k, v in row.items() if k}
         for column in REQUIRED_COLUMNS:
             if not row.get(column):
-                raise CatalogueError(source, line, f"le champ obligatoire « {column} » est vide"
+                raise ContentError.at(source, line, f"le champ obligatoire « {column} » est vide"
                                      f"{' pour « ' + row['id'] + ' »' if row.get('id') else ''} : remplissez-le "
                                      f"(champs obligatoires : {', '.join(REQUIRED_COLUMNS)}).")
         plans = tuple(p.strip() for p in row["plans"].split(";") if p.strip())
         unknown = [p for p in plans if p not in PLANS]
         if unknown:
-            raise CatalogueError(source, line, f"forfait inconnu « {unknown[0]} » pour « {row['id']} » : utilisez {', '.join(PLANS)}.")
+            raise ContentError.at(source, line, f"forfait inconnu « {unknown[0]} » pour « {row['id']} » : utilisez {', '.join(PLANS)}.")
         if any(c.id == row["id"] for c in channels):
-            raise CatalogueError(source, line, f"l'identifiant « {row['id']} » apparaît deux fois.")
+            raise ContentError.at(source, line, f"l'identifiant « {row['id']} » apparaît deux fois.")
         phones = []
         for part in filter(None, (p.strip() for p in row.get("phones", "").split(";"))):
             country, sep, number = part.partition("=")
             if not sep:
-                raise CatalogueError(source, line, f"numéro « {part} » : écrivez « Pays=+33 … ».")
+                raise ContentError.at(source, line, f"numéro « {part} » : écrivez « Pays=+33 … ».")
             phones.append((country.strip(), number.strip()))
         channels.append(Channel(
             id=row["id"], name=row["name"],
@@ -124,7 +117,7 @@ def read_catalogue(path: Path) -> Catalogue:
             general=fold(row.get("general", "")) in {"oui", "yes", "true", "1", "x"},
         ))
     if not channels:
-        raise CatalogueError(source, 1, "le catalogue ne contient aucun canal.")
+        raise ContentError.at(source, 1, "le catalogue ne contient aucun canal.")
     return Catalogue(tuple(channels))
 
 

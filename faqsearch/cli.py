@@ -191,11 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_bench(argv[1:])
     args = parser().parse_args(argv)
     from .build import BuildError
-    from .corpus import CorpusError
+    from .errors import ContentError
     from .index import IndexLoadError
 
     try:
         return args.func(args)
-    except (CorpusError, BuildError, IndexLoadError, ValueError, OSError, RuntimeError) as exc:
+    except (ContentError, BuildError, IndexLoadError, ValueError, OSError, RuntimeError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

@@ -6,17 +6,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .channels import Catalogue, CatalogueError, assign_channels, read_catalogue
+from .channels import Catalogue, assign_channels, read_catalogue
 from .documents import Passage
-from .parser import GuideError, parse_guide
+from .errors import ContentError
+from .parser import parse_guide
 
 CATALOGUE_FILE = "channels.csv"
 SYNONYMS_FILE = "synonyms.csv"
 GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
-
-
-class CorpusError(ValueError):
-    """The corpus cannot be built as it is; the message says which file and line to fix."""
 
 
 @dataclass(frozen=True)
@@ -49,24 +46,21 @@ def corpus_digest(folder: Path) -> str:
 def load_corpus(folder: Path) -> Corpus:
     """Parse and validate every guide of ``folder`` against its channel catalogue.
 
-    Raises :class:`CorpusError` before anything is built when a guide or the catalogue has a
+    Raises :class:`ContentError` before anything is built when a guide or the catalogue has a
     problem, with the file, the line and what to change.
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise CorpusError(f"Le dossier du corpus {folder} n'existe pas : créez-le et mettez-y au moins un guide .txt ou .md.")
+        raise ContentError(f"Le dossier du corpus {folder} n'existe pas : créez-le et mettez-y au moins un guide .txt ou .md.")
     # Hashed before reading: if an editor saves during the build, the index looks stale, not fresh.
     digest = corpus_digest(folder)
     catalogue_path = folder / CATALOGUE_FILE
     if not catalogue_path.is_file():
-        raise CorpusError(f"{catalogue_path} est absent : le catalogue des canaux de support est nécessaire (voir README).")
-    try:
-        catalogue = read_catalogue(catalogue_path)
-    except CatalogueError as exc:
-        raise CorpusError(str(exc)) from exc
+        raise ContentError(f"{catalogue_path} est absent : le catalogue des canaux de support est nécessaire (voir README).")
+    catalogue = read_catalogue(catalogue_path)
     files = guide_files(folder)
     if not files:
-        raise CorpusError(f"Le corpus {folder} ne contient aucun guide : ajoutez un fichier .txt ou .md.")
+        raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un fichier .txt ou .md.")
     passages: list[Passage] = []
     for path in files:
         raw = path.read_bytes()
@@ -74,21 +68,18 @@ def load_corpus(folder: Path) -> Corpus:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise CorpusError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+            raise ContentError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
         if not text.strip("\ufeff \t\r\n"):
-            raise CorpusError(f"{path}:1: le guide est vide : écrivez son contenu (voir README) ou supprimez le fichier.")
-        try:
-            passages.extend(parse_guide(text, path.stem, markdown=path.suffix.lower() != ".txt", source=str(path)))
-        except GuideError as exc:
-            raise CorpusError(str(exc)) from exc
+            raise ContentError(f"{path}:1: le guide est vide : écrivez son contenu (voir README) ou supprimez le fichier.")
+        passages.extend(parse_guide(text, path.stem, markdown=path.suffix.lower() != ".txt", source=str(path)))
     seen: dict[str, Passage] = {}
     for passage in passages:
         if passage.id in seen:
-            raise CorpusError(f"{passage.source}: deux passages ont le même identifiant « {passage.id} » "
+            raise ContentError(f"{passage.source}: deux passages ont le même identifiant « {passage.id} » "
                               f"(l'autre est en {seen[passage.id].source}) : renommez l'un des deux titres.")
         seen[passage.id] = passage
         if passage.channel and catalogue.get(passage.channel) is None:
-            raise CorpusError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
+            raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
     synonyms = read_synonyms(folder / SYNONYMS_FILE) if (folder / SYNONYMS_FILE).is_file() else ()
     return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, digest, synonyms)
@@ -99,7 +90,7 @@ def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+        raise ContentError(f"{path}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
     groups = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -107,6 +98,6 @@ def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
             continue
         terms = tuple(t.strip() for t in line.split(",") if t.strip())
         if len(terms) < 2:
-            raise CorpusError(f"{path}:{number}: un groupe de synonymes doit avoir au moins deux termes séparés par des virgules.")
+            raise ContentError(f"{path}:{number}: un groupe de synonymes doit avoir au moins deux termes séparés par des virgules.")
         groups.append(terms)
     return tuple(groups)

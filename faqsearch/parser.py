@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .errors import ContentError
 from .documents import Passage
 from .questions import item_question, section_question, summary_question
 from .text import fold, normalize, slug
@@ -31,14 +32,6 @@ _CONCLUSION = {"conclusion", "en resume", "resume", "synthese", "pour conclure",
 _BULLET = re.compile(r"^[•●◦▪‣∙○■□➢►\-\*–]\s+(.*)$")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(.*)$")
 _RESERVED = {"question": "question", "canal": "channel", "channel": "channel"}
-
-
-class GuideError(ValueError):
-    """A problem in a guide that an editor must fix; names the file and line."""
-
-    def __init__(self, source: str, line: int, message: str):
-        self.source, self.line, self.message = source, line, message
-        super().__init__(f"{source}:{line}: {message}")
 
 
 @dataclass(frozen=True)
@@ -185,7 +178,7 @@ def _structure(lines: list[_Line], source: str) -> tuple[str, list[str], list[_S
         item = None
         (section.paragraphs if section is not None else intro).append(line.text)
     if not title:
-        raise GuideError(source, 1, "le guide n'a pas de titre : mettez-le en première ligne (ou « # Titre » en Markdown).")
+        raise ContentError.at(source, 1, "le guide n'a pas de titre : mettez-le en première ligne (ou « # Titre » en Markdown).")
     return title, intro, sections
 
 
@@ -217,7 +210,7 @@ def _render_children(item: _Item, source: str) -> str:
         if reserved and child.indent == base and (value or child.text.rstrip().endswith(":")):
             if not value.strip():  # an editor who meant to steer the item must not be silently ignored
                 example = "Canal : email" if reserved == "channel" else "Question : Comment … ?"
-                raise GuideError(source, child.number, f"« {key.strip().rstrip(':').strip()} : » est vide dans "
+                raise ContentError.at(source, child.number, f"« {key.strip().rstrip(':').strip()} : » est vide dans "
                                  f"« {item.title} » : complétez-le (par exemple « {example} ») ou supprimez la ligne.")
             setattr(item, reserved, value.strip())
             continue
@@ -235,7 +228,7 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
     """Cut one guide into passages.
 
     ``name`` is the file's stem and prefixes every passage id; ``source`` names the file in errors.
-    Raises :class:`GuideError` with a line number when the guide cannot be used as it is.
+    Raises :class:`ContentError` with a line number when the guide cannot be used as it is.
     """
     source = source or name
     lines = normalize(text.lstrip("\ufeff")).splitlines()
@@ -247,7 +240,7 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
     def add(section: str, item_title: str, question: str, answer: str, line: int, channel: str = "", key: str = "") -> None:
         answer = answer.strip()
         if len(answer) > MAX_ANSWER_CHARS:
-            raise GuideError(source, line, f"« {item_title} » fait {len(answer)} caractères (maximum {MAX_ANSWER_CHARS}) : découpez-le en plusieurs éléments.")
+            raise ContentError.at(source, line, f"« {item_title} » fait {len(answer)} caractères (maximum {MAX_ANSWER_CHARS}) : découpez-le en plusieurs éléments.")
         pid = "/".join(p for p in (guide_id, slug(section) if section else "", key or slug(item_title)) if p)
         passages.append(Passage(pid, title, section, item_title, question, answer, channel, source=f"{source}:{line}"))
 
@@ -263,11 +256,11 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
         for item in section.items:
             answer = _render_children(item, source)
             if not answer:
-                raise GuideError(source, item.line, f"l'élément « {item.title} » n'a pas de texte : ajoutez ses sous-puces ou supprimez-le.")
+                raise ContentError.at(source, item.line, f"l'élément « {item.title} » n'a pas de texte : ajoutez ses sous-puces ou supprimez-le.")
             question = item.question or item_question(item.title, section.name)
             if not question.endswith("?"):
                 question = question.rstrip(" .") + " ?"
             add(section.name, item.title, question, answer, item.line, item.channel)
     if not passages:
-        raise GuideError(source, 1, "aucun passage trouvé : le guide est vide ou ne contient que l'habillage de la page.")
+        raise ContentError.at(source, 1, "aucun passage trouvé : le guide est vide ou ne contient que l'habillage de la page.")
     return passages

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from faqsearch.parser import GuideError, parse_guide
+from faqsearch.errors import ContentError
+from faqsearch.parser import parse_guide
 from tests.conftest import SEED_CORPUS
 
 SEED = SEED_CORPUS / "comment-obtenir-du-support-zoho-mail.txt"
@@ -137,6 +138,6 @@ def test_markdown_guide_headings_bullets_and_overrides():
     ("Titre seul\n", False, "aucun passage"),
 ])
 def test_unusable_guides_raise_a_clear_error(text, markdown, message):
-    with pytest.raises(GuideError, match=message) as err:
+    with pytest.raises(ContentError, match=message) as err:
         parse_guide(text, "g", markdown=markdown, source="corpus/g.md")
     assert err.value.source == "corpus/g.md" and err.value.line >= 1

@@ -20,7 +20,8 @@ from faqsearch.build import build
 from faqsearch.documents import Answer
 from faqsearch.engine import MAX_QUESTION_CHARS, Engine, clean_question
 from faqsearch.index import MANIFEST, FaqIndex, IndexLoadError
-from faqsearch.parser import MAX_ANSWER_CHARS, GuideError, parse_guide
+from faqsearch.errors import ContentError
+from faqsearch.parser import MAX_ANSWER_CHARS, parse_guide
 from faqsearch.builds import POINTER, current_build
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
@@ -153,7 +154,7 @@ guides = st.lists(_line, max_size=30).map("\n".join)
 def test_any_text_gives_valid_passages_or_a_clear_error(text, markdown):
     try:
         passages = parse_guide(text, "guide", markdown=markdown, source="corpus/guide.md")
-    except GuideError as exc:
+    except ContentError as exc:
         assert exc.source == "corpus/guide.md" and exc.line >= 1
         assert str(exc).startswith(f"corpus/guide.md:{exc.line}: ") and len(exc.message) > 20
         return

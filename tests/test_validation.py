@@ -10,7 +10,8 @@ import pytest
 
 from faqsearch import cli
 from faqsearch.build import build
-from faqsearch.corpus import CorpusError, load_corpus
+from faqsearch.corpus import load_corpus
+from faqsearch.errors import ContentError
 from faqsearch.engine import Engine
 from faqsearch.builds import BUILDS
 from tests.corpora import guide_markdown, write_corpus
@@ -122,7 +123,7 @@ def test_corpus_problem_stops_the_build_and_says_where_and_what(case, tmp_path):
     served, before = Engine.open(root, FakeEncoder()), _snapshot(root)
     breaker, filename, line, words = CASES[case]
     breaker(corpus)
-    with pytest.raises(CorpusError) as caught:
+    with pytest.raises(ContentError) as caught:
         build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
     message = str(caught.value)
     assert filename in message
@@ -143,12 +144,12 @@ def test_the_line_of_a_non_utf8_byte_is_found(tmp_path):
     broken = text.encode("utf-8").replace("Réinitialiser".encode("utf-8"), "Réinitialiser".encode("cp1252"))
     (corpus / "guide.md").write_bytes(broken)
     expected = text[: text.index("Réinitialiser")].count("\n") + 1
-    with pytest.raises(CorpusError, match=rf"guide\.md:{expected}: le fichier n'est pas en UTF-8"):
+    with pytest.raises(ContentError, match=rf"guide\.md:{expected}: le fichier n'est pas en UTF-8"):
         load_corpus(corpus)
 
 
 def test_missing_corpus_folder(tmp_path):
-    with pytest.raises(CorpusError, match="n'existe pas"):
+    with pytest.raises(ContentError, match="n'existe pas"):
         load_corpus(tmp_path / "absent")
 
 

@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from ..build import BuildReport, build
+from ..build import STAGES, BuildReport, build
 from .presentation import escape_markdown, message_markdown
 from . import resources
 from .resources import Settings
@@ -18,8 +18,6 @@ from .resources import Settings
 log = logging.getLogger(__name__)
 
 REPORT_KEY = "rebuild_report"
-# The stages announced by faqsearch.build.build(on_stage=...), in order, for the progress bar.
-STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
 
 
 def rebuild_button(settings: Settings, key: str, primary: bool = True) -> None:
@@ -50,7 +48,7 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
     try:
         encoder = resources.encoder(settings.model)
         report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage)
-    except (ValueError, RuntimeError, OSError) as exc:  # CorpusError, BuildError, IndexLoadError… say what to fix
+    except (ValueError, RuntimeError, OSError) as exc:  # ContentError, BuildError, IndexLoadError… say what to fix
         status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error")
         status.error(message_markdown(str(exc)))
         return None
