@@ -8,7 +8,6 @@ indexed-text variant costs one pass over the passages.
 
 from __future__ import annotations
 
-import inspect
 import itertools
 import time
 from dataclasses import dataclass, field, fields, replace
@@ -69,8 +68,7 @@ def variant_index(corpus: Corpus, encoder: Encoder, text: str = "full") -> FaqIn
     """An in-memory index of the corpus built by :meth:`FaqIndex.build` from the ``text`` variant
     of every passage (see :data:`TEXTS`); ``answers`` maps hits back to the real passages."""
     passages = [TEXTS[text](p) for p in corpus.passages]
-    synonyms = getattr(corpus, "synonyms", ())
-    return FaqIndex.build(passages, encoder, corpus.catalogue, **({"synonyms": synonyms} if synonyms else {}))
+    return FaqIndex.build(passages, encoder, corpus.catalogue, synonyms=corpus.synonyms)
 
 
 def original_answers(answers: Sequence[Answer], passages: Sequence[Passage]) -> list[Answer]:
@@ -237,23 +235,14 @@ def threshold_grid(base: Confidence = Confidence()) -> list[Confidence]:
     return [replace(base, **dict(zip(names, combo))) for combo in itertools.product(*axes)]
 
 
-def decide(conf: Confidence, hits, evidence: float | None) -> bool:
-    """``conf``'s verdict on ``hits``, whichever of ``(hits)`` or ``(hits, evidence)`` it takes."""
-    if not hits:
-        return False
-    takes_evidence = len(inspect.signature(conf.__call__).parameters) >= 2
-    return bool(conf(hits, evidence) if takes_evidence else conf(hits))
-
-
 def sweep(questions: Sequence[EvalQuestion], answers: Sequence[Answer], grid: Sequence[Confidence],
-          index: FaqIndex | None = None) -> list[Threshold]:
+          index: FaqIndex) -> list[Threshold]:
     """Re-decide confidence from the same hits for every threshold in ``grid``."""
     n_in = sum(q.in_scope for q in questions)
-    lexical = getattr(index, "lexical", None)
-    evidence = [lexical.evidence(a.question) if hasattr(lexical, "evidence") else None for a in answers]
+    _, evidence = index.lexical.match([a.question for a in answers])
     out = []
     for conf in grid:
-        precision, recall, refused = refusal_stats(questions, [decide(conf, a.hits, e) for a, e in zip(answers, evidence)])
+        precision, recall, refused = refusal_stats(questions, [conf(a.hits, e) for a, e in zip(answers, evidence)])
         out.append(Threshold(conf, precision, recall, refused, n_in))
     return out
 
@@ -271,7 +260,7 @@ def run(corpus: Corpus, encoder: Encoder, questions: Sequence[EvalQuestion],
     for v in variants:
         if v.text not in indexes:
             indexes[v.text] = variant_index(corpus, cache, v.text)
-        engine = Engine(indexes[v.text], corpus.catalogue, config=v.config, confidence=confidence)
+        engine = Engine(indexes[v.text], config=v.config, confidence=confidence)
         answers = original_answers(engine.ask_batch(texts, None, top_k), corpus.passages)
         rows.append(Row(v, score(questions, answers), tuple(answers)))
     report = Report(tuple(rows), (), "", 0.0, 0)

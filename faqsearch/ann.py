@@ -1,7 +1,10 @@
-"""Nearest-neighbour search over normalised vectors with FAISS (inner product = cosine).
+"""Dense retrieval over passage views: an exact scan for a help center's size, HNSW past it.
 
-Exact search is both fastest and perfect for a help center's few hundred passages; past
-``HNSW_THRESHOLD`` vectors an HNSW graph keeps query time nearly flat (see BENCHMARKS.md).
+Every passage has one or more vectors (its "views", see :meth:`Passage.views`), stored
+contiguously: the views of passage ``i`` are rows ``offsets[i]:offsets[i + 1]`` of ``vectors``,
+and a passage's dense score is the best score of its views. Vectors are L2-normalised, so an
+inner product is a cosine. This module alone decides between exact and approximate search, and
+writes the FAISS graph only when it searches with it. Parameters: see BENCHMARKS.md ("ann").
 """
 
 from __future__ import annotations
@@ -10,69 +13,131 @@ from pathlib import Path
 
 import numpy as np
 
-# Measured with ``python -m faqsearch bench --section ann`` (BENCHMARKS.md) on near-duplicate
-# help-center vectors: M=32/efConstruction=80/efSearch=128 kept only 0.87 recall@10 at 20,000
-# vectors, M=48/160/800 0.97 at 100,000; M=64, efConstruction=200, efSearch=800 keep ≥ 0.98 at
-# 100,000 vectors in 4–6 ms a query, where the exact scan takes 11–21 ms; at 169,000 vectors
-# efSearch=800 fell to 0.96, so efSearch grows with the size past 100,000 (see ef_search). The
-# numpy scan FaqIndex uses below EXHAUSTIVE_VECTORS beats HNSW up to about 20,000 vectors, so the
-# graph is built from there (only when the search uses it).
+# Up to this many vectors the numpy scan beats an HNSW lookup and is exact.
 HNSW_THRESHOLD = 20_000
 HNSW_M = 64
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 800
+# Several views may belong to one passage: the graph is asked for this many views per passage wanted.
+VIEWS_PER_PASSAGE = 4
+KINDS = ("exact", "hnsw")
+VECTORS_FILE, OFFSETS_FILE, GRAPH_FILE = "embeddings.npy", "offsets.npy", "dense.faiss"
 
 
 def ef_search(size: int) -> int:
-    """HNSW search breadth for ``size`` vectors: HNSW_EF_SEARCH, growing linearly past 100,000."""
+    """HNSW search breadth for ``size`` vectors: HNSW_EF_SEARCH, growing linearly past 100,000
+    (at 169,000 vectors a fixed 800 let recall@10 fall to 0.96)."""
     return max(HNSW_EF_SEARCH, round(HNSW_EF_SEARCH * size / 100_000))
 
 
-class DenseIndex:
-    """A FAISS index plus the kind it is ("flat" or "hnsw")."""
+def _graph(vectors: np.ndarray):
+    import faiss
 
-    def __init__(self, index, kind: str):
-        self.index, self.kind = index, kind
+    graph = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    graph.hnsw.efSearch = ef_search(len(vectors))
+    if len(vectors):
+        graph.add(vectors)
+    return graph
+
+
+class DenseIndex:
+    """Passage views' vectors, searched exactly or through an HNSW graph (``kind``)."""
+
+    def __init__(self, vectors: np.ndarray, offsets: np.ndarray, graph=None):
+        self.vectors = vectors
+        self.offsets = offsets.astype(np.int64)
+        self.graph = graph
+        # owner[v]: the passage of view v, to map graph hits back to passages.
+        self.owner = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
 
     @classmethod
-    def build(cls, vectors: np.ndarray, kind: str | None = None) -> "DenseIndex":
-        import faiss
-
+    def build(cls, vectors: np.ndarray, offsets: np.ndarray | None = None, kind: str | None = None) -> "DenseIndex":
+        """Index ``vectors`` (one view per passage unless ``offsets`` says otherwise); ``kind``
+        forces "exact" or "hnsw" (measurements), else the size decides."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        n, dim = vectors.shape
-        kind = kind or ("hnsw" if n >= HNSW_THRESHOLD else "flat")
-        if kind == "flat":
-            index = faiss.IndexFlatIP(dim)
-        elif kind == "hnsw":
-            index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            index.hnsw.efSearch = ef_search(n)
-        else:
-            raise ValueError(f"kind must be 'flat' or 'hnsw'. Currently, kind is {kind!r}.")
-        if n:
-            index.add(vectors)
-        return cls(index, kind)
+        if offsets is None:
+            offsets = np.arange(len(vectors) + 1, dtype=np.int64)
+        kind = kind or ("hnsw" if len(vectors) >= HNSW_THRESHOLD else "exact")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}. Currently, kind is {kind!r}.")
+        return cls(vectors, offsets, _graph(vectors) if kind == "hnsw" else None)
+
+    @property
+    def kind(self) -> str:
+        return "exact" if self.graph is None else "hnsw"
 
     @property
     def size(self) -> int:
-        return int(self.index.ntotal)
+        """Number of vectors (views)."""
+        return int(self.vectors.shape[0])
+
+    @property
+    def passages(self) -> int:
+        return len(self.offsets) - 1
+
+    def all_scores(self, query: np.ndarray) -> np.ndarray:
+        """Exact best-view score of every passage (the exact path)."""
+        return np.maximum.reduceat(self.vectors @ query, self.offsets[:-1]).astype(np.float32)
+
+    def candidates(self, queries: np.ndarray, pool: int) -> list[np.ndarray]:
+        """For each query, the passages whose views the graph finds among the nearest
+        ``VIEWS_PER_PASSAGE * pool`` (the approximate path)."""
+        k = max(1, min(self.size, VIEWS_PER_PASSAGE * pool))
+        _, views = self.graph.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        return [np.unique(self.owner[row[row >= 0]]) for row in views]
+
+    def scores_of(self, passages: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Exact best-view score of the given passages only, from the stored vectors."""
+        starts, ends = self.offsets[passages], self.offsets[passages + 1]
+        lengths = ends - starts
+        # Gather the views of all the given passages into one block: ``first[j]`` is where passage
+        # j's views begin in it, and row ``first[j] + t`` is stored row ``starts[j] + t``.
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        return np.maximum.reduceat(self.vectors[rows] @ query, first).astype(np.float32)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-``k`` (scores, ids) per query; ids are -1 where fewer than k passages exist."""
+        """Top-``k`` (scores, view ids) per query, exact or approximate by ``kind``; ids are -1
+        where fewer than k views exist."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
         k = max(1, min(k, self.size))
-        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        if self.graph is not None:
+            return self.graph.search(queries, k)
+        scores = queries @ self.vectors.T
+        ids = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(scores, ids, axis=1), ids
 
-    def save(self, path: Path) -> None:
-        import faiss
+    def files(self) -> tuple[str, ...]:
+        """The files :meth:`save` writes (the graph only when it is searched)."""
+        return (VECTORS_FILE, OFFSETS_FILE) + ((GRAPH_FILE,) if self.graph is not None else ())
 
-        faiss.write_index(self.index, str(path))
+    def save(self, folder: Path) -> None:
+        folder = Path(folder)
+        for name, array in ((VECTORS_FILE, self.vectors), (OFFSETS_FILE, self.offsets)):
+            with open(folder / name, "wb") as fh:
+                np.save(fh, array, allow_pickle=False)
+        if self.graph is not None:
+            import faiss
+
+            faiss.write_index(self.graph, str(folder / GRAPH_FILE))
 
     @classmethod
-    def load(cls, path: Path) -> "DenseIndex":
-        import faiss
-
-        index = faiss.read_index(str(path))
-        kind = "hnsw" if isinstance(index, faiss.IndexHNSW) or "HNSW" in type(index).__name__ else "flat"
+    def load(cls, folder: Path, kind: str) -> "DenseIndex":
+        folder = Path(folder)
+        with open(folder / VECTORS_FILE, "rb") as fh:
+            vectors = np.load(fh, allow_pickle=False)
+        with open(folder / OFFSETS_FILE, "rb") as fh:
+            offsets = np.load(fh, allow_pickle=False)
+        graph = None
         if kind == "hnsw":
-            faiss.downcast_index(index).hnsw.efSearch = ef_search(int(index.ntotal))
-        return cls(index, kind)
+            import faiss
+
+            graph = faiss.read_index(str(folder / GRAPH_FILE))  # already the HNSW class
+            graph.hnsw.efSearch = ef_search(int(graph.ntotal))
+            if int(graph.ntotal) != len(vectors) or graph.d != vectors.shape[1]:
+                raise ValueError(f"{GRAPH_FILE} holds {graph.ntotal} vectors of dimension {graph.d}, "
+                                 f"{VECTORS_FILE} {vectors.shape}")
+        elif kind != "exact":
+            raise ValueError(f"unknown dense index kind {kind!r}")
+        return cls(vectors, offsets, graph)

@@ -21,7 +21,7 @@ from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
 from .encoder import Encoder
-from .index import FaqIndex, IndexLoadError, frame_passages
+from .index import FaqIndex, IndexLoadError, views_of
 from .builds import current_build, discard_abandoned, publish, staging_dir
 
 LOCK_FILE = ".build.lock"
@@ -89,36 +89,18 @@ def build_lock(root: Path, wait: bool = False) -> Iterator[None]:
 
 def previous_passages(root: Path) -> tuple[Passage, ...]:
     """The passages of the index in service, or none when there is no readable index."""
-    folder = current_build(root)
     try:
-        FaqIndex.read_manifest(folder)
-        import pandas as pd
-
-        return frame_passages(pd.read_parquet(folder / "passages.parquet"))
+        return FaqIndex.read_passages(current_build(root))
     except Exception:  # no index or a damaged one: everything counts as added
         return ()
 
 
-def vector_texts(passage: Passage) -> list[str]:
-    """The texts embedded for one passage: several "views" when the passage defines them."""
-    views = getattr(passage, "views", None)
-    return list(views()) if callable(views) else [passage.text()]
-
-
-def _to_embed(cache: EmbeddingCache, groups: list[list[str]]) -> int:
-    # Passages, not vectors, are reported: an editor thinks in items, whatever the index stores.
-    return sum(1 for group in groups if cache.missing(group))
-
-
-def _content(passage: Passage) -> dict:
-    # ``source`` (file:line) is left out: a line added above an item moves it without changing it.
-    return passage.to_dict()
-
-
 def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
     """Counts of added / changed / removed / unchanged passages, matched by id."""
-    before = {p.id: _content(p) for p in old}
-    after = {p.id: _content(p) for p in new}
+    # Compared through ``to_dict``, which leaves out ``source`` (file:line): a line added above
+    # an item moves it without changing it.
+    before = {p.id: p.to_dict() for p in old}
+    after = {p.id: p.to_dict() for p in new}
     return {
         "added": sum(1 for i in after if i not in before),
         "changed": sum(1 for i, p in after.items() if i in before and before[i] != p),
@@ -140,7 +122,7 @@ def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE) -> None:
     if not passages:
         return
     results = index.search_batch([p.question for p in passages], top_k=VERIFY_TOP_K)
-    lost = [p for p, hits in zip(passages, results) if p.id not in {h.passage.id for h in hits}]
+    lost = [p for p, found in zip(passages, results) if p.id not in {h.passage.id for h in found.hits}]
     if lost:
         names = "; ".join(f"« {p.question} » ({p.source})" for p in lost[:5])
         raise BuildError(f"{len(lost)} passage(s) ne sont pas retrouvés par leur propre question : {names}. "
@@ -163,28 +145,25 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     stage(READ)
     # Validation comes first: a corpus error must stop the build before anything is written.
     corpus: Corpus = load_corpus(corpus_dir)
-    groups = [vector_texts(p) for p in corpus.passages]
-    texts = [text for group in groups for text in group]
+    texts, offsets = views_of(corpus.passages)
+    cache_folder = Path(cache_dir) if cache_dir else settings.embed_cache_dir()
     if dry_run:
         # No dimension given: a dry run must not load the model just to count.
-        cache = EmbeddingCache(Path(cache_dir) if cache_dir else settings.embed_cache_dir(), encoder.name)
+        cache = EmbeddingCache(cache_folder, encoder.name)
         counts = diff(previous_passages(root), corpus.passages)
-        return BuildReport(len(corpus.passages), **counts, embedded=_to_embed(cache, groups),
+        return BuildReport(len(corpus.passages), **counts, embedded=cache.missing_passages(texts, offsets),
                            seconds=round(time.perf_counter() - started, 3), dry_run=True)
     with build_lock(root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
         discard_abandoned(root)
-        cache = EmbeddingCache(Path(cache_dir) if cache_dir else settings.embed_cache_dir(), encoder.name, dim=encoder.dim)
+        cache = EmbeddingCache(cache_folder, encoder.name, dim=encoder.dim)
         # Compared under the lock: a build that waited must report against what it replaces.
         counts = diff(previous_passages(root), corpus.passages)
-        embedded = _to_embed(cache, groups)
-
-        def embed(todo_texts: list[str]):
-            return cache.embed(todo_texts, lambda todo: encoder.encode_passages(todo, progress=progress))[0]
-
+        embedded = cache.missing_passages(texts, offsets)
         stage(EMBED)
-        index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, corpus.digest, embed=embed,
-                               synonyms=corpus.synonyms)
+        vectors = cache.embed(texts, lambda todo: encoder.encode_passages(todo, progress=progress))
+        index = FaqIndex.from_vectors(corpus.passages, vectors, offsets, encoder, corpus.catalogue, corpus.digest,
+                                      corpus.synonyms)
         cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
         stage(WRITE)
         staged = staging_dir(root)
@@ -217,8 +196,3 @@ def stale_reason(corpus_dir: Path, root: Path) -> str:
         return (f"Le corpus {corpus_dir} a changé depuis la construction de l'index "
                 f"({manifest.get('built_at', 'date inconnue')}) : lancez `python build_index.py`.")
     return ""
-
-
-def is_stale(corpus_dir: Path, root: Path) -> bool:
-    """True when there is no index or ``corpus_dir`` changed since it was built."""
-    return bool(stale_reason(corpus_dir, root))

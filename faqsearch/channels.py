@@ -121,6 +121,20 @@ def read_catalogue(path: Path) -> Catalogue:
     return Catalogue(tuple(channels))
 
 
+def write_catalogue(catalogue: Catalogue, path: Path) -> None:
+    """Write ``catalogue`` in the format :func:`read_catalogue` reads (the index keeps its copy)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        for c in catalogue.channels:
+            writer.writerow({
+                "id": c.id, "name": c.name, "keywords": ";".join(c.keywords), "url": c.url, "email": c.email,
+                "phones": "; ".join(f"{k}={v}" for k, v in c.phones), "console_path": c.console_path,
+                "availability": c.availability, "plans": ";".join(c.plans), "response_time": c.response_time,
+                "best_for": c.best_for, "general": "oui" if c.general else "non",
+            })
+
+
 def assign_channels(passages: Sequence[Passage], catalogue: Catalogue) -> list[Passage]:
     """Give each passage the channel it describes or points to, and the plans that may use it.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +33,38 @@ def guide_files(folder: Path) -> list[Path]:
                   and not p.name.startswith((".", "README")))
 
 
-def corpus_digest(folder: Path) -> str:
-    """SHA-256 over the names and bytes of the guides and the catalogue: what the index was built from."""
+def content_files(folder: Path) -> list[Path]:
+    """Every file of ``folder`` that a build reads (guides, then catalogue and synonyms)."""
     folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return guide_files(folder) + [p for p in (folder / CATALOGUE_FILE, folder / SYNONYMS_FILE) if p.is_file()]
+
+
+def corpus_digest(folder: Path) -> str:
+    """SHA-256 over the names and bytes of the content files: what the index was built from."""
     h = hashlib.sha256()
-    files = guide_files(folder) if folder.is_dir() else []
-    extras = [folder / CATALOGUE_FILE, folder / SYNONYMS_FILE]
-    for path in files + [p for p in extras if p.is_file()]:
+    for path in content_files(folder):
         h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def current_digest(folder: Path) -> str:
+    """:func:`corpus_digest`, read again only when a file's name, size or time changed: the page
+    asks on every rerun, and a help center can be large."""
+    signature = []
+    for path in content_files(folder):
+        try:
+            stat = path.stat()
+        except OSError:  # removed meanwhile: the next call sees the new list
+            continue
+        signature.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return _digest(Path(folder).resolve(), tuple(signature))
+
+
+@lru_cache(maxsize=16)
+def _digest(folder: Path, signature: tuple) -> str:
+    return corpus_digest(folder)
 
 
 def load_corpus(folder: Path) -> Corpus:

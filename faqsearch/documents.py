@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 PLANS = ("gratuit", "lite", "premium")
 PLAN_LABELS = {"gratuit": "Gratuit", "lite": "Mail Lite", "premium": "Premium"}
@@ -65,6 +65,27 @@ class Passage:
             "question": self.question, "answer": self.answer, "channel": self.channel,
             "plans": list(self.plans), "entry_id": self.entry, "url": self.url,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Passage":
+        """The passage of a :meth:`to_dict` object (unknown keys are ignored)."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["plans"] = tuple(fields.get("plans") or PLANS)
+        fields["variants"] = tuple(fields.get("variants") or ())
+        if fields.get("entry_id") == fields.get("id"):
+            fields["entry_id"] = ""  # to_dict writes the entry of a whole-entry passage as its own id
+        return cls(**fields)
+
+    def to_row(self) -> dict[str, str]:
+        """Every field as text, for the passage table: plans joined with ";", variants with tabs
+        (whole sentences: no question holds a tab)."""
+        return {**asdict(self), "plans": ";".join(self.plans), "variants": "\t".join(self.variants)}
+
+    @classmethod
+    def from_row(cls, row: dict[str, str]) -> "Passage":
+        """The passage of a :meth:`to_row` row."""
+        return cls(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p) or PLANS,
+                      "variants": tuple(v for v in row["variants"].split("\t") if v)})
 
 
 @dataclass(frozen=True)
@@ -142,6 +163,7 @@ class Answer:
     advice: ChannelAdvice | None
     hits: tuple[Hit, ...] = field(default_factory=tuple)
     notice: str = ""
+    plan: str | None = None  # the plan the answer was given for (None: unknown, every plan)
 
     def to_dict(self) -> dict:
         return {

@@ -55,8 +55,14 @@ class EmbeddingCache:
         """How many distinct texts would have to be embedded."""
         return len({k for k in (text_key(self.model, t) for t in texts) if k not in self._vectors})
 
-    def embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> tuple[np.ndarray, int]:
-        """Vectors for ``texts``, calling ``encode`` only on those not cached; returns (vectors, embedded)."""
+    def missing_passages(self, texts: Sequence[str], offsets: Sequence[int]) -> int:
+        """How many passages have at least one view to embed (views of passage i are
+        ``texts[offsets[i]:offsets[i + 1]]``): an editor thinks in items, not vectors."""
+        absent = [text_key(self.model, t) not in self._vectors for t in texts]
+        return sum(any(absent[a:b]) for a, b in zip(offsets[:-1], offsets[1:]))
+
+    def embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for ``texts``, calling ``encode`` only on those not cached."""
         keys = [text_key(self.model, t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
         if missing:
@@ -71,8 +77,8 @@ class EmbeddingCache:
             for (k, _), v in zip(missing, fresh):
                 self._vectors[k] = v
         if not keys:
-            return np.zeros((0, 0), dtype=np.float32), 0
-        return np.stack([self._vectors[k] for k in keys]).astype(np.float32), len(missing)
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([self._vectors[k] for k in keys]).astype(np.float32)
 
     def save(self, keep: Sequence[str] | None = None) -> None:
         """Write the cache atomically, at most ``max_entries`` vectors.

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Sequence
 
 from .channels import Catalogue, parse_plan, recommend
-from .corpus import corpus_digest
+from .corpus import current_digest
 from .documents import Answer, Hit
 from .encoder import Encoder
 from .index import FaqIndex, SearchConfig
 from .builds import current_build, pointer_stamp
 
 MAX_QUESTION_CHARS = 2000
+ZWJ = "\u200d"
+EMPTY_QUESTION = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
 MAX_TOP_K = 50
 
 
@@ -30,13 +32,9 @@ class Confidence:
     """When the best passage is trusted as an answer.
 
     Two independent signals must agree: the best passage's cosine (dense) and the guides'
-    vocabulary covering the question (lexical evidence, see :meth:`LexicalIndex.evidence`).
-    Calibrated with ``python -m faqsearch eval ../shared/eval/dev.tsv`` and multilingual-e5-small:
-    in-scope questions reach a top cosine of 0.84–0.92 with evidence ≥ 2, while off-topic ones
-    (recipes, monuments, weather, films) reach 0.75–0.86 with evidence ≤ 1, since they share
-    at most a stray word with the guide. A very high cosine alone is also trusted, for
-    questions phrased with none of the guide's words; the sweep (``eval --ablation``) keeps every
-    dev question right for ``sure_dense`` in 0.86–0.91, and 0.885 sits in the middle of that range.
+    vocabulary covering the question (lexical evidence, see :meth:`LexicalIndex.match`);
+    off-topic questions share at most a stray word with the guides. A very high cosine alone is
+    trusted too, for questions phrased with none of the guides' words. Calibration: BENCHMARKS.md.
     """
 
     min_dense: float = 0.80
@@ -53,7 +51,9 @@ class Confidence:
 def clean_question(text: str) -> tuple[str, str]:
     """Strip control characters and extra spaces, cut an over-long question; return (text, notice)."""
     # Cs: lone surrogates (undecodable bytes from a terminal) cannot be encoded for the model.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch not in "\u200d" else ch
+    # The zero-width joiner (Cf) is kept: it glues multi-part emoji ("👩‍💻"), which would split
+    # into unrelated symbols without it.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != ZWJ else ch
                    for ch in str(text))
     text = re.sub(r"\s+", " ", text).strip()
     notice = ""
@@ -66,17 +66,15 @@ def clean_question(text: str) -> tuple[str, str]:
 class Engine:
     """Questions in, :class:`Answer` objects out."""
 
-    def __init__(self, index: FaqIndex, catalogue: Catalogue | None = None,
-                 config: SearchConfig = SearchConfig(), confidence: Confidence = Confidence(),
-                 root: Path | None = None, stamp: str = ""):
+    def __init__(self, index: FaqIndex, config: SearchConfig = SearchConfig(),
+                 confidence: Confidence = Confidence(), root: Path | None = None, stamp: str = ""):
         self._index = index
-        self._catalogue = catalogue or index.catalogue or Catalogue(())
         self.config = config
         self.confidence = confidence
         self.root = Path(root) if root else None
         self._stamp = stamp
         self._failed_stamp = ""  # a new build that failed to load is not retried on every question
-        self._lock = threading.Lock()  # guards the (index, catalogue, stamp) triple
+        self._lock = threading.Lock()  # guards the (index, stamp) pair
         self._reload = threading.Lock()  # one reload at a time; questions keep flowing meanwhile
 
     @classmethod
@@ -92,7 +90,8 @@ class Engine:
 
     @property
     def catalogue(self) -> Catalogue:
-        return self._catalogue
+        """The channel catalogue of the index in service (empty when the corpus has none)."""
+        return self._index.catalogue or Catalogue(())
 
     def refresh(self) -> bool:
         """Load a newly published index if there is one; True when it changed.
@@ -114,37 +113,49 @@ class Engine:
                 self._failed_stamp = stamp
                 raise
             with self._lock:
-                self._index, self._catalogue, self._stamp = index, index.catalogue or self._catalogue, stamp
+                self._index, self._stamp = index, stamp
         return True
 
+    def current(self) -> FaqIndex:
+        """The newest published index, loaded if it just appeared; the one in service if the new
+        one is damaged (the only place that looks for a newer build)."""
+        try:
+            self.refresh()
+        except Exception:  # a broken new build must not stop the one in service
+            pass
+        with self._lock:
+            return self._index
+
     def is_stale(self, corpus_dir: Path) -> bool:
-        """True when ``corpus_dir`` changed since the index in service was built."""
-        return corpus_digest(corpus_dir) != self._index.manifest.get("corpus_hash")
+        """True when ``corpus_dir`` changed since the index in service was built (files are
+        hashed again only when their size or time changed)."""
+        return current_digest(corpus_dir) != self._index.manifest.get("corpus_hash")
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:
         """Answer one question (wraps :meth:`ask_batch`)."""
         return self.ask_batch([question], plan, top_k)[0]
 
     def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5) -> list[Answer]:
-        """Answer several questions against one consistent index."""
+        """Answer several questions against one consistent index.
+
+        ``plan`` is the user's plan as typed or chosen ("Gratuit", "lite", "Je ne sais pas", None).
+        """
         if not 1 <= top_k <= MAX_TOP_K:
-            raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}. Currently, top_k is {top_k}.")
+            raise ValueError(f"top_k doit être entre 1 et {MAX_TOP_K} (valeur reçue : {top_k}).")
         plan = parse_plan(plan)
-        try:
-            self.refresh()
-        except Exception:  # a broken new build must not stop the one in service
-            pass
-        with self._lock:  # one snapshot for the whole batch: never an old index with a new catalogue
-            index, catalogue = self._index, self._catalogue
+        index = self.current()  # one index for the whole batch, even if a rebuild lands meanwhile
+        catalogue = index.catalogue or Catalogue(())
         cleaned = [clean_question(q) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
         found = index.search_batch([cleaned[i][0] for i in searchable], top_k, self.config) if searchable else []
-        hits_for = dict(zip(searchable, found))
+        results = dict(zip(searchable, found))
         answers = []
         for i, (text, notice) in enumerate(cleaned):
-            hits = tuple(hits_for.get(i, ()))
-            if i not in hits_for:
-                notice = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
-            confident = self.confidence(hits, index.lexical.evidence(text)) if hits else False
-            answers.append(Answer(text, confident, recommend(hits, catalogue, plan, confident), hits, notice))
+            result = results.get(i)
+            if result is None:
+                answers.append(Answer(text, False, None, (), EMPTY_QUESTION, plan))
+                continue
+            confident = self.confidence(result.hits, result.evidence)
+            answers.append(Answer(text, confident, recommend(result.hits, catalogue, plan, confident), result.hits,
+                                  notice, plan))
         return answers

@@ -1,4 +1,4 @@
-"""BM25 over French text: case and accents folded, stop words dropped, Snowball stems.
+"""BM25 over French text, tokenised by :mod:`faqsearch.analyzer`.
 
 A small, dependency-light implementation on a sparse matrix, so that every passage's score is
 available for fusion and the index saves as plain arrays (no pickle).
@@ -13,48 +13,10 @@ from typing import Sequence
 import numpy as np
 from scipy import sparse
 
-from .text import fold, words
+from .analyzer import GRAM_MARK, analyzer
+from .text import words
 
-STOP_WORDS = frozenset(fold(w) for w in """
-a à ai au aux avec ce ces cet cette comment dans de des du elle en est et être il ils je la le les leur
-leurs lui ma mais me mes moi mon ne nos notre nous on ou où par pas pour qu que quel quelle quelles quels
-qui quoi sa se ses si son sur ta te tes toi ton tu un une vos votre vous y d l j m n s t c qu faut faire
-peut puis peux doit dois existe t il elle y a-t-il est-ce ça cela sont sous depuis avant après plus moins
-très bien aussi avoir ont suis es sommes êtes était été sera fait fais veux voudrais comme donc alors
-the a an of to is how do i my what where which can for in on and are does there it
-""".split())
-
-
-GRAM = 4
 SYNONYM_WEIGHT = 0.5
-
-
-class FrenchAnalyzer:
-    """Tokens for BM25: Snowball French stems of the folded words, stop words removed, plus the
-    words' character 4-grams (marked "#").
-
-    Stems alone miss French derivations ("communauté" / "communautaires" stem apart) and typos;
-    the shared 4-grams still meet, while whole stems keep exact words on top.
-    """
-
-    def __init__(self):
-        import Stemmer  # PyStemmer
-
-        self._stemmer = Stemmer.Stemmer("french")
-        self._cache: dict[str, str] = {}
-
-    def __call__(self, text: str) -> list[str]:
-        out = []
-        for word in words(text):
-            if word in STOP_WORDS or (len(word) < 2 and not word.isdigit()):
-                continue
-            stem = self._cache.get(word)
-            if stem is None:
-                stem = self._cache[word] = fold(self._stemmer.stemWord(word))
-            out.append(stem)
-            padded = f"<{word}>"
-            out.extend("#" + padded[i : i + GRAM] for i in range(max(1, len(padded) - GRAM + 1)))
-        return out
 
 
 class LexicalIndex:
@@ -67,24 +29,22 @@ class LexicalIndex:
         self.vocabulary = vocabulary
         self.synonyms = tuple(tuple(group) for group in synonyms)
         self._synonym_keys = [[" " + " ".join(words(term)) + " " for term in group] for group in self.synonyms]
-        self._terms_cache: dict[str, dict[int, float]] = {}
         self.weights = weights  # passages × terms, BM25 weight of each term in each passage
         self.k1, self.b = k1, b
-        self.analyzer = FrenchAnalyzer()
-        self._terms = sorted(t for t in vocabulary if not t.startswith("#"))
+        self.analyzer = analyzer()
+        self._terms = sorted(t for t in vocabulary if not t.startswith(GRAM_MARK))
         # Typo candidates share the token's first letter (see _ids): grouped once here, because
         # filtering the whole vocabulary per unknown token was 90% of a query at 30,000 passages.
         self._by_initial: dict[str, list[str]] = {}
         for term in self._terms:
             self._by_initial.setdefault(term[0], []).append(term)
         self._is_gram = np.zeros(max(len(vocabulary), 1), dtype=bool)
-        self._is_gram[[j for t, j in vocabulary.items() if t.startswith("#")]] = True
+        self._is_gram[[j for t, j in vocabulary.items() if t.startswith(GRAM_MARK)]] = True
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75,
               synonyms: Sequence[Sequence[str]] = ()) -> "LexicalIndex":
-        analyzer = FrenchAnalyzer()
-        docs = [analyzer(t) for t in texts]
+        docs = [analyzer()(t) for t in texts]
         vocabulary: dict[str, int] = {}
         rows, cols, tfs = [], [], []
         for i, doc in enumerate(docs):
@@ -120,7 +80,7 @@ class LexicalIndex:
         ids: list[int] = []
         for token in self.analyzer(text):
             j = self.vocabulary.get(token)
-            if j is None and len(token) >= 5 and not token.startswith("#"):
+            if j is None and len(token) >= 5 and not token.startswith(GRAM_MARK):
                 # A typo keeps the first letter and most of the word; looser matching turned
                 # "réparer" into "préparer" and "demain" into "demande".
                 close = difflib.get_close_matches(token, self._by_initial.get(token[0], []), n=1, cutoff=0.85)
@@ -129,37 +89,37 @@ class LexicalIndex:
                 ids.append(j)
         return ids
 
-    def query_terms(self, text: str) -> dict[int, float]:
+    def query_weights(self, text: str) -> dict[int, float]:
         """Weighted vocabulary ids of a query: its own terms (typos mapped to the nearest known
         term) count fully, terms brought in by synonyms count half, so they help without
-        outweighing the user's own words. Memoised: scoring and confidence both ask for them."""
-        cached = self._terms_cache.get(text)
-        if cached is None:
-            if len(self._terms_cache) >= 1024:
-                self._terms_cache.clear()
-            cached = self._terms_cache[text] = self._query_terms(text)
-        return cached
-
-    def _query_terms(self, text: str) -> dict[int, float]:
+        outweighing the user's own words."""
         terms = {j: 1.0 for j in self._ids(text)}
         for j in self._ids(" ".join(self.expansions(text))):
             terms.setdefault(j, SYNONYM_WEIGHT)
         return terms
 
-    def evidence(self, text: str) -> float:
-        """How much of the query the guides' vocabulary knows: the weights of its whole-word terms
-        found in the index (a synonym counts half). Off-topic questions share almost no words."""
-        return float(sum(w for j, w in self.query_terms(text).items() if not self._is_gram[j]))
+    def match(self, queries: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For every query, analysed once: the BM25 score of every passage, shape (queries,
+        passages), and the evidence — the weights of its whole-word terms that the index knows
+        (a synonym counts half). Off-topic questions share almost no words with the guides."""
+        scores = np.zeros((len(queries), self.weights.shape[0]), dtype=np.float32)
+        evidence = np.zeros(len(queries), dtype=np.float32)
+        for qi, query in enumerate(queries):
+            terms = self.query_weights(query)
+            if terms:
+                ids = list(terms)
+                weights = np.array([terms[j] for j in ids], dtype=np.float32)
+                scores[qi] = self.weights[:, ids] @ weights
+                evidence[qi] = float(weights[~self._is_gram[ids]].sum())
+        return scores, evidence
 
     def scores(self, queries: Sequence[str]) -> np.ndarray:
         """BM25 score of every passage for every query: shape (queries, passages)."""
-        out = np.zeros((len(queries), self.weights.shape[0]), dtype=np.float32)
-        for qi, query in enumerate(queries):
-            terms = self.query_terms(query)
-            if terms:
-                ids = list(terms)
-                out[qi] = self.weights[:, ids] @ np.array([terms[j] for j in ids], dtype=np.float32)
-        return out
+        return self.match(queries)[0]
+
+    def evidence(self, text: str) -> float:
+        """How much of ``text`` the guides' vocabulary knows (see :meth:`match`)."""
+        return float(self.match([text])[1][0])
 
     def save(self, path: Path) -> None:
         terms = np.array(sorted(self.vocabulary, key=self.vocabulary.get), dtype=np.str_)

@@ -199,7 +199,7 @@ def _opens_item(line: _Line, item: _Item | None, following: _Line | None) -> boo
 
 def _render_children(item: _Item, source: str) -> str:
     """The item's answer text: sub-bullets as "- ", deeper levels indented, steps kept numbered."""
-    body = [c for c in item.children]
+    body = item.children
     if not body:
         return ""
     base = min(c.indent for c in body)
@@ -215,12 +215,8 @@ def _render_children(item: _Item, source: str) -> str:
             setattr(item, reserved, value.strip())
             continue
         depth = "  " * ((child.indent - base + 1) // 2 if child.indent > base else 0)
-        if child.kind == "bullet":
-            out.append(f"{depth}- {child.text}")
-        elif child.kind == "step":
-            out.append(f"{depth}{child.text}")
-        else:
-            out.append(f"{depth}{child.text}")
+        # Steps keep their own number ("1. …"); only bullets need a marker written back.
+        out.append(f"{depth}- {child.text}" if child.kind == "bullet" else f"{depth}{child.text}")
     return "\n".join(out)
 
 

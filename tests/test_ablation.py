@@ -44,7 +44,7 @@ def test_text_variants_blank_fields_but_answers_keep_the_real_passages(corpus, f
     assert (only.section, only.question, only.title, only.answer, only.id) == ("", "", "", p.answer, p.id)
     index = variant_index(corpus, fake_encoder, "answer only")
     assert all(not q.section for q in index.passages)
-    hits = index.search(p.answer, top_k=3)
+    hits = index.search(p.answer, top_k=3).hits
     answers = original_answers([Answer("q", True, None, tuple(hits))], corpus.passages)
     assert answers[0].hits[0].passage in corpus.passages and answers[0].hits[0].passage.section
 
@@ -75,7 +75,8 @@ def test_threshold_sweep_counts_refusals(corpus, fake_encoder):
     grid = threshold_grid()
     assert len(grid) > 10 and Confidence() in grid
     always = replace(Confidence(), **{f.name: -99.0 for f in fields(Confidence)})
-    assert sweep(QUESTIONS, report.rows[0].answers, [always])[0].recall == 0.0
+    index = variant_index(corpus, fake_encoder)
+    assert sweep(QUESTIONS, report.rows[0].answers, [always], index)[0].recall == 0.0
 
 
 def test_refusal_stats():

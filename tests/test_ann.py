@@ -16,35 +16,54 @@ def normalised(n: int, dim: int, seed: int = 0) -> np.ndarray:
 
 def test_kind_follows_the_size(monkeypatch):
     vectors = normalised(50, 16)
-    assert DenseIndex.build(vectors).kind == "flat"
+    assert DenseIndex.build(vectors).kind == "exact"
     monkeypatch.setattr(ann, "HNSW_THRESHOLD", 40)
     assert DenseIndex.build(vectors).kind == "hnsw"
     with pytest.raises(ValueError, match="kind must be"):
-        DenseIndex.build(vectors, "ivf")
+        DenseIndex.build(vectors, kind="ivf")
 
 
-def test_hnsw_recall_at_10_against_flat():
+def test_hnsw_recall_at_10_against_exact():
     vectors, queries = normalised(3000, 64, seed=1), normalised(50, 64, seed=2)
-    _, exact = DenseIndex.build(vectors, "flat").search(queries, 10)
-    _, approx = DenseIndex.build(vectors, "hnsw").search(queries, 10)
+    _, exact = DenseIndex.build(vectors, kind="exact").search(queries, 10)
+    _, approx = DenseIndex.build(vectors, kind="hnsw").search(queries, 10)
     recall = np.mean([len(set(e) & set(a)) / 10 for e, a in zip(exact, approx)])
     assert recall >= 0.98
 
 
-@pytest.mark.parametrize("kind", ["flat", "hnsw"])
-def test_save_and_load_keep_kind_and_results(tmp_path, kind):
+@pytest.mark.parametrize("kind", ["exact", "hnsw"])
+def test_save_writes_only_what_is_searched_and_load_keeps_results(tmp_path, kind):
     vectors, queries = normalised(400, 32, seed=3), normalised(5, 32, seed=4)
-    index = DenseIndex.build(vectors, kind)
-    index.save(tmp_path / "dense.faiss")
-    loaded = DenseIndex.load(tmp_path / "dense.faiss")
+    index = DenseIndex.build(vectors, kind=kind)
+    index.save(tmp_path)
+    assert (tmp_path / ann.GRAPH_FILE).is_file() == (kind == "hnsw")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(index.files())
+    loaded = DenseIndex.load(tmp_path, kind)
     assert loaded.kind == kind and loaded.size == 400
     if kind == "hnsw":
-        import faiss
-
-        assert faiss.downcast_index(loaded.index).hnsw.efSearch == ann.ef_search(400) == ann.HNSW_EF_SEARCH
+        assert loaded.graph.hnsw.efSearch == ann.ef_search(400) == ann.HNSW_EF_SEARCH
     scores, ids = index.search(queries, 5)
     scores2, ids2 = loaded.search(queries, 5)
     assert np.array_equal(ids, ids2) and np.allclose(scores, scores2)
+
+
+def test_passage_scores_take_the_best_view():
+    vectors = normalised(10, 8, seed=6)
+    offsets = np.array([0, 3, 4, 10])  # passages of 3, 1 and 6 views
+    index = DenseIndex.build(vectors, offsets)
+    query = normalised(1, 8, seed=7)[0]
+    by_view = vectors @ query
+    expected = [by_view[0:3].max(), by_view[3], by_view[4:10].max()]
+    np.testing.assert_allclose(index.all_scores(query), expected, rtol=1e-6)
+    np.testing.assert_allclose(index.scores_of(np.array([2, 0]), query), [expected[2], expected[0]], rtol=1e-6)
+
+
+def test_graph_candidates_are_passages_not_views():
+    vectors = normalised(60, 8, seed=8)
+    offsets = np.arange(0, 61, 3)  # 20 passages of 3 views
+    index = DenseIndex.build(vectors, offsets, kind="hnsw")
+    [found] = index.candidates(vectors[:1], pool=2)
+    assert 0 in found and found.max() < 20 and len(found) == len(set(found))
 
 
 def test_search_breadth_grows_past_100k():
@@ -53,6 +72,6 @@ def test_search_breadth_grows_past_100k():
 
 
 def test_search_clamps_k_to_the_size():
-    index = DenseIndex.build(normalised(3, 8), "flat")
+    index = DenseIndex.build(normalised(3, 8), kind="exact")
     scores, ids = index.search(normalised(2, 8, seed=5), 10)
     assert ids.shape == (2, 3) and set(ids[0]) == {0, 1, 2}

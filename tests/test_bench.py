@@ -42,7 +42,7 @@ def test_bare_baseline_and_speed_section(corpus, fake_encoder):
     bare = bench.BareBaseline(encode, [p.text() for p in corpus.passages])
     _, ids = bare.search(corpus.passages[3].text())
     assert ids.shape == (1, 5) and ids[0][0] == 3
-    engine = Engine(FaqIndex.build(corpus.passages, fake_encoder, corpus.catalogue), corpus.catalogue)
+    engine = Engine(FaqIndex.build(corpus.passages, fake_encoder, corpus.catalogue))
     lines = []
     result = bench.speed(corpus, [p.question for p in corpus.passages[:4]], 2, {"fake": engine}, bare,
                          lambda q: fake_encoder.encode_queries([q]), lines.append)
@@ -54,7 +54,7 @@ def test_bare_baseline_and_speed_section(corpus, fake_encoder):
 def test_scale_and_ann_sections_run_on_a_tiny_corpus(fake_encoder):
     lines = []
     rows = bench.run_scale(args(), lines.append, encoder=fake_encoder)
-    assert [r["passages"] for r in rows][1:] == [150] and rows[0]["kind"] == "flat"
+    assert [r["passages"] for r in rows][1:] == [150] and rows[0]["kind"] == "exact"
     assert all(r["size"] > 0 and r["e2e_p50"] > 0 for r in rows)
     assert any("ratio p50 synthetic 150 / seed" in line for line in lines)
     ann_rows = bench.run_ann(args(), lines.append, encoder=fake_encoder)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from faqsearch import cli
-from faqsearch.build import BuildError, BuildReport, build, build_lock, diff, is_stale, stale_reason, vector_texts
+from faqsearch.build import BuildError, BuildReport, build, build_lock, diff, stale_reason
 from faqsearch.corpus import load_corpus
 from faqsearch.embcache import EmbeddingCache
 from faqsearch.engine import Engine
@@ -59,7 +59,7 @@ def test_first_build_embeds_everything_and_puts_the_index_in_service(corpus_copy
     encoder = PassageCounter()
     report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
     assert report.passages == report.added == report.embedded > 10
-    assert encoder.passages_encoded == sum(len(vector_texts(p)) for p in corpus_passages(corpus_copy))
+    assert encoder.passages_encoded == sum(len(p.views()) for p in corpus_passages(corpus_copy))
     assert (report.changed, report.removed, report.unchanged) == (0, 0, 0)
     folder = current_build(tmp_path / "index")
     assert folder.parent.name == BUILDS and Path(report.index_dir) == folder
@@ -81,7 +81,7 @@ def test_one_edit_embeds_only_the_changed_passage(corpus_copy, tmp_path):
     report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
     assert report.embedded == 1
     (edited,) = [p for p in corpus_passages(corpus_copy) if "+1 888 900 0000" in p.answer]
-    assert 1 <= encoder.passages_encoded <= len(vector_texts(edited))
+    assert 1 <= encoder.passages_encoded <= len(edited.views())
     assert (report.changed, report.unchanged, report.added, report.removed) == (1, first.passages - 1, 0, 0)
     engine = Engine.open(tmp_path / "index", FakeEncoder())
     assert any("+1 888 900 0000" in p.answer for p in engine.index.passages)
@@ -95,7 +95,7 @@ def test_added_and_removed_items_are_reported(tmp_path):
     encoder = PassageCounter()
     added = _build(corpus, tmp_path / "index", tmp_path / "cache", encoder)
     assert (added.added, added.removed, added.unchanged, added.embedded) == (1, 0, 6, 1)
-    assert encoder.passages_encoded == len(vector_texts(corpus_passages(corpus)[-1]))
+    assert encoder.passages_encoded == len(corpus_passages(corpus)[-1].views())
     write_corpus(corpus, items=5)
     removed = _build(corpus, tmp_path / "index", tmp_path / "cache")
     assert (removed.added, removed.removed, removed.unchanged, removed.embedded) == (0, 2, 5, 0)
@@ -146,12 +146,12 @@ def test_stale_detection(corpus_copy, tmp_path):
     root = tmp_path / "index"
     assert "build_index.py" in stale_reason(corpus_copy, root)
     _build(corpus_copy, root, tmp_path / "cache")
-    assert stale_reason(corpus_copy, root) == "" and not is_stale(corpus_copy, root)
+    assert stale_reason(corpus_copy, root) == ""
     engine = Engine.open(root, FakeEncoder())
     assert not engine.is_stale(corpus_copy)
     (corpus_copy / "channels.csv").write_text((corpus_copy / "channels.csv").read_text(encoding="utf-8") + "\n",
                                               encoding="utf-8")
-    assert is_stale(corpus_copy, root) and engine.is_stale(corpus_copy)
+    assert stale_reason(corpus_copy, root) and engine.is_stale(corpus_copy)
     assert "a changé" in stale_reason(corpus_copy, root)
 
 
@@ -248,7 +248,7 @@ def test_a_damaged_or_foreign_embedding_cache_only_costs_a_re_embedding(tmp_path
     # Same model name, another dimension: the cached vectors belong to another model.
     report = _build(corpus, tmp_path / "other", cache, PassageCounter(dim=32))
     assert report.embedded == 8
-    assert FaqIndex.load(current_build(tmp_path / "other"), FakeEncoder(dim=32)).embeddings.shape[1] == 32
+    assert FaqIndex.load(current_build(tmp_path / "other"), FakeEncoder(dim=32)).dense.vectors.shape[1] == 32
 
 
 def test_embedding_cache_is_bounded_and_keeps_what_is_in_use(tmp_path):
@@ -258,6 +258,13 @@ def test_embedding_cache_is_bounded_and_keeps_what_is_in_use(tmp_path):
     cache.save(keep=["a", "b"])
     reread = EmbeddingCache(tmp_path, "m", max_entries=3)
     assert len(reread) == 3 and reread.missing(["a", "b", "d"]) == 0 and reread.missing(["c"]) == 1
+
+
+def test_embedding_cache_counts_passages_with_a_view_to_embed(tmp_path):
+    cache = EmbeddingCache(tmp_path, "m")
+    cache.embed(["a", "b"], lambda texts: np.ones((len(texts), 4), np.float32))
+    # Passages of views [a, b], [c], [a, d]: the second and third need the model.
+    assert cache.missing_passages(["a", "b", "c", "a", "d"], [0, 2, 3, 5]) == 2
 
 
 def test_cache_drafts_of_killed_builds_are_removed_once_old(tmp_path):

@@ -27,38 +27,53 @@ def test_manifest_describes_the_build(index, corpus):
     m = index.manifest
     assert m["model"] == "fake-hash-64" and m["dimension"] == 64
     assert m["passages"] == len(corpus.passages) and m["corpus_hash"] == corpus.digest
-    assert m["vectors"] == index.embeddings.shape[0] > len(corpus.passages)  # several views per long item
+    assert m["vectors"] == index.dense.size > len(corpus.passages)  # several views per long item
     assert m["version"] and m["built_at"]
 
 
 def test_each_passage_is_found_by_its_own_question(index):
     results = index.search_batch([p.question for p in index.passages], top_k=3)
-    for passage, hits in zip(index.passages, results):
-        assert passage.id in {h.passage.id for h in hits}, passage.question
+    for passage, found in zip(index.passages, results):
+        assert passage.id in {h.passage.id for h in found.hits}, passage.question
 
 
 def test_single_search_wraps_the_batch_and_ranks_from_one(index):
-    single = index.search("numéro de téléphone du support", top_k=4)
+    found = index.search("numéro de téléphone du support", top_k=4)
     batch = index.search_batch(["numéro de téléphone du support"], top_k=4)[0]
-    assert [h.passage.id for h in single] == [h.passage.id for h in batch]
+    assert found == batch and found.evidence >= 2  # "numéro", "téléphone", "support" are the guide's words
+    single = found.hits
     assert [h.rank for h in single] == [1, 2, 3, 4]
     assert all(a.score >= b.score for a, b in zip(single, single[1:]))
 
 
-def test_passage_dense_score_is_its_best_view(index):
-    query = index.encoder.encode_queries(["attendez une réponse sous 24 heures"])[0]
-    by_view = index.embeddings @ query
-    scores = index.passage_scores(by_view)
-    for i in range(len(index.passages)):
-        assert scores[i] == pytest.approx(by_view[index.offsets[i]:index.offsets[i + 1]].max())
-    some = np.array([0, 5, 6])
-    np.testing.assert_allclose(index.candidate_scores(some, query), scores[some], rtol=1e-6)
+def test_search_returns_the_evidence_its_lexical_side_computed(index):
+    queries = ["numéro de téléphone du support", "recette de la tarte aux pommes"]
+    _, evidence = index.lexical.match(queries)
+    assert [r.evidence for r in index.search_batch(queries)] == [float(e) for e in evidence]
+    assert evidence[0] > evidence[1]
+
+
+def test_approximate_dense_path_finds_the_same_answers(index, monkeypatch):
+    """Past the threshold the dense side goes through the HNSW graph and candidate re-scoring."""
+    from faqsearch import ann
+    from faqsearch.index import FaqIndex
+
+    monkeypatch.setattr(ann, "HNSW_THRESHOLD", 1)
+    texts_index = FaqIndex.build(index.passages, index.encoder, index.catalogue, synonyms=index.lexical.synonyms)
+    assert texts_index.dense.kind == "hnsw"
+    questions = [p.question for p in index.passages]
+    exact = index.search_batch(questions, top_k=3)
+    approximate = texts_index.search_batch(questions, top_k=3)
+    same_top = sum(a.hits[0].passage.id == b.hits[0].passage.id for a, b in zip(exact, approximate))
+    assert same_top == len(questions)
+    for a, b in zip(exact, approximate):
+        assert b.hits[0].dense == pytest.approx(a.hits[0].dense, rel=1e-5)
 
 
 def test_arguments_are_validated_with_a_fix(index):
     with pytest.raises(ValueError, match="top_k must be greater than 0. Currently, top_k is 0"):
         index.search("x", top_k=0)
-    with pytest.raises(ValueError, match="fusion must be 'rrf' or 'blend'"):
+    with pytest.raises(ValueError, match="fusion must be one of blend, rrf"):
         SearchConfig(fusion="max")
 
 
@@ -66,10 +81,11 @@ def test_save_load_round_trip(index, tmp_path):
     index.save(tmp_path / "idx")
     loaded = FaqIndex.load(tmp_path / "idx", index.encoder)
     assert loaded.passages == index.passages
-    np.testing.assert_array_equal(loaded.embeddings, index.embeddings)
-    np.testing.assert_array_equal(loaded.offsets, index.offsets)
+    np.testing.assert_array_equal(loaded.dense.vectors, index.dense.vectors)
+    np.testing.assert_array_equal(loaded.dense.offsets, index.dense.offsets)
+    assert not (tmp_path / "idx" / "dense.faiss").exists()  # an exact index has no graph to write
     query = "Comment créer un ticket ?"
-    assert [h.passage.id for h in loaded.search(query)] == [h.passage.id for h in index.search(query)]
+    assert loaded.search(query) == index.search(query)
     assert loaded.catalogue.get("telephone").phones == index.catalogue.get("telephone").phones
     assert not list(tmp_path.glob("idx/*.pkl"))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from faqsearch.fusion import blend, rrf
-from faqsearch.lexical import FrenchAnalyzer, LexicalIndex
+from faqsearch.analyzer import FrenchAnalyzer
+from faqsearch.lexical import LexicalIndex
 
 DOCS = [
     "Support téléphonique : appelez le +1 888 900 9646",

@@ -19,7 +19,8 @@ from faqsearch import cli
 from faqsearch.build import build
 from faqsearch.documents import Answer
 from faqsearch.engine import MAX_QUESTION_CHARS, Engine, clean_question
-from faqsearch.index import MANIFEST, FaqIndex, IndexLoadError
+from faqsearch.index import FaqIndex, IndexLoadError
+from faqsearch.persist import MANIFEST
 from faqsearch.errors import ContentError
 from faqsearch.parser import MAX_ANSWER_CHARS, parse_guide
 from faqsearch.builds import POINTER, current_build
@@ -222,7 +223,7 @@ def test_a_damaged_index_file_says_to_rebuild(how, damaged):
         assert REBUILD_HINT in message and name in message, (name, message)
 
 
-@pytest.mark.parametrize("name", ["passages.parquet", "embeddings.npy", "dense.faiss", "lexical.npz"])
+@pytest.mark.parametrize("name", ["passages.parquet", "embeddings.npy", "offsets.npy", "lexical.npz"])
 def test_a_truncated_file_of_an_index_without_checksums_still_says_to_rebuild(name, damaged):
     folder = current_build(damaged)
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))

@@ -58,5 +58,5 @@ def test_vectors_are_normalised_and_near_their_origin():
 def test_synthetic_corpus_indexes_and_searches(seed, fake_encoder):
     synth = generate(seed.passages, 300, seed=2)
     index = FaqIndex.build(synth.passages, fake_encoder, seed.catalogue)
-    hits = index.search(synth.passages[10].question, top_k=3)
+    hits = index.search(synth.passages[10].question, top_k=3).hits
     assert synth.passages[10].id in {h.passage.id for h in hits}

@@ -93,9 +93,9 @@ def _index_status(settings: Settings, engine: Engine | None, problem: str) -> No
     if engine is None:
         st.error("Aucun index utilisable : voir la page principale.", icon="🛠️")
         return
-    manifest = engine.index.manifest
+    manifest = engine.current().manifest
     st.caption(f"Modèle : {pres.escape_markdown(manifest.get('model', '?'))}  \n"
-               f"Passages : {manifest.get('passages', len(engine.index.passages))}  \n"
+               f"Passages : {manifest.get('passages', '?')}  \n"
                f"Construit le {pres.escape_markdown(pres.built_at_label(manifest.get('built_at', '')))}")
     if not settings.corpus_dir.is_dir():
         st.warning(f"Dossier du corpus introuvable : {pres.escape_markdown(settings.corpus_dir)}.", icon="📁")

@@ -22,8 +22,8 @@ def render(settings: Settings, engine: Engine | None) -> None:
     """The whole editors' tab; ``engine`` is None when no index can be used yet."""
     st.subheader("Index de recherche")
     if engine is not None:
-        manifest = engine.index.manifest
-        st.caption(f"{manifest.get('passages', len(engine.index.passages))} passages · construit le "
+        manifest = engine.current().manifest
+        st.caption(f"{manifest.get('passages', '?')} passages · construit le "
                    f"{pres.escape_markdown(pres.built_at_label(manifest.get('built_at', '')))} · corpus : "
                    f"{pres.escape_markdown(settings.corpus_dir)}")
     st.write("Après une modification des guides ou de `channels.csv`, reconstruisez l'index : la recherche "
@@ -59,7 +59,7 @@ def render(settings: Settings, engine: Engine | None) -> None:
         "Toutes les questions posées ont reçu une réponse sûre.")
 
     st.markdown("##### Réponses jugées 👎")
-    titles = {p.id: p.question for p in engine.index.passages} if engine is not None else {}
+    titles = {p.id: p.question for p in engine.current().passages} if engine is not None else {}
     _table(pd.DataFrame(
         [{"Question": d.question, "Passage": titles.get(d.passage_id, d.passage_id), "👎": d.down, "👍": d.up,
           "Dernier avis": pres.built_at_label(d.last_rated)} for d in disliked]),

@@ -11,10 +11,10 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Sequence
 from urllib.parse import urlsplit
 
+from ..analyzer import analyzer
 from ..channels import plans_label
 from ..documents import PLAN_LABELS, Channel, ChannelAdvice, Hit
 from ..text import fold
@@ -68,37 +68,9 @@ def shorten(text: str, limit: int = 140) -> str:
 
 
 # ------------------------------------------------------------------------------ highlighting
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer  # PyStemmer, already needed by the lexical index
-
-    return Stemmer.Stemmer("french")
-
-
-def _stop_words() -> frozenset[str]:
-    from ..lexical import STOP_WORDS
-
-    return STOP_WORDS
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def _key(word: str) -> str | None:
-    """The comparison key of one word: folded Snowball stem; None for stop words and single letters.
-
-    The same folding and stemming as the lexical index, so "Téléphonique" in a question lights up
-    "téléphone" in an answer.
-    """
-    folded = fold(word)
-    if not folded or folded in _stop_words() or (len(folded) < 2 and not folded.isdigit()):
-        return None
-    return fold(_stemmer().stemWord(folded))
-
-
 def query_terms(query: str) -> frozenset[str]:
-    """The keys of the words of ``query`` that are worth highlighting."""
-    return frozenset(k for k in (_key(m.group()) for m in _WORD.finditer(query)) if k)
+    """The keys of the words of ``query`` that are worth highlighting (the index's own analyzer)."""
+    return frozenset(analyzer().stems(query))
 
 
 def highlight(text: str, query: str, tag: str = "mark") -> str:
@@ -109,11 +81,11 @@ def highlight(text: str, query: str, tag: str = "mark") -> str:
     terms = query_terms(query)
     out: list[str] = []
     last = 0
-    for match in _WORD.finditer(text):
-        if terms and _key(match.group()) in terms:
-            out.append(escape(text[last:match.start()]))
-            out.append(f"<{tag}>{escape(match.group())}</{tag}>")
-            last = match.end()
+    for start, end, key in analyzer().spans(text) if terms else ():
+        if key in terms:
+            out.append(escape(text[last:start]))
+            out.append(f"<{tag}>{escape(text[start:end])}</{tag}>")
+            last = end
     out.append(escape(text[last:]))
     return "".join(out).replace("\r\n", "\n").replace("\n", "<br>")
 

@@ -61,7 +61,7 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
     bar.progress(1.0, text="Terminé")
     status.update(label="Index reconstruit et mis en service.", state="complete", expanded=False)
     try:
-        resources.engine_for(settings)  # reload now, so that this very rerun answers from the new index
+        resources.engine_for(settings).current()  # reload now, so that this very rerun answers from the new index
     except Exception:  # e.g. the first index ever: the engine is opened on the next rerun
         pass
     st.session_state[REPORT_KEY] = report

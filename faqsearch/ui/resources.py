@@ -80,10 +80,5 @@ def store_for(settings: Settings) -> FeedbackStore:
 
 
 def engine_for(settings: Settings) -> Engine:
-    """The cached engine, brought up to date with the index folder (a cheap ``stat``)."""
-    current = engine(str(settings.index_root), settings.model)
-    try:
-        current.refresh()
-    except Exception:  # a damaged new build leaves the one in service answering (as Engine.ask does)
-        pass
-    return current
+    """The cached engine of the page (it follows newly published builds by itself)."""
+    return engine(str(settings.index_root), settings.model)

@@ -14,7 +14,6 @@ import uuid
 
 import streamlit as st
 
-from ..channels import parse_plan
 from ..documents import Answer, Hit
 from ..engine import Engine
 from ..feedback import normalize_question
@@ -65,10 +64,9 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     if not question.strip():
         examples("examples-start")
         return
-    plan = parse_plan(plan_choice)
     started = time.perf_counter()
     try:
-        answer = engine.ask(question, plan, top_k)
+        answer = engine.ask(question, plan_choice, top_k)
     except Exception:  # the engine's own messages cover the expected cases (empty, too long)
         log.exception("search failed")
         st.error("La recherche a échoué de façon inattendue. Réessayez ; si le problème persiste, "
@@ -79,6 +77,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         st.warning(pres.escape_markdown(answer.notice or "Tapez quelques mots pour chercher."), icon="✍️")
         examples("examples-empty")
         return
+    plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
     found = f"{len(answer.hits)} passages pour" if answer.confident else "Aucune réponse sûre pour"
     st.html(f'<div class="fs-query">{found} « {pres.escape(pres.shorten(answer.question, 160))} »'

@@ -1,0 +1,96 @@
+"""Hybrid search: dense and BM25 candidates, fused into one ranking per query.
+
+Pure over the index's parts (the dense index, the lexical index, the passages); the query
+vectors come from the caller, so this module never loads a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .ann import DenseIndex
+from .documents import Hit, Passage
+from .fusion import blend, rrf
+from .lexical import LexicalIndex
+
+FUSIONS = ("blend", "rrf")
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """How dense and lexical evidence are combined (defaults measured with ``faqsearch eval``,
+    see BENCHMARKS.md).
+
+    ``fusion`` is "blend" (normalised mix, ``alpha`` for dense) or "rrf" (reciprocal ranks,
+    ``lexical_weight`` scaling the BM25 share); ``candidates`` passages are taken from each
+    retriever before fusion when the dense index is approximate.
+    """
+
+    fusion: str = "blend"
+    alpha: float = 0.55
+    rrf_k: int = 60
+    lexical_weight: float = 1.0
+    candidates: int = 100
+    use_lexical: bool = True
+    use_dense: bool = True
+    fuse: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.fusion not in FUSIONS:
+            raise ValueError(f"fusion must be one of {', '.join(FUSIONS)}. Currently, fusion is {self.fusion!r}.")
+        if self.candidates < 1:
+            raise ValueError(f"candidates must be greater than 0. Currently, candidates is {self.candidates}.")
+        if not (self.use_lexical or self.use_dense):
+            raise ValueError("At least one of use_lexical and use_dense must be True.")
+        # Resolved once here rather than compared per query.
+        object.__setattr__(self, "fuse", self._resolve())
+
+    def _resolve(self) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+        if not self.use_lexical:
+            return lambda dense, lexical, candidates: dense[candidates].astype(np.float64)
+        if not self.use_dense:
+            return lambda dense, lexical, candidates: lexical[candidates].astype(np.float64)
+        if self.fusion == "rrf":
+            return lambda dense, lexical, candidates: rrf(dense, lexical, candidates, self.rrf_k, self.lexical_weight)
+        return lambda dense, lexical, candidates: blend(dense, lexical, candidates, self.alpha)
+
+
+@dataclass(frozen=True)
+class Results:
+    """What one query found: its hits, best first, and the lexical evidence that the guides'
+    vocabulary covers the query (see :meth:`LexicalIndex.match`), for the confidence decision."""
+
+    hits: tuple[Hit, ...]
+    evidence: float = 0.0
+
+
+def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex, query_vectors: np.ndarray,
+                 queries: Sequence[str], top_k: int, config: SearchConfig) -> list[Results]:
+    """The ``top_k`` passages for each query, with the evidence behind them."""
+    n = len(passages)
+    if config.use_lexical:
+        lexical_scores, evidence = lexical.match(queries)
+    else:
+        lexical_scores, evidence = np.zeros((len(queries), n), np.float32), np.zeros(len(queries), np.float32)
+    pool = min(n, max(config.candidates, top_k))
+    approximate = dense.kind != "exact"
+    from_dense = dense.candidates(query_vectors, pool) if approximate else None
+    results = []
+    for qi in range(len(queries)):
+        lex = lexical_scores[qi]
+        if not approximate:
+            dense_scores, candidates = dense.all_scores(query_vectors[qi]), np.arange(n)
+        else:
+            lex_top = np.argpartition(-lex, pool - 1)[:pool] if pool < n else np.arange(n)
+            candidates = np.union1d(from_dense[qi], lex_top[lex[lex_top] > 0])
+            dense_scores = np.zeros(n, dtype=np.float32)
+            dense_scores[candidates] = dense.scores_of(candidates, query_vectors[qi])
+        fused = config.fuse(dense_scores, lex, candidates)
+        order = np.argsort(-fused, kind="stable")[:top_k]
+        hits = tuple(Hit(rank + 1, passages[int(candidates[i])], float(fused[i]), float(dense_scores[candidates[i]]),
+                         float(lex[candidates[i]])) for rank, i in enumerate(order))
+        results.append(Results(hits, float(evidence[qi])))
+    return results
