@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: install install-dev index run test browser bench clean
+.PHONY: install install-dev index run test test-fast browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ browser:
 
 test: install-dev browser
 	$(BIN)/python -m pytest -q
+
+# The unit tier only (fake encoder, no model, no browser): seconds, for the edit-test loop.
+test-fast: install-dev
+	$(BIN)/python -m pytest -q -m "not model and not browser"
 
 bench: install-dev
 	$(BIN)/python -m bench

