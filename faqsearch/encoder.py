@@ -73,8 +73,7 @@ class SentenceTransformerEncoder:
     @property
     def dim(self) -> int:
         if self._dim is None:
-            getter = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-            self._dim = int(getter())
+            self._dim = int(self.model.get_embedding_dimension())
         return self._dim
 
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
