@@ -8,11 +8,12 @@ A lock keeps two builds from interleaving.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -22,15 +23,19 @@ from .documents import Passage
 from .embcache import EmbeddingCache
 from .encoder import Encoder
 from .index import FaqIndex, IndexLoadError, views_of
+from .persist import MANIFEST
 from .builds import current_build, discard_abandoned, publish, staging_dir
+from .lookalikes import SELF_RETRIEVAL_TOP_K, BuildWarning, self_retrieval_warnings
 
 LOCK_FILE = ".build.lock"
 REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")
-VERIFY_TOP_K = 3
+VERIFY_TOP_K = SELF_RETRIEVAL_TOP_K
 VERIFY_SAMPLE = 2000
 # The steps announced to ``on_stage``, in order (the page's progress bar counts them).
 STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
 READ, EMBED, WRITE, CHECK, PUBLISH = STAGES
+# The French summary lists this many warnings; the JSON report and the manifest keep them all.
+SUMMARY_WARNINGS = 20
 
 
 class BuildError(RuntimeError):
@@ -50,20 +55,45 @@ class BuildReport:
     seconds: float
     index_dir: str = ""
     dry_run: bool = False
+    warnings: tuple[BuildWarning, ...] = field(default=())
 
     def to_dict(self) -> dict:
-        """The machine-readable report (the ``--json`` line): counts only, stable keys."""
+        """The machine-readable report (the ``--json`` line): counts and the warnings, stable keys."""
         fields = asdict(self)
-        return {k: fields[k] for k in REPORT_FIELDS}
+        return {**{k: fields[k] for k in REPORT_FIELDS}, "warnings": [w.to_dict() for w in self.warnings]}
 
-    def summary(self) -> str:
-        """The report for an editor, in French."""
+    def headline(self) -> str:
+        """The counts, in one French sentence."""
         counts = (f"{self.passages} passages : {self.added} ajoutés, {self.changed} modifiés, "
                   f"{self.removed} supprimés, {self.unchanged} inchangés")
         if self.dry_run:
             return (f"Simulation — {counts} ; {self.embedded} seraient encodés. Rien n'a été écrit : "
                     "relancez sans --dry-run pour reconstruire.")
         return f"{counts} ; {self.embedded} encodés en {self.seconds:.1f} s. Index en service : {self.index_dir}."
+
+    def summary(self) -> str:
+        """The report for an editor, in French: the counts, then the warnings, one per line."""
+        return "\n".join([self.headline(), *warning_lines(self.warnings)])
+
+
+def warning_lines(warnings: tuple[BuildWarning, ...] | list[BuildWarning], limit: int = SUMMARY_WARNINGS) -> list[str]:
+    """The warnings for a French report: a count, then the first ``limit`` of them."""
+    if not warnings:
+        return []
+    n = len(warnings)
+    lines = [f"{n} avertissement{'s' if n > 1 else ''} (la construction n'est pas bloquée ; --strict la bloquerait) :"]
+    lines += [f"- {w}" for w in warnings[:limit]]
+    if n > limit:
+        lines.append(f"… et {n - limit} autres (liste complète avec --json).")
+    return lines
+
+
+def strict_error(warnings: list[BuildWarning]) -> BuildError:
+    """The error ``--strict`` raises when a build has warnings."""
+    shown = "\n".join(f"- {w}" for w in warnings[:SUMMARY_WARNINGS])
+    more = f"\n… et {len(warnings) - SUMMARY_WARNINGS} autres." if len(warnings) > SUMMARY_WARNINGS else ""
+    return BuildError(f"{len(warnings)} avertissement(s), refusés avec --strict :\n{shown}{more}\n"
+                      "Corrigez-les ou relancez sans --strict. L'index en service n'a pas été modifié.")
 
 
 @contextmanager
@@ -109,35 +139,47 @@ def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
     }
 
 
-def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE) -> None:
-    """Check a freshly written index before it goes into service.
+def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE) -> list[BuildWarning]:
+    """Check a freshly written index before it goes into service; return its warnings.
 
-    It must hold ``expected`` passages, and each passage's own question must find it among the
-    top 3 (checked on up to ``sample`` passages, which covers any help center).
+    Integrity is fatal: the index must hold ``expected`` passages. Self-retrieval is reported:
+    each entry whose own question does not find it among the top 3 (checked on up to ``sample``
+    entries, which covers any help center) is a warning naming the entry that wins instead.
     """
     if len(index.passages) != expected:
         raise BuildError(f"L'index écrit contient {len(index.passages)} passages au lieu de {expected} : "
                          "relancez la reconstruction ; si cela se répète, vérifiez l'espace disque.")
-    passages = index.passages[:sample]
-    if not passages:
-        return
-    results = index.search_batch([p.question for p in passages], top_k=VERIFY_TOP_K)
-    lost = [p for p, found in zip(passages, results) if p.id not in {h.passage.id for h in found.hits}]
-    if lost:
-        names = "; ".join(f"« {p.question} » ({p.source})" for p in lost[:5])
-        raise BuildError(f"{len(lost)} passage(s) ne sont pas retrouvés par leur propre question : {names}. "
-                         "Rendez leur titre ou leur question plus distincts (« Question : … » dans l'élément). "
-                         "L'index en service n'a pas été modifié.")
+    if sample <= 0:
+        return []
+    return self_retrieval_warnings(
+        index.passages, lambda qs: [found.hits for found in index.search_batch(qs, top_k=VERIFY_TOP_K)], sample)
+
+
+def record_warnings(folder: Path, warnings: list[BuildWarning]) -> None:
+    """Store the build's warnings in the manifest of the (still staged) index, for the editors' tab."""
+    path = Path(folder) / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["warnings"] = [w.to_dict() for w in warnings]
+    draft = path.with_name(MANIFEST + ".part")
+    draft.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(draft, path)
+
+
+def manifest_warnings(manifest: dict) -> tuple[BuildWarning, ...]:
+    """The warnings recorded in an index's manifest (none for an index built before they were)."""
+    found = manifest.get("warnings")
+    return tuple(BuildWarning.from_dict(w) for w in found if isinstance(w, dict)) if isinstance(found, list) else ()
 
 
 def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None = None, dry_run: bool = False,
-          progress: bool = False, wait: bool = False, check: bool = True,
+          progress: bool = False, wait: bool = False, check: bool = True, strict: bool = False,
           on_stage: Callable[[str], None] | None = None) -> BuildReport:
     """Rebuild the index of ``corpus_dir`` into ``root`` and put it in service.
 
     Raises :class:`faqsearch.errors.ContentError` for content to fix and :class:`BuildError` when
     another build is running or the new index fails its checks; either way the index in service
-    is left as it was. ``on_stage`` is told each step's name (progress display).
+    is left as it was. Look-alike entries are warnings in the report (and the manifest), unless
+    ``strict`` makes them a :class:`BuildError` too. ``on_stage`` is told each step's name.
     """
     started = time.perf_counter()
     stage = on_stage or (lambda _: None)
@@ -145,6 +187,9 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     stage(READ)
     # Validation comes first: a corpus error must stop the build before anything is written.
     corpus: Corpus = load_corpus(corpus_dir)
+    warnings = list(corpus.warnings)
+    if strict and warnings:
+        raise strict_error(warnings)
     texts, offsets = views_of(corpus.passages)
     cache_folder = Path(cache_dir) if cache_dir else settings.embed_cache_dir()
     if dry_run:
@@ -152,7 +197,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         cache = EmbeddingCache(cache_folder, encoder.name)
         counts = diff(previous_passages(root), corpus.passages)
         return BuildReport(len(corpus.passages), **counts, embedded=cache.missing_passages(texts, offsets),
-                           seconds=round(time.perf_counter() - started, 3), dry_run=True)
+                           seconds=round(time.perf_counter() - started, 3), dry_run=True, warnings=tuple(warnings))
     with build_lock(root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
         discard_abandoned(root)
@@ -162,7 +207,8 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         embedded = cache.missing_passages(texts, offsets)
         stage(EMBED)
         vectors = cache.embed(texts, lambda todo: encoder.encode_passages(todo, progress=progress))
-        index = FaqIndex.from_vectors(corpus.passages, vectors, offsets, encoder, corpus.catalogue, corpus.digest,
+        catalogue = corpus.catalogue if corpus.catalogue.channels else None
+        index = FaqIndex.from_vectors(corpus.passages, vectors, offsets, encoder, catalogue, corpus.digest,
                                       corpus.synonyms)
         cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
         stage(WRITE)
@@ -175,14 +221,17 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
             except IndexLoadError as exc:
                 raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
                                  "l'index en service n'a pas été modifié.") from exc
-            verify(loaded, len(corpus.passages), sample=VERIFY_SAMPLE if check else 0)
+            warnings += verify(loaded, len(corpus.passages), sample=VERIFY_SAMPLE if check else 0)
+            if strict and warnings:
+                raise strict_error(warnings)
+            record_warnings(staged, warnings)
             stage(PUBLISH)
             final = publish(root, staged)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return BuildReport(len(corpus.passages), **counts, embedded=embedded,
-                       seconds=round(time.perf_counter() - started, 3), index_dir=str(final))
+                       seconds=round(time.perf_counter() - started, 3), index_dir=str(final), warnings=tuple(warnings))
 
 
 def stale_reason(corpus_dir: Path, root: Path) -> str:

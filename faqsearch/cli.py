@@ -91,7 +91,8 @@ def cmd_build(args) -> int:
         print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
         return 1 if reason else 0
     report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run, progress=not args.json,
-                   wait=args.wait, on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
+                   wait=args.wait, strict=args.strict,
+                   on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
     print(report.summary())
     if args.json:
         print(json.dumps(report.to_dict()))
@@ -170,6 +171,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--dry-run", action="store_true", help="dire ce qui changerait sans rien écrire")
     b.add_argument("--check", action="store_true", help="code 1 si l'index n'est plus à jour")
     b.add_argument("--wait", action="store_true", help="attendre la fin d'une autre reconstruction")
+    b.add_argument("--strict", action="store_true",
+                   help="refuser la construction s'il y a des avertissements (titres en double, passages "
+                        "qui ne se retrouvent pas) : code 1, index en service inchangé")
     common(b, corpus=True)
     b.set_defaults(func=cmd_build)
 

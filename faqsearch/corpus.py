@@ -1,4 +1,5 @@
-"""Read the editable ``corpus/`` folder: every guide (.txt, .md) and the channel catalogue."""
+"""Read the editable ``corpus/`` folder: every guide (.txt, .md), FAQ table (.csv, .jsonl) and saved
+HTML page, and the optional channel catalogue."""
 
 from __future__ import annotations
 
@@ -10,35 +11,48 @@ from pathlib import Path
 from .channels import Catalogue, assign_channels, read_catalogue
 from .documents import Passage
 from .errors import ContentError
+from .lookalikes import BuildWarning, disambiguate
 from .parser import parse_guide
 
 CATALOGUE_FILE = "channels.csv"
 SYNONYMS_FILE = "synonyms.csv"
+VARIANTS_FILE = "variants.csv"
+# Tables of the corpus folder that configure it rather than hold entries.
+RESERVED_TABLES = (CATALOGUE_FILE, SYNONYMS_FILE, VARIANTS_FILE)
 GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
+TABLE_SUFFIXES = (".csv", ".jsonl")
+PAGE_SUFFIXES = (".html", ".htm")
+CONTENT_SUFFIXES = GUIDE_SUFFIXES + TABLE_SUFFIXES + PAGE_SUFFIXES
 
 
 @dataclass(frozen=True)
 class Corpus:
-    """The parsed content of ``corpus/``: passages with their channels, and the catalogue."""
+    """The parsed content of ``corpus/``: passages with their channels, and the catalogue.
+
+    ``catalogue`` is empty when the corpus has none (a general FAQ): passages then have no
+    channel. ``warnings`` are look-alikes worth an editor's look (see :mod:`faqsearch.lookalikes`).
+    """
 
     passages: tuple[Passage, ...]
     catalogue: Catalogue
     digest: str
     synonyms: tuple[tuple[str, ...], ...] = ()
+    warnings: tuple[BuildWarning, ...] = ()
 
 
 def guide_files(folder: Path) -> list[Path]:
-    """The guides of a corpus folder, sorted so builds are reproducible."""
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in GUIDE_SUFFIXES
-                  and not p.name.startswith((".", "README")))
+    """The content files of a corpus folder (guides, tables, pages), sorted so builds are reproducible."""
+    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in CONTENT_SUFFIXES
+                  and not p.name.startswith((".", "README")) and p.name.lower() not in RESERVED_TABLES)
 
 
 def content_files(folder: Path) -> list[Path]:
-    """Every file of ``folder`` that a build reads (guides, then catalogue and synonyms)."""
+    """Every file of ``folder`` that a build reads (guides, tables and pages, then the reserved
+    tables that configure them)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return guide_files(folder) + [p for p in (folder / CATALOGUE_FILE, folder / SYNONYMS_FILE) if p.is_file()]
+    return guide_files(folder) + [p for p in (folder / name for name in RESERVED_TABLES) if p.is_file()]
 
 
 def corpus_digest(folder: Path) -> str:
@@ -70,8 +84,9 @@ def _digest(folder: Path, signature: tuple) -> str:
 def load_corpus(folder: Path) -> Corpus:
     """Parse and validate every guide of ``folder`` against its channel catalogue.
 
-    Raises :class:`ContentError` before anything is built when a guide or the catalogue has a
-    problem, with the file, the line and what to change.
+    Raises :class:`ContentError` before anything is built when a file or the catalogue has a
+    problem, with the file, the line and what to change. Without ``channels.csv`` the corpus has
+    an empty catalogue and its passages no channel.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -79,34 +94,53 @@ def load_corpus(folder: Path) -> Corpus:
     # Hashed before reading: if an editor saves during the build, the index looks stale, not fresh.
     digest = corpus_digest(folder)
     catalogue_path = folder / CATALOGUE_FILE
-    if not catalogue_path.is_file():
-        raise ContentError(f"{catalogue_path} est absent : le catalogue des canaux de support est nécessaire (voir README).")
-    catalogue = read_catalogue(catalogue_path)
+    catalogue = read_catalogue(catalogue_path) if catalogue_path.is_file() else Catalogue(())
     files = guide_files(folder)
     if not files:
-        raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un fichier .txt ou .md.")
+        raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
+                          ".csv ou .jsonl, ou une page .html (voir README).")
     passages: list[Passage] = []
     for path in files:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise ContentError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
-        if not text.strip("\ufeff \t\r\n"):
-            raise ContentError(f"{path}:1: le guide est vide : écrivez son contenu (voir README) ou supprimez le fichier.")
-        passages.extend(parse_guide(text, path.stem, markdown=path.suffix.lower() != ".txt", source=str(path)))
+        passages.extend(read_file(path))
+    passages, warnings = disambiguate(passages)
     seen: dict[str, Passage] = {}
     for passage in passages:
         if passage.id in seen:
             raise ContentError(f"{passage.source}: deux passages ont le même identifiant « {passage.id} » "
-                              f"(l'autre est en {seen[passage.id].source}) : renommez l'un des deux titres.")
+                               f"(l'autre est en {seen[passage.id].source}) : deux fichiers portent le même nom ; "
+                              "renommez l'un des deux.")
         seen[passage.id] = passage
+        if passage.channel and not catalogue.channels:
+            raise ContentError(f"{passage.source}: le canal « {passage.channel} » est indiqué, mais le corpus n'a pas de "
+                              f"catalogue des canaux ({catalogue_path}) : créez-le (voir README) ou retirez le canal.")
         if passage.channel and catalogue.get(passage.channel) is None:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
     synonyms = read_synonyms(folder / SYNONYMS_FILE) if (folder / SYNONYMS_FILE).is_file() else ()
-    return Corpus(tuple(assign_channels(passages, catalogue)), catalogue, digest, synonyms)
+    if catalogue.channels:
+        passages = assign_channels(passages, catalogue)
+    return Corpus(tuple(passages), catalogue, digest, synonyms, tuple(warnings))
+
+
+def read_file(path: Path) -> list[Passage]:
+    """The passages of one content file, read by the reader its extension names."""
+    from .htmlpages import parse_page  # BeautifulSoup is loaded only for corpora with pages
+    from .tables import parse_table
+
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+    if not text.strip("\ufeff \t\r\n"):
+        raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return parse_table(text, path.stem, str(path), jsonl=suffix == ".jsonl")
+    if suffix in PAGE_SUFFIXES:
+        return parse_page(text, path.stem, str(path))
+    return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path))
 
 
 def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:

@@ -69,3 +69,33 @@ def real_index_root(real_encoder, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("real-index")
     build(SEED_CORPUS, root, real_encoder, cache_dir=tmp_path_factory.mktemp("real-cache"))
     return root
+
+
+@pytest.fixture
+def fake_page(monkeypatch, tmp_path: Path):
+    """``fake_page(corpus)``: the page started on ``corpus`` built with the fake encoder (no model).
+
+    Streamlit's resource caches are cleared around the test, so the session's real model is
+    neither reused here nor replaced by the fake in other page tests."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from faqsearch.build import build
+    from faqsearch.ui import resources
+
+    st.cache_resource.clear()
+    monkeypatch.setattr(resources, "new_encoder", lambda model: FakeEncoder())
+    monkeypatch.setenv("FAQSEARCH_DATA", str(tmp_path / "data"))
+
+    def serve(corpus: Path) -> AppTest:
+        root = tmp_path / f"index-{corpus.name}"
+        build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
+        monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus))
+        monkeypatch.setenv("FAQSEARCH_INDEX", str(root))
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    yield serve
+    st.cache_resource.clear()

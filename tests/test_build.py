@@ -195,20 +195,56 @@ def test_two_builds_at_once_never_interleave(tmp_path):
     assert len(FaqIndex.load(current_build(root), FakeEncoder()).passages) == 8
 
 
-def test_a_build_that_fails_its_check_leaves_the_index_in_service(tmp_path):
-    corpus = write_corpus(tmp_path / "corpus")
-    root, cache = tmp_path / "index", tmp_path / "cache"
-    _build(corpus, root, cache)
-    before = _snapshot(root)
+def _look_alikes(corpus: Path) -> None:
     same = "".join(f"### Sujet {i}\n- Question : Comment faire ?\n- Même réponse.\n\n" for i in range(5))
     (corpus / "guide.md").write_text("# Guide\n\n## Partout\n\n" + same, encoding="utf-8")
-    with pytest.raises(BuildError, match="propre question"):
-        _build(corpus, root, cache)
-    after = _snapshot(root)
-    assert after == before
+
+
+def test_entries_that_do_not_find_themselves_are_warnings_naming_the_winner(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    root, cache = tmp_path / "index", tmp_path / "cache"
+    _look_alikes(corpus)
+    report = _build(corpus, root, cache)
+    assert report.passages == 5 and current_build(root) != root
+    lost = [w for w in report.warnings if "propre passage" in w.message]
+    # Five identical entries, top 3: at least two cannot be among the first three.
+    assert len(lost) >= 2
+    for warning in lost:
+        assert warning.file.endswith("guide.md") and warning.line > 0
+        assert "« Comment faire ? »" in warning.message and "passe devant" in warning.message
+        assert f"{warning.file}:{warning.line}:" in str(warning)
+    assert "avertissement" in report.summary() and str(lost[0]) in report.summary()
+    # The index in service carries them, for the editors' tab.
+    from faqsearch.build import manifest_warnings
+
+    served = FaqIndex.read_manifest(current_build(root))
+    assert list(manifest_warnings(served)) == list(report.warnings)
+    # Turning the check off turns its warnings off.
+    assert not [w for w in _build(corpus, root, cache, check=False).warnings if "propre passage" in w.message]
+
+
+def test_strict_makes_warnings_fatal_and_leaves_the_index_in_service(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    root, cache = tmp_path / "index", tmp_path / "cache"
+    _build(corpus, root, cache, strict=True)  # a clean corpus passes --strict
+    before = _snapshot(root)
+    _look_alikes(corpus)
+    with pytest.raises(BuildError, match="--strict") as caught:
+        _build(corpus, root, cache, strict=True)
+    assert "propre passage" in str(caught.value) and "n'a pas été modifié" in str(caught.value)
+    assert _snapshot(root) == before
     assert not list((root / BUILDS).glob(".staging-*"))
-    # The same corpus goes through when the check is turned off (it is the check that refused).
-    assert _build(corpus, root, cache, check=False).passages == 5
+
+
+def test_integrity_stays_fatal(tmp_path):
+    from faqsearch.build import verify
+
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    _build(corpus, root, tmp_path / "cache")
+    index = FaqIndex.load(current_build(root), FakeEncoder())
+    with pytest.raises(BuildError, match="au lieu de 9"):
+        verify(index, 9)
+    assert verify(index, 8) == []
 
 
 def test_leftovers_of_a_killed_build_are_removed_by_the_next(tmp_path):
@@ -280,9 +316,18 @@ def test_cache_drafts_of_killed_builds_are_removed_once_old(tmp_path):
 
 
 def test_report_json_and_summary():
+    from faqsearch.lookalikes import BuildWarning
+
     report = BuildReport(10, 1, 2, 3, 7, 3, 0.5, index_dir="index/builds/x")
-    assert report.to_dict() == {"passages": 10, "added": 1, "changed": 2, "removed": 3, "unchanged": 7, "embedded": 3}
+    assert report.to_dict() == {"passages": 10, "added": 1, "changed": 2, "removed": 3, "unchanged": 7, "embedded": 3,
+                                "warnings": []}
     assert "3 encodés" in report.summary() and "index/builds/x" in report.summary()
+    assert "avertissement" not in report.summary()
+    warned = BuildReport(10, 1, 2, 3, 7, 3, 0.5, index_dir="x", warnings=(BuildWarning("corpus/a.md", 4, "titre en double"),))
+    assert warned.to_dict()["warnings"] == [{"file": "corpus/a.md", "line": 4, "message": "titre en double"}]
+    assert warned.summary().splitlines()[1:] == [
+        "1 avertissement (la construction n'est pas bloquée ; --strict la bloquerait) :",
+        "- corpus/a.md:4: titre en double"]
 
 
 # ------------------------------------------------------------------ command line, in process
@@ -304,10 +349,27 @@ def test_cli_build_json_ends_with_exactly_one_json_line(fake_cli, corpus_copy, t
         except ValueError:
             pass
     assert len(parsed) == 1 and json.loads(lines[-1]) == parsed[0]
-    assert set(parsed[0]) == {"passages", "added", "changed", "removed", "unchanged", "embedded"}
+    assert set(parsed[0]) == {"passages", "added", "changed", "removed", "unchanged", "embedded", "warnings"}
     assert parsed[0]["added"] == parsed[0]["passages"]
     assert cli.main(args) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["embedded"] == 0
+
+
+def test_cli_build_lists_warnings_and_strict_exits_1(fake_cli, tmp_path, capsys):
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    _look_alikes(corpus)
+    common = ["--corpus", str(corpus), "--index", str(root)]
+    assert cli.main(["build", "--json", *common]) == 0
+    out = capsys.readouterr().out.splitlines()
+    report = json.loads(out[-1])
+    assert report["passages"] == 5 and report["warnings"]
+    assert {"file", "line", "message"} == set(report["warnings"][0])
+    assert any(line.startswith("- ") and "propre passage" in line for line in out)  # the French summary
+    before = _snapshot(root)
+    assert cli.main(["build", "--strict", *common]) == 1
+    captured = capsys.readouterr()
+    assert "Erreur : 2 avertissement(s)" in captured.err and "--strict" in captured.err
+    assert _snapshot(root) == before
 
 
 def test_cli_check_and_dry_run(fake_cli, corpus_copy, tmp_path, capsys):
@@ -356,6 +418,6 @@ def test_build_index_script_with_the_real_model(tmp_path):
                           str(tmp_path / "index")], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     last = json.loads(run.stdout.strip().splitlines()[-1])
-    assert last == {"passages": 4, "added": 4, "changed": 0, "removed": 0, "unchanged": 0, "embedded": 4}
+    assert last == {"passages": 4, "added": 4, "changed": 0, "removed": 0, "unchanged": 0, "embedded": 4, "warnings": []}
     assert sum(1 for line in run.stdout.splitlines() if line.startswith("{")) == 1
     assert FaqIndex.read_manifest(current_build(tmp_path / "index"))["model"] == "intfloat/multilingual-e5-small"

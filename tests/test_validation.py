@@ -54,10 +54,6 @@ def _heading_item_without_text(corpus: Path) -> None:
     _append_to_guide(corpus, "\n### Titre sans texte\n\n### Autre titre\n- Du texte.\n")
 
 
-def _same_id_twice(corpus: Path) -> None:
-    _append_to_guide(corpus, "\n### Configurer IMAP\n- Une deuxième fois, ailleurs dans le fichier.\n")
-
-
 def _same_id_in_two_files(corpus: Path) -> None:
     (corpus / "guide.markdown").write_text((corpus / "guide.md").read_text(encoding="utf-8"), encoding="utf-8")
 
@@ -88,8 +84,18 @@ def _unknown_plan(corpus: Path) -> None:
                                          encoding="utf-8")
 
 
-def _no_catalogue(corpus: Path) -> None:
+def _channel_without_catalogue(corpus: Path) -> None:
     (corpus / "channels.csv").unlink()
+    _append_to_guide(corpus, "\n### Écrire au support\n- Décrivez le problème.\n- Canal : email\n")
+
+
+def _table(name: str, text: str, encoding: str = "utf-8") -> Callable[[Path], None]:
+    def write(corpus: Path) -> None:
+        (corpus / name).write_bytes(text.encode(encoding))
+    return write
+
+
+TABLE_OK = "question,answer\nComment payer ?,Par carte.\n"
 
 
 # (break the corpus, file named in the message, line or None, words the message must contain)
@@ -100,7 +106,6 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
     "empty guide": (_empty_guide, "vide.md", 1, ("vide", "supprimez")),
     "item without text": (_item_without_text, "guide.md", 31, ("Élément vide", "n'a pas de texte", "ajoutez")),
     "### item without text": (_heading_item_without_text, "guide.md", 29, ("Titre sans texte", "pas de texte")),
-    "same id twice": (_same_id_twice, "guide.md", 29, ("même identifiant", "guide.md:11", "renommez")),
     "same id in two files": (_same_id_in_two_files, "guide.md", 5, ("même identifiant", "guide.markdown:5", "renommez")),
     "unknown channel": (_unknown_channel, "guide.md", 29, ("hotline-inexistante", "centre-aide", "ajoutez-le")),
     "empty Canal line": (_empty_channel_line, "guide.md", 31, ("« Canal : » est vide", "Appeler la hotline", "Canal : email")),
@@ -108,7 +113,36 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
     "catalogue row without name": (_catalogue_row_without_name, "channels.csv", 4, ("« name »", "chat", "remplissez")),
     "catalogue without plans column": (_catalogue_without_plans_column, "channels.csv", 1, ("plans", "colonnes")),
     "unknown plan": (_unknown_plan, "channels.csv", 4, ("platine", "gratuit, lite, premium")),
-    "no catalogue": (_no_catalogue, "channels.csv", None, ("absent", "README")),
+    "channel without catalogue": (_channel_without_catalogue, "guide.md", 29, ("« email »", "pas de catalogue", "README")),
+    # FAQ tables and pages: the row (CSV: the line its record starts on) and what to do.
+    "table row without answer": (_table("faq.csv", TABLE_OK + "Comment annuler ?,\n"), "faq.csv", 3,
+                                 ("réponse", "« answer »", "Comment annuler ?", "supprimez la ligne")),
+    "table answer over lines, then no answer": (
+        _table("faq.csv", TABLE_OK + 'Comment résilier ?,"Écrivez-nous.\n\nAvec votre numéro."\nEt ensuite ?,\n'),
+        "faq.csv", 6, ("réponse", "Et ensuite ?")),
+    "table empty question": (_table("faq.csv", TABLE_OK + ",Une réponse orpheline.\n"), "faq.csv", 3,
+                             ("question", "vide")),
+    "table not UTF-8": (_table("faq.csv", TABLE_OK + "Où est le reçu ?,Dans l'espace client.\n", "latin-1"),
+                        "faq.csv", 3, ("UTF-8", "réenregistrez")),
+    "table unknown column": (_table("faq.csv", "question,answer,auteur\nComment payer ?,Par carte.,Léa\n"), "faq.csv", 1,
+                             ("colonne inconnue « auteur »", "question, title, titre", "answer, text, réponse")),
+    "table without answer column": (_table("faq.csv", "titre;rubrique\nComment payer ?;Paiement\n"), "faq.csv", 1,
+                                    ("il manque une colonne", "answer, text, réponse, contenu")),
+    "table duplicate id": (_table("faq.csv", "id,question,answer\nA1,Comment payer ?,Par carte.\nA1,Comment annuler ?,Par écrit.\n"),
+                           "faq.csv", 3, ("« A1 »", "deux fois", "faq.csv:2")),
+    "table too many values": (_table("faq.csv", TABLE_OK + "Comment payer, vraiment ?,Par carte, ou virement.\n"), "faq.csv", 3,
+                              ("valeurs pour 2 colonnes", "guillemets")),
+    "jsonl invalid line": (_table("faq.jsonl", '{"question": "Comment payer ?", "answer": "Par carte."}\n{"question": "Et"\n'),
+                           "faq.jsonl", 2, ("JSON invalide",)),
+    "jsonl unknown key": (_table("faq.jsonl", '{"question": "Comment payer ?", "answer": "Par carte."}\n\n'
+                                 '{"question": "Comment annuler ?", "answr": "Par écrit."}\n'),
+                          "faq.jsonl", 3, ("colonne inconnue « answr »", "answer, text")),
+    "jsonl without answer": (_table("faq.jsonl", '{"title": "Comment payer ?", "text": ""}\n'), "faq.jsonl", 1,
+                             ("réponse", "« text »")),
+    "page not UTF-8": (_table("page.html", "<html><body>\n<h1>Aide</h1>\n<p>Réponse</p></body></html>", "latin-1"),
+                       "page.html", 3, ("UTF-8",)),
+    "page without title": (_table("page.html", "<html><body><p>Du texte sans titre.</p></body></html>"), "page.html", 1,
+                           ("pas de titre", "<h1>")),
 }
 
 

@@ -8,10 +8,11 @@ import sqlite3
 import pandas as pd
 import streamlit as st
 
+from ..build import manifest_warnings
 from ..engine import Engine
 from . import presentation as pres
 from . import resources
-from .rebuild import rebuild_button, show_last_report
+from .rebuild import rebuild_button, show_last_report, warnings_table
 from .resources import Settings
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,13 @@ def render(settings: Settings, engine: Engine | None) -> None:
         st.caption(f"{manifest.get('passages', '?')} passages · construit le "
                    f"{pres.escape_markdown(pres.built_at_label(manifest.get('built_at', '')))} · corpus : "
                    f"{pres.escape_markdown(settings.corpus_dir)}")
-    st.write("Après une modification des guides ou de `channels.csv`, reconstruisez l'index : la recherche "
+    changed = "des guides ou de `channels.csv`" if engine is None or engine.catalogue.channels else "du corpus"
+    st.write(f"Après une modification {changed}, reconstruisez l'index : la recherche "
              "continue de répondre pendant la reconstruction et utilise le nouvel index dès qu'il est prêt.")
     rebuild_button(settings, key="rebuild-editor")
-    show_last_report()
+    if not show_last_report() and engine is not None:
+        # No rebuild in this session: the warnings of the index in service, as its build recorded them.
+        warnings_table(manifest_warnings(engine.index.manifest), "l'index en service")
 
     try:
         store = resources.store_for(settings)

@@ -7,10 +7,13 @@ so the way out is always one click away.
 from __future__ import annotations
 
 import logging
+from typing import Sequence
 
+import pandas as pd
 import streamlit as st
 
 from ..build import STAGES, BuildReport, build
+from ..lookalikes import BuildWarning
 from .presentation import escape_markdown, message_markdown
 from . import resources
 from .resources import Settings
@@ -68,14 +71,27 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
     return report
 
 
-def show_last_report() -> None:
-    """The report of the last rebuild made in this session, if any."""
+def show_last_report() -> bool:
+    """The report of the last rebuild made in this session, if any; True when there was one."""
     report: BuildReport | None = st.session_state.get(REPORT_KEY)
     if report is None:
-        return
-    st.success("Dernière reconstruction : " + escape_markdown(report.summary()), icon="✅")
+        return False
+    st.success("Dernière reconstruction : " + escape_markdown(report.headline()), icon="✅")
     cols = st.columns(4)
     cols[0].metric("Passages", report.passages)
     cols[1].metric("Ajoutés", report.added)
     cols[2].metric("Modifiés", report.changed)
     cols[3].metric("Supprimés", report.removed)
+    warnings_table(report.warnings, "la dernière reconstruction")
+    return True
+
+
+def warnings_table(warnings: Sequence[BuildWarning], of: str) -> None:
+    """A build's warnings (look-alike entries): a count, then where and what, as plain-text cells."""
+    if not warnings:
+        return
+    n = len(warnings)
+    st.warning(f"{n} avertissement{'s' if n > 1 else ''} pour {escape_markdown(of)} : des entrées se ressemblent. "
+               "L'index est en service ; rendez-les plus distinctes quand vous le pourrez.", icon="⚠️")
+    st.dataframe(pd.DataFrame([{"Fichier": w.file, "Ligne": str(w.line) if w.line else "", "Avertissement": w.message} for w in warnings]),
+                 hide_index=True, width="stretch")

@@ -1,0 +1,206 @@
+"""Read a FAQ table exported from a help center (CSV or JSON Lines) into passages, one per row.
+
+Pure logic: decoded text in, passages out. Columns are matched case- and accent-insensitively
+against French and English names (``question``/``title``/``titre``, ``answer``/``text``/``réponse``…);
+a column nobody asked for is an error rather than silently dropped, since it usually is a
+misspelt one. A CSV may be separated by commas, semicolons (French Excel) or tabs: the separator
+that makes the header's names known wins. Answers are kept whole, however long.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Iterable
+
+from .documents import Passage
+from .errors import ContentError
+from .text import fold, normalize, slug
+
+# Field -> accepted column names (compared folded: "Réponse" and "reponse" are the same).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "question": ("question", "title", "titre"),
+    "answer": ("answer", "text", "réponse", "contenu"),
+    "id": ("id",),
+    "section": ("section", "category", "catégorie", "rubrique"),
+    "url": ("url", "lien"),
+    "channel": ("channel", "canal"),
+    "variants": ("variants",),
+}
+REQUIRED = ("question", "answer")
+DELIMITERS = (",", ";", "\t")
+VARIANT_SEPARATOR = "|"
+_FIELD_OF = {fold(name): field for field, names in COLUMNS.items() for name in names}
+_LABELS = {"question": "la question", "answer": "la réponse"}
+
+
+def accepted_names() -> str:
+    """The column names an editor may use, for error messages."""
+    return " ; ".join(f"{field} : {', '.join(names)}" for field, names in COLUMNS.items())
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of a table: the line it starts on and its values by field."""
+
+    line: int
+    values: dict[str, str]
+    columns: dict[str, str]  # field -> the column name the file uses for it (for messages)
+
+
+def _fields(names: Iterable[str], source: str, line: int) -> dict[str, str]:
+    """Column name -> field; unknown names and two names for one field are errors."""
+    out: dict[str, str] = {}
+    for name in names:
+        field = _FIELD_OF.get(fold(name.strip()))
+        if field is None:
+            raise ContentError.at(source, line, f"colonne inconnue « {name} » : renommez-la ou supprimez-la "
+                                   f"(colonnes acceptées, majuscules et accents indifférents : {accepted_names()}).")
+        twin = next((other for other, f in out.items() if f == field), None)
+        if twin is not None:
+            raise ContentError.at(source, line, f"les colonnes « {twin} » et « {name} » désignent toutes deux "
+                                   f"{_LABELS.get(field, 'le champ « ' + field + ' »')} : gardez-en une seule.")
+        out[name] = field
+    missing = [f for f in REQUIRED if f not in out.values()]
+    if missing:
+        wanted = " et ".join(f"{_LABELS[f]} ({', '.join(COLUMNS[f])})" for f in missing)
+        raise ContentError.at(source, line, f"il manque une colonne pour {wanted} : ajoutez-la "
+                               f"(colonnes trouvées : {', '.join(names) or 'aucune'}).")
+    return out
+
+
+def _delimiter(header: str) -> str:
+    """The separator under which the header has the most known column names (comma on a tie)."""
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return sum(fold(c.strip()) in _FIELD_OF for c in cells)
+
+    return max(DELIMITERS, key=lambda d: (known(d), d == ","))
+
+
+def csv_rows(text: str, source: str) -> list[Row]:
+    """The records of a CSV table, each with the line of the file it starts on."""
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    header_line = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if header_line is None:
+        raise ContentError.at(source, 1, "la table est vide : écrivez une ligne d'en-tête (question,answer) puis une ligne par entrée.")
+    delimiter = _delimiter(lines[header_line])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[Row] = []
+    header: list[str] | None = None
+    fields: dict[str, str] = {}
+    end = 0  # last line of the previous record: a record starts on the next one
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = [c.strip() for c in cells]
+                # An unnamed column is tolerated only while empty (Excel's trailing separators).
+                fields = _fields([h for h in header if h], source, start)
+                continue
+            if len(cells) > len(header):
+                raise ContentError.at(source, start, f"la ligne a {len(cells)} valeurs pour {len(header)} colonnes : "
+                                       "mettez entre guillemets une valeur qui contient le séparateur "
+                                       f"« {delimiter if delimiter != chr(9) else 'tabulation'} ».")
+            values: dict[str, str] = {}
+            for name, cell in zip(header, cells):
+                if not name:
+                    if cell.strip():
+                        raise ContentError.at(source, start, f"une valeur (« {cell.strip()[:40]} ») est dans une colonne "
+                                               "sans nom : donnez un nom à la colonne ou videz-la.")
+                    continue
+                values[fields[name]] = cell
+            rows.append(Row(start, values, {f: n for n, f in fields.items()}))
+    except csv.Error as exc:
+        raise ContentError.at(source, end + 1, f"la table CSV est mal formée ({exc}) : vérifiez les guillemets "
+                               "(une valeur sur plusieurs lignes doit être entre guillemets).") from exc
+    if header is None:
+        raise ContentError.at(source, 1, "la table est vide : écrivez une ligne d'en-tête (question,answer) puis une ligne par entrée.")
+    return rows
+
+
+def _json_value(value: object, key: str, source: str, line: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return VARIANT_SEPARATOR.join(value)
+    raise ContentError.at(source, line, f"la valeur de « {key} » doit être un texte (elle est de type {type(value).__name__}).")
+
+
+def jsonl_rows(text: str, source: str) -> list[Row]:
+    """The records of a JSON Lines table: one JSON object per line, blank lines ignored."""
+    rows: list[Row] = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            raise ContentError.at(source, number, f"ligne JSON invalide ({exc}) : chaque ligne doit être un objet "
+                                   '{"question": "…", "answer": "…"}.') from exc
+        if not isinstance(record, dict):
+            raise ContentError.at(source, number, 'la ligne doit être un objet JSON {"question": "…", "answer": "…"}.')
+        fields = _fields(list(record), source, number)
+        values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items()}
+        rows.append(Row(number, values, {f: n for n, f in fields.items()}))
+    if not rows:
+        raise ContentError.at(source, 1, 'la table est vide : écrivez un objet {"question": "…", "answer": "…"} par ligne.')
+    return rows
+
+
+def _clean(value: str) -> str:
+    return normalize(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[Passage]:
+    """One passage per row. Ids: ``<file>/<id>`` with an ``id`` column, else ``<file>/<section>/<question>``."""
+    guide_id = slug(name)
+    seen_ids: dict[str, int] = {}
+    passages = []
+    for row in rows:
+        get = lambda field: _clean(row.values.get(field, ""))  # noqa: E731
+        question, answer = get("question"), get("answer")
+        if not question:
+            raise ContentError.at(source, row.line, f"la question (colonne « {row.columns['question']} ») est vide : "
+                                   "écrivez-la ou supprimez la ligne.")
+        if not answer:
+            raise ContentError.at(source, row.line, f"la réponse (colonne « {row.columns['answer']} ») est vide pour "
+                                   f"« {question[:80]} » : écrivez-la ou supprimez la ligne.")
+        explicit = get("id")
+        if explicit:
+            if explicit in seen_ids:
+                raise ContentError.at(source, row.line, f"l'identifiant « {explicit} » apparaît deux fois (aussi en "
+                                       f"{source}:{seen_ids[explicit]}) : chaque ligne doit avoir le sien.")
+            seen_ids[explicit] = row.line
+            pid = f"{guide_id}/{explicit}"
+        else:
+            section = get("section")
+            pid = "/".join(p for p in (guide_id, slug(section) if section else "", slug(question)[:80]) if p)
+        variants = tuple(v for v in (_clean(v) for v in row.values.get("variants", "").split(VARIANT_SEPARATOR)) if v)
+        passages.append(Passage(pid, guide, get("section"), question, question, answer, get("channel"),
+                                source=f"{source}:{row.line}", url=get("url"), variants=variants))
+    return passages
+
+
+def parse_table(text: str, name: str, source: str, jsonl: bool = False) -> list[Passage]:
+    """Cut one FAQ table into passages; ``name`` is the file stem (prefixes the ids and titles the guide).
+
+    Raises :class:`ContentError` naming the row (CSV: the line the record starts on) to fix.
+    """
+    rows = jsonl_rows(text, source) if jsonl else csv_rows(text, source)
+    return rows_passages(rows, name, guide_title(name), source)
+
+
+def guide_title(name: str) -> str:
+    """A file stem as a guide title: "faq_impots-2024" -> "Faq impots 2024"."""
+    words = " ".join(name.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:]

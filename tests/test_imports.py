@@ -1,0 +1,192 @@
+"""The formats help centers export: FAQ tables (CSV, JSON Lines) and saved HTML pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from faqsearch.build import build, stale_reason
+from faqsearch.corpus import corpus_digest, guide_files, load_corpus
+from faqsearch.errors import ContentError
+from faqsearch.engine import Engine
+from faqsearch.htmlpages import parse_page
+from faqsearch.tables import parse_table
+from tests.conftest import SHARED
+from tests.corpora import write_corpus
+from tests.fakes import FakeEncoder
+
+FRENCH_CSV = (
+    "\ufeffTitre,Réponse,Catégorie,Lien,variants\n"
+    "Comment payer ma cotisation ?,Par carte ou par virement.,Paiement,https://aide.example.org/payer,"
+    "Moyens de paiement ?|Payer en ligne\n"
+    'Comment résilier ?,"Écrivez-nous.\n\nAvec votre numéro d\'adhérent, ""en recommandé"".",Contrat,,\n'
+    "Où trouver mon reçu ?,Dans l'espace client.,Paiement,,\n"
+)
+
+
+def test_csv_with_french_columns_bom_and_an_answer_over_several_lines():
+    passages = parse_table(FRENCH_CSV, "faq-adherents", "corpus/faq-adherents.csv")
+    assert [p.question for p in passages] == ["Comment payer ma cotisation ?", "Comment résilier ?", "Où trouver mon reçu ?"]
+    pay, cancel, receipt = passages
+    assert pay.section == "Paiement" and pay.title == pay.question and pay.answer == "Par carte ou par virement."
+    assert pay.url == "https://aide.example.org/payer"
+    assert pay.variants == ("Moyens de paiement ?", "Payer en ligne")
+    assert pay.id == "faq-adherents/paiement/comment-payer-ma-cotisation"
+    assert pay.guide == "Faq adherents" and pay.channel == "" and pay.entry == pay.id
+    assert cancel.answer == 'Écrivez-nous.\n\nAvec votre numéro d\'adhérent, "en recommandé".'
+    # Each passage points at the line its record starts on (the second record spans three lines).
+    assert [p.source for p in passages] == ["corpus/faq-adherents.csv:2", "corpus/faq-adherents.csv:3",
+                                            "corpus/faq-adherents.csv:6"]
+
+
+def test_semicolon_csv_from_french_excel_is_detected():
+    text = "QUESTION;Réponse;Rubrique;id\r\nComment payer, en ligne ?;Par carte, ou virement.;Paiement;P-1\r\n;;;\r\n"
+    [passage] = parse_table(text, "faq", "corpus/faq.csv")
+    assert passage.question == "Comment payer, en ligne ?" and passage.answer == "Par carte, ou virement."
+    assert passage.id == "faq/P-1" and passage.section == "Paiement"
+
+
+def test_jsonl_with_the_service_public_fields_reads_as_is():
+    lines = [
+        {"id": "F1427", "title": "Acte de naissance", "text": "Un acte de naissance peut…\nDe quoi s'agit-il ?"},
+        {"id": 1428, "title": "Passeport", "text": "Le passeport…", "variants": ["Obtenir un passeport", "Refaire son passeport"]},
+    ]
+    text = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n\n"
+    first, second = parse_table(text, "passages", "corpus/passages.jsonl", jsonl=True)
+    assert first.id == "passages/F1427" and first.question == first.title == "Acte de naissance"
+    assert first.answer == "Un acte de naissance peut…\nDe quoi s'agit-il ?" and first.source == "corpus/passages.jsonl:1"
+    assert second.id == "passages/1428" and second.variants == ("Obtenir un passeport", "Refaire son passeport")
+
+
+def test_reserved_tables_are_not_read_as_entries(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "synonyms.csv").write_text("panne, hors service\n", encoding="utf-8")
+    (corpus / "variants.csv").write_text("id,variants\nx,y\n", encoding="utf-8")
+    (corpus / "faq.csv").write_text(FRENCH_CSV, encoding="utf-8")
+    (corpus / "faq.jsonl").write_text('{"question": "Comment fermer un compte ?", "answer": "Écrivez-nous."}\n',
+                                      encoding="utf-8")
+    (corpus / "aide.htm").write_text("<h1>Comment se connecter ?</h1><p>Avec votre e-mail.</p>", encoding="utf-8")
+    assert [p.name for p in guide_files(corpus)] == ["aide.htm", "faq.csv", "faq.jsonl", "guide.md"]
+    passages = load_corpus(corpus).passages
+    assert len(passages) == 8 + 3 + 1 + 1
+
+
+PAGE = """<!doctype html><html><head><title>Gérer son compte | Aide Exemple</title>
+<link rel="canonical" href="https://aide.example.org/compte">
+<script>var tracking = "script-secret";</script><style>.menu { color: red }</style></head>
+<body>
+<header><div class="logo">Bandeau du site</div><nav><a href="/">Accueil du site</a></nav></header>
+<div role="navigation"><a href="/x">Menu latéral</a></div>
+<main>
+<h1>Gérer son compte</h1>
+<p>Cette page explique comment <a href="/aide/compte">gérer</a> votre compte.</p>
+<h2>Connexion</h2>
+<h3>Comment réinitialiser mon mot de passe ?</h3>
+<ol><li>Ouvrez la page de connexion.</li><li>Cliquez sur <b>Mot de passe oublié</b>.
+  <ul><li>Un e-mail arrive.</li><li>Suivez le lien.</li></ul></li>
+</ol>
+<p>Le lien expire après une heure.</p>
+<h3>Comptes multiples</h3>
+<ul><li>Un compte par adresse</li><li>Pour changer :<ul><li>Menu Profil</li></ul></li></ul>
+<h2>Questions fréquentes</h2>
+<details><summary>Puis-je changer d'adresse ?</summary><p>Oui, dans Profil.</p></details>
+<dl><dt>Combien ça coûte ?</dt><dd>C'est gratuit.</dd></dl>
+<form><label>Cette page vous a-t-elle aidé ?</label><button>Oui</button></form>
+<aside>Articles liés</aside>
+<noscript>Activez JavaScript</noscript>
+</main>
+<footer>© 2026 Mentions légales</footer>
+</body></html>"""
+
+
+def test_html_page_drops_chrome_and_keeps_lists_steps_and_faq_patterns():
+    passages = parse_page(PAGE, "compte", "corpus/compte.html")
+    everything = "\n".join(f"{p.section}\n{p.question}\n{p.answer}" for p in passages)
+    for chrome in ("script-secret", "color: red", "Bandeau", "Accueil du site", "Menu latéral", "Articles liés",
+                   "Mentions légales", "Activez JavaScript", "vous a-t-elle aidé", "Aide Exemple"):
+        assert chrome not in everything
+    by_question = {p.question: p for p in passages}
+    assert list(by_question) == ["Gérer son compte", "Comment réinitialiser mon mot de passe ?", "Comptes multiples",
+                                 "Puis-je changer d'adresse ?", "Combien ça coûte ?"]
+    reset = by_question["Comment réinitialiser mon mot de passe ?"]
+    assert reset.section == "Connexion" and reset.guide == "Gérer son compte"
+    assert reset.answer == ("1. Ouvrez la page de connexion.\n2. Cliquez sur Mot de passe oublié.\n"
+                            "  - Un e-mail arrive.\n  - Suivez le lien.\nLe lien expire après une heure.")
+    assert by_question["Comptes multiples"].answer == "- Un compte par adresse\n- Pour changer :\n  - Menu Profil"
+    assert by_question["Puis-je changer d'adresse ?"].answer == "Oui, dans Profil."
+    assert by_question["Combien ça coûte ?"].section == "Questions fréquentes"
+    # Links keep their target (made absolute from the page's URL), like the Markdown reader.
+    assert by_question["Gérer son compte"].answer == (
+        "Cette page explique comment gérer (https://aide.example.org/aide/compte) votre compte.")
+    assert {p.url for p in passages} == {"https://aide.example.org/compte"}
+    assert reset.id == "compte/connexion/comment-reinitialiser-mon-mot-de-passe"
+    assert reset.source == f"corpus/compte.html:{PAGE[:PAGE.index('<h3>Comment')].count(chr(10)) + 1}"
+
+
+def test_a_page_with_one_title_and_text_is_one_entry():
+    page = ("<html><head><title>Passeport | Service-Public</title><meta property='og:url' "
+            "content='https://www.example.fr/F21089'></head><body><h1>Passeport : première demande</h1>"
+            "<p>Le passeport est délivré en mairie.</p><ul><li>Photo</li><li>Justificatif</li></ul></body></html>")
+    [entry] = parse_page(page, "F21089", "corpus/F21089.html")
+    assert entry.question == entry.title == entry.guide == "Passeport : première demande"
+    assert entry.answer == "Le passeport est délivré en mairie.\n- Photo\n- Justificatif"
+    assert entry.url == "https://www.example.fr/F21089" and entry.id == "f21089/passeport-premiere-demande"
+    # Without a <h1>, the <title> (without the site's name) is the title.
+    [untitled] = parse_page("<title>Carte grise | Site</title><p>Texte.</p>", "cg", "cg.html")
+    assert untitled.question == "Carte grise"
+
+
+@pytest.mark.parametrize("name, content", [
+    ("long.csv", lambda answer: "question,answer\nQuelle est la procédure complète ?,\"" + answer + "\"\n"),
+    ("long.jsonl", lambda answer: json.dumps({"question": "Quelle est la procédure complète ?", "answer": answer}) + "\n"),
+    ("long.html", lambda answer: "<h1>Quelle est la procédure complète ?</h1>"
+                                 + "".join(f"<p>{line}</p>" for line in answer.split("\n"))),
+])
+def test_a_50k_character_answer_reads_whole_and_builds(tmp_path, name, content):
+    lines = [f"Étape {i} de la procédure : remplissez le formulaire numéro {i} et joignez la pièce {i}." for i in range(700)]
+    answer = "\n".join(lines)
+    assert len(answer) > 50_000
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / name).write_text(content(answer), encoding="utf-8")
+    [long] = [p for p in load_corpus(corpus).passages if p.source.startswith(str(corpus / name))]
+    assert long.answer == answer
+    report = build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache")
+    assert report.passages == 9
+
+
+def test_imported_entries_are_searched_and_the_digest_follows_them(tmp_path):
+    corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
+    (corpus / "faq.csv").write_text(FRENCH_CSV, encoding="utf-8")
+    (corpus / "compte.html").write_text(PAGE, encoding="utf-8")
+    before = corpus_digest(corpus)
+    build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
+    engine = Engine.open(root, FakeEncoder())
+    assert engine.ask("Comment résilier ?").hits[0].passage.id == "faq/contrat/comment-resilier"
+    best = engine.ask("Puis-je changer d'adresse ?").hits[0].passage
+    assert best.question == "Puis-je changer d'adresse ?" and best.url == "https://aide.example.org/compte"
+    assert best.to_dict()["url"] == "https://aide.example.org/compte"
+    assert not stale_reason(corpus, root)
+    for name in ("faq.csv", "compte.html"):
+        path = corpus / name
+        path.write_text(path.read_text(encoding="utf-8").replace("Comment", "Comment donc"), encoding="utf-8")
+        assert corpus_digest(corpus) != before and stale_reason(corpus, root)
+        before = corpus_digest(corpus)
+
+
+def test_a_table_channel_must_exist_in_the_catalogue(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "faq.csv").write_text("question,answer,canal\nComment écrire ?,Par e-mail.,email\n"
+                                    "Comment appeler ?,Par téléphone.,hotline\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"faq\.csv:3: le canal « hotline » n'existe pas"):
+        load_corpus(corpus)
+    (corpus / "faq.csv").write_text("question,answer,canal\nComment écrire ?,Par e-mail.,email\n", encoding="utf-8")
+    [written] = [p for p in load_corpus(corpus).passages if p.guide == "Faq"]
+    assert written.channel == "email"
+
+
+def test_service_public_file_reads_as_a_faq_table():
+    path = SHARED / "external" / "service-public" / "passages.jsonl"
+    passages = parse_table(path.read_text(encoding="utf-8"), path.stem, str(path), jsonl=True)
+    assert len(passages) == 941 and len({p.id for p in passages}) == 941
+    assert max(len(p.answer) for p in passages) > 80_000
