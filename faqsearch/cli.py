@@ -22,13 +22,15 @@ def _encoder(args):
     return make_encoder(args.model)
 
 
-def format_answer(answer: Answer) -> str:
-    """Human-readable French rendering of an answer."""
+def format_answer(answer: Answer, channels: bool = True) -> str:
+    """Human-readable French rendering of an answer; ``channels`` False for a corpus without a
+    channel catalogue, which then never speaks of channels."""
     lines = [f"Question : {answer.question}"]
     if answer.notice:
         lines.append(f"⚠ {answer.notice}")
     if answer.hits and not answer.confident:
-        lines.append("Le guide ne semble pas couvrir cette question ; reformulez-la ou contactez un canal général.")
+        lines.append("Le guide ne semble pas couvrir cette question ; reformulez-la"
+                     + (" ou contactez un canal général." if channels else "."))
     if answer.advice:
         a, c = answer.advice, answer.advice.channel
         lines.append(f"\nCanal recommandé : {c.name}" + ("" if a.available else " (non inclus dans votre forfait)"))
@@ -63,11 +65,12 @@ def cmd_search(args) -> int:
         # stderr, so that --json output stays one object per line.
         print(f"Attention : le corpus {args.corpus} a changé depuis la construction de l'index ; les réponses "
               "peuvent être dépassées. Lancez `python build_index.py` pour le reconstruire.", file=sys.stderr)
+    channels = bool(engine.catalogue.channels)
     for answer in engine.ask_batch(questions, args.plan, args.top_k):
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
-            print(format_answer(answer) + "\n")
+            print(format_answer(answer, channels) + "\n")
     return 0
 
 
@@ -79,7 +82,7 @@ def cmd_passages(args) -> int:
         if args.json:
             print(json.dumps(p.to_dict(), ensure_ascii=False))
         else:
-            print(f"{p.id}\n  {p.question}  [canal : {p.channel or '—'}]")
+            print(f"{p.id}\n  {p.question}" + (f"  [canal : {p.channel or '—'}]" if corpus.catalogue.channels else ""))
     return 0
 
 

@@ -59,7 +59,7 @@ def save(folder: Path, passages: Sequence[Passage], dense: DenseIndex, lexical: 
     dense.save(folder)
     lexical.save(folder / LEXICAL_FILE)
     files = [PASSAGES_FILE, LEXICAL_FILE, *dense.files()]
-    if catalogue is not None:
+    if catalogue is not None and catalogue.channels:  # a corpus without catalogue: no channels.csv
         write_catalogue(catalogue, folder / CATALOGUE_FILE)
         files.append(CATALOGUE_FILE)
     # Checksums let ``load`` tell a damaged file from a good one instead of answering wrongly.

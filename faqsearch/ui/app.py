@@ -35,14 +35,17 @@ def main(app_dir: Path) -> None:
     # drawn while the editors' tab is open, so keep its value explicitly to find it on return.
     if search_page.QUESTION_KEY in st.session_state:
         st.session_state[search_page.QUESTION_KEY] = st.session_state[search_page.QUESTION_KEY]
-    plan_choice, top_k = _sidebar_controls()
     engine, problem = load_engine(settings)
+    # A corpus without a channel catalogue (a general FAQ) has no plans and no channels to speak of.
+    channels = engine is None or bool(engine.catalogue.channels)
+    plan_choice, top_k = _sidebar_controls(channels)
     with st.sidebar:
         _index_status(settings, engine, problem)
 
     st.title("Trouver de l'aide")
     st.caption("Posez votre question en français : vous obtenez le canal de support qui vous convient "
-               "et les passages du guide qui y répondent.")
+               "et les passages du guide qui y répondent." if channels else
+               "Posez votre question en français : vous obtenez les passages du guide qui y répondent.")
     search, editors = st.tabs(TABS, key="tab", on_change="rerun")
     if search.open:
         with search, _no_traceback():
@@ -78,11 +81,14 @@ def load_engine(settings: Settings) -> tuple[Engine | None, str]:
                       "Vérifiez l'installation (`make install`), puis reconstruisez l'index.")
 
 
-def _sidebar_controls() -> tuple[str, int]:
+def _sidebar_controls(channels: bool = True) -> tuple[str, int]:
+    """The plan (only when the corpus has channels: it decides which ones are open) and the number of results."""
     with st.sidebar:
-        plan = st.radio("Votre forfait", pres.PLAN_CHOICES, index=pres.PLAN_CHOICES.index(pres.UNKNOWN_PLAN), key="plan",
-                        help="Les canaux de support dépendent du forfait : le téléphone, l'e-mail et le chat "
-                             "sont réservés aux forfaits payants.")
+        plan = pres.UNKNOWN_PLAN
+        if channels:
+            plan = st.radio("Votre forfait", pres.PLAN_CHOICES, index=pres.PLAN_CHOICES.index(pres.UNKNOWN_PLAN),
+                            key="plan", help="Les canaux de support dépendent du forfait : le téléphone, l'e-mail "
+                                             "et le chat sont réservés aux forfaits payants.")
         top_k = st.slider("Nombre de résultats", MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS, key="top_k")
     return plan, top_k
 

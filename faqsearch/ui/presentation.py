@@ -236,8 +236,15 @@ def seconds_label(seconds: float) -> str:
     return f"{seconds:.2f} s".replace(".", ",")
 
 
-def rephrasing_tips() -> Sequence[str]:
-    """Advice shown when the guide does not seem to cover a question."""
+def rephrasing_tips(channels: bool = True) -> Sequence[str]:
+    """Advice shown when the guide does not seem to cover a question; ``channels`` False for a
+    corpus without a channel catalogue, where support channels mean nothing."""
+    if not channels:
+        return (
+            "Décrivez ce que vous voulez faire avec les mots les plus simples possibles.",
+            "Posez une seule question à la fois, en une phrase courte.",
+            "Vérifiez l'orthographe des mots importants.",
+        )
     return (
         "Décrivez ce que vous voulez faire avec les mots du support : « contacter », « téléphone », "
         "« e-mail », « chat », « ticket », « panne »…",

@@ -80,8 +80,9 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
     found = f"{len(answer.hits)} passages pour" if answer.confident else "Aucune réponse sûre pour"
+    plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.channels else ""
     st.html(f'<div class="fs-query">{found} « {pres.escape(pres.shorten(answer.question, 160))} »'
-            f" · {pres.seconds_label(elapsed)} · forfait : {pres.escape(plan_choice)}</div>")
+            f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
     if answer.notice:
         st.info(pres.escape_markdown(answer.notice), icon="✂️")
     if answer.confident:
@@ -106,7 +107,8 @@ def _not_confident(engine: Engine, answer: Answer, plan: str | None) -> None:
     st.warning("**Le guide ne semble pas couvrir cette question.** Aucun de ses passages n'y répond "
                "avec assez de certitude : plutôt que de vous montrer une réponse hors sujet, voici comment avancer.",
                icon="🤔")
-    st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in pres.rephrasing_tips()))
+    tips = pres.rephrasing_tips(channels=bool(engine.catalogue.channels))
+    st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in tips))
     if answer.advice is not None:
         st.html(pres.channel_card_html(answer.advice, plan, general=True))
     examples("examples-retry", "Ou essayez une de ces questions")
