@@ -17,14 +17,15 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
 
 from .documents import Passage
 from .errors import ContentError
 from .text import normalize, slug
 
 CHROME = ("nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template", "iframe",
-          "svg", "button", "select")
+          "svg", "button", "select", "head", "title", "meta", "link")
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # Elements that end a line of running text; everything else is inline.
 BLOCKS = {"p", "div", "section", "article", "main", "ul", "ol", "li", "dl", "dt", "dd", "details", "summary",
@@ -71,7 +72,7 @@ class _Reader:
     # ----------------------------------------------------------------- inline text
     def inline(self, node) -> str:
         """The running text of ``node``: link targets in parentheses, ``<br>`` as a line break."""
-        if isinstance(node, Comment):
+        if isinstance(node, PreformattedString):  # comments, doctype, processing instructions
             return ""
         if isinstance(node, NavigableString):
             return str(node)
@@ -137,7 +138,7 @@ class _Reader:
     def walk(self, node) -> None:
         """Append the blocks of ``node`` in reading order."""
         if not isinstance(node, Tag):
-            text = "" if isinstance(node, Comment) else _squash(str(node))
+            text = "" if isinstance(node, PreformattedString) else _squash(str(node))
             if text:
                 self.text([text], 0)
             return
@@ -152,7 +153,7 @@ class _Reader:
         elif name == "table":
             self.text(self.table_lines(node), line)
         elif name == "pre":
-            self.text([l.rstrip() for l in node.get_text().splitlines() if l.strip()], line)
+            self.text([text.rstrip() for text in node.get_text().splitlines() if text.strip()], line)
         elif name == "details":
             summary = node.find("summary")
             question = " ".join(self.lines_of(summary)) if summary else ""
@@ -176,7 +177,7 @@ class _Reader:
 
         def flush() -> None:
             if run:
-                lines = [l for l in (_squash(p) for p in "".join(self.inline(n) for n in run).split("\n")) if l]
+                lines = [t for t in (_squash(p) for p in "".join(self.inline(n) for n in run).split("\n")) if t]
                 first = next((n.sourceline for n in run if isinstance(n, Tag) and n.sourceline), 0)
                 self.text(lines, first)
                 run.clear()
@@ -189,13 +190,16 @@ class _Reader:
                     continue
                 flush()
                 self.walk(child)
-            elif not isinstance(child, Comment):
+            elif not isinstance(child, PreformattedString):
                 run.append(child)
         flush()
 
     def definitions(self, node: Tag) -> None:
         question, answer, line = "", [], 0
-        for child in node.find_all(["dt", "dd"], recursive=True):
+        # <dt>/<dd> are the list's children, or its <div>s' (HTML allows one <div> per pair).
+        pairs = [c for c in node.children if isinstance(c, Tag) and c.name in ("dt", "dd", "div")]
+        items = [d for c in pairs for d in ([c] if c.name != "div" else c.find_all(["dt", "dd"], recursive=False))]
+        for child in items:
             if child.name == "dt":
                 if question:
                     self.blocks.append(Block("qa", line, tuple(answer), title=question))

@@ -133,8 +133,15 @@ def test_a_page_with_one_title_and_text_is_one_entry():
     assert entry.answer == "Le passeport est délivré en mairie.\n- Photo\n- Justificatif"
     assert entry.url == "https://www.example.fr/F21089" and entry.id == "f21089/passeport-premiere-demande"
     # Without a <h1>, the <title> (without the site's name) is the title.
-    [untitled] = parse_page("<title>Carte grise | Site</title><p>Texte.</p>", "cg", "cg.html")
-    assert untitled.question == "Carte grise"
+    [untitled] = parse_page("<!doctype html><title>Carte grise | Site</title><p>Texte.</p><!-- note -->", "cg", "cg.html")
+    assert untitled.question == "Carte grise" and untitled.answer == "Texte."
+
+
+def test_definition_lists_wrapped_in_divs_and_nested_ones_read_once():
+    page = ("<h1>FAQ</h1><dl><div><dt>Faut-il un compte ?</dt><dd>Oui.<dl><dt>Cas</dt><dd>Mineurs</dd></dl></dd></div>"
+            "<dt>Est-ce payant ?</dt><dd>Non.</dd></dl>")
+    assert [(p.question, p.answer) for p in parse_page(page, "faq", "faq.html")] == [
+        ("Faut-il un compte ?", "Oui.\nCas\nMineurs"), ("Est-ce payant ?", "Non.")]
 
 
 @pytest.mark.parametrize("name, content", [
