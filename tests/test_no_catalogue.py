@@ -88,6 +88,15 @@ def _page_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def test_page_without_catalogue_offers_the_corpus_own_questions_as_examples(fake_page, tmp_path):
+    at = fake_page(_without_catalogue(tmp_path / "general"))
+    offered = [b.label for b in at.button if b.key and b.key.startswith("examples-start")]
+    assert offered == ["Comment changer de forfait ?", "Comment réinitialiser le mot de passe ?",
+                       "Comment configurer IMAP ?", "Comment exporter les messages ?"]
+    next(b for b in at.button if b.label == "Comment configurer IMAP ?").click().run()
+    assert at.text_input(key="question").value == "Comment configurer IMAP ?"
+
+
 @pytest.mark.parametrize("question, confident", [(SURE_QUESTION, True), ("Comment faire une pâte à crêpes ?", False)])
 def test_page_without_catalogue_has_no_plan_no_channel_card_no_channel_line(fake_page, tmp_path, question, confident):
     at = fake_page(_without_catalogue(tmp_path / "general"))

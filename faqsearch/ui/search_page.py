@@ -32,17 +32,32 @@ EXAMPLES = (
     "Zoho Mail est-il en panne ?",
     "Ma migration est bloquée, qui contacter ?",
 )
+MAX_EXAMPLE_CHARS = 80
 
 
 def _use_example(text: str) -> None:
     st.session_state[QUESTION_KEY] = text
 
 
-def examples(key: str, title: str = "Exemples de questions") -> None:
+def example_questions(engine: Engine) -> tuple[str, ...]:
+    """The examples offered: the support questions above for a corpus with channels, else the
+    first short questions of the corpus itself (a general FAQ knows nothing of phones and e-mail)."""
+    if engine.catalogue.channels:
+        return EXAMPLES
+    found: list[str] = []
+    for passage in engine.index.passages:
+        if passage.question not in found and len(passage.question) <= MAX_EXAMPLE_CHARS:
+            found.append(passage.question)
+            if len(found) == len(EXAMPLES):
+                break
+    return tuple(found)
+
+
+def examples(engine: Engine, key: str, title: str = "Exemples de questions") -> None:
     """Clickable example questions; a click fills the field and answers at once."""
     st.caption(title)
     with st.container(horizontal=True, gap="small"):
-        for i, text in enumerate(EXAMPLES):
+        for i, text in enumerate(example_questions(engine)):
             st.button(text, key=f"{key}-{i}", on_click=_use_example, args=(text,), type="secondary")
 
 
@@ -62,7 +77,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         unavailable(settings, problem)
         return
     if not question.strip():
-        examples("examples-start")
+        examples(engine, "examples-start")
         return
     started = time.perf_counter()
     try:
@@ -75,7 +90,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     elapsed = time.perf_counter() - started
     if not answer.hits:  # nothing searchable: the notice explains what to type
         st.warning(pres.escape_markdown(answer.notice or "Tapez quelques mots pour chercher."), icon="✍️")
-        examples("examples-empty")
+        examples(engine, "examples-empty")
         return
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
@@ -111,7 +126,7 @@ def _not_confident(engine: Engine, answer: Answer, plan: str | None) -> None:
     st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in tips))
     if answer.advice is not None:
         st.html(pres.channel_card_html(answer.advice, plan, general=True))
-    examples("examples-retry", "Ou essayez une de ces questions")
+    examples(engine, "examples-retry", "Ou essayez une de ces questions")
     with st.expander("Passages les plus proches (peu fiables)", expanded=False):
         st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
         top = answer.hits[0].score
