@@ -121,6 +121,9 @@ def csv_rows(text: str, source: str) -> list[Row]:
                                "(une valeur sur plusieurs lignes doit être entre guillemets).") from exc
     if header is None:
         raise ContentError.at(source, 1, "la table est vide : écrivez une ligne d'en-tête (question,answer) puis une ligne par entrée.")
+    if not rows:
+        raise ContentError.at(source, end, "la table n'a aucune entrée sous son en-tête : ajoutez une ligne par "
+                              "question ou supprimez le fichier.")
     return rows
 
 

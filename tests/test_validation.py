@@ -132,6 +132,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
                            "faq.csv", 3, ("« A1 »", "deux fois", "faq.csv:2")),
     "table too many values": (_table("faq.csv", TABLE_OK + "Comment payer, vraiment ?,Par carte, ou virement.\n"), "faq.csv", 3,
                               ("valeurs pour 2 colonnes", "guillemets")),
+    "table with a header only": (_table("faq.csv", "question;réponse\n\n"), "faq.csv", 2, ("aucune entrée", "supprimez")),
     "jsonl invalid line": (_table("faq.jsonl", '{"question": "Comment payer ?", "answer": "Par carte."}\n{"question": "Et"\n'),
                            "faq.jsonl", 2, ("JSON invalide",)),
     "jsonl unknown key": (_table("faq.jsonl", '{"question": "Comment payer ?", "answer": "Par carte."}\n\n'
