@@ -170,15 +170,16 @@ def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[P
     seen_ids: dict[str, int] = {}
     passages = []
     for row in rows:
-        get = lambda field: _clean(row.values.get(field, ""))  # noqa: E731
-        question, answer = get("question"), get("answer")
+        values = {field: _clean(value) for field, value in row.values.items() if field != "variants"}
+        get = values.get
+        question, answer = get("question", ""), get("answer", "")
         if not question:
             raise ContentError.at(source, row.line, f"la question (colonne « {row.columns['question']} ») est vide : "
                                    "écrivez-la ou supprimez la ligne.")
         if not answer:
             raise ContentError.at(source, row.line, f"la réponse (colonne « {row.columns['answer']} ») est vide pour "
                                    f"« {question[:80]} » : écrivez-la ou supprimez la ligne.")
-        explicit = get("id")
+        explicit = get("id", "")
         if explicit:
             if explicit in seen_ids:
                 raise ContentError.at(source, row.line, f"l'identifiant « {explicit} » apparaît deux fois (aussi en "
@@ -186,11 +187,13 @@ def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[P
             seen_ids[explicit] = row.line
             pid = f"{guide_id}/{explicit}"
         else:
-            section = get("section")
-            pid = "/".join(p for p in (guide_id, slug(section) if section else "", slug(question)[:80]) if p)
+            section = get("section", "")
+            # A long question makes a long id: its first 80 characters tell it apart well enough.
+            key = slug(question)[:80].rstrip("-")
+            pid = "/".join(p for p in (guide_id, slug(section) if section else "", key) if p)
         variants = tuple(v for v in (_clean(v) for v in row.values.get("variants", "").split(VARIANT_SEPARATOR)) if v)
-        passages.append(Passage(pid, guide, get("section"), question, question, answer, get("channel"),
-                                source=f"{source}:{row.line}", url=get("url"), variants=variants))
+        passages.append(Passage(pid, guide, get("section", ""), question, question, answer, get("channel", ""),
+                                source=f"{source}:{row.line}", url=get("url", ""), variants=variants))
     return passages
 
 
