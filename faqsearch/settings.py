@@ -17,6 +17,9 @@ MODEL_ENV = "FAQSEARCH_MODEL"
 BACKEND_ENV = "FAQSEARCH_BACKEND"
 CACHE_ENV = "FAQSEARCH_CACHE"
 EMBED_CACHE_ENV = "FAQSEARCH_EMBED_CACHE"
+DATABASE_URL_ENV = "FAQSEARCH_DATABASE_URL"
+CORS_ENV = "FAQSEARCH_CORS_ORIGINS"
+WIDGET_ANCESTORS_ENV = "FAQSEARCH_WIDGET_ANCESTORS"
 
 
 def _folder(env: str, default: Path) -> Path:
@@ -58,3 +61,22 @@ def cache_dir() -> Path:
 def embed_cache_dir() -> Path:
     """``$FAQSEARCH_EMBED_CACHE``, or ``embeddings/`` in the model cache directory."""
     return _folder(EMBED_CACHE_ENV, cache_dir() / "embeddings")
+
+
+def database_url() -> str:
+    """``$FAQSEARCH_DATABASE_URL`` (feedback on PostgreSQL, say); "" for the SQLite file in :func:`data_dir`."""
+    return os.environ.get(DATABASE_URL_ENV, "").strip()
+
+
+def _origins(env: str) -> tuple[str, ...]:
+    return tuple(part.strip().rstrip("/") for part in os.environ.get(env, "").split(",") if part.strip())
+
+
+def cors_origins() -> tuple[str, ...]:
+    """``$FAQSEARCH_CORS_ORIGINS``: comma-separated sites whose scripts may call the HTTP service (none by default)."""
+    return _origins(CORS_ENV)
+
+
+def widget_ancestors() -> tuple[str, ...]:
+    """``$FAQSEARCH_WIDGET_ANCESTORS``: comma-separated sites that may embed the widget (every site by default)."""
+    return _origins(WIDGET_ANCESTORS_ENV) or ("*",)

@@ -99,3 +99,25 @@ def fake_page(monkeypatch, tmp_path: Path):
 
     yield serve
     st.cache_resource.clear()
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of our own for the whole session (see ``tests/postgres.py``), then stopped."""
+    from tests import postgres as pg
+
+    try:
+        cluster = pg.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path) -> str:
+    """The URL of an empty feedback database, once on SQLite and once on PostgreSQL."""
+    from faqsearch.database import sqlite_url
+
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path / "data" / "feedback.sqlite3")
+    return request.getfixturevalue("postgres").new_database()

@@ -1,4 +1,5 @@
-"""The SQLite store of questions and ratings: round trip, statistics, concurrent writers."""
+"""The store of questions and ratings, on SQLite and on PostgreSQL: round trip, statistics,
+concurrent writers, a database deleted or emptied while the app runs."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.feedback import DOWN, UP, DB_NAME, FeedbackStore, normalize_question
+from faqsearch.database import sqlite_url
+from faqsearch.feedback import DB_NAME, DOWN, UP, FeedbackError, FeedbackStore, normalize_question
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> FeedbackStore:
-    return FeedbackStore(tmp_path / "data" / DB_NAME)
+def store(database_url: str) -> FeedbackStore:
+    store = FeedbackStore.from_url(database_url)
+    yield store
+    store.close()
 
 
-def test_database_uses_wal(store: FeedbackStore):
+def test_sqlite_database_uses_wal(tmp_path: Path):
+    store = FeedbackStore(tmp_path / "data" / DB_NAME)
     with sqlite3.connect(store.path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -45,7 +50,7 @@ def test_invalid_rating_is_refused(store: FeedbackStore):
 
 def test_data_survives_a_new_store_on_the_same_file(store: FeedbackStore):
     store.log_question("Q", "gratuit", True, "p", 5, 12.0, "s")
-    assert FeedbackStore(store.path).totals()["questions"] == 1
+    assert FeedbackStore.from_url(store.url).totals()["questions"] == 1
 
 
 def test_statistics_for_editors(store: FeedbackStore):
@@ -69,15 +74,14 @@ def test_normalize_question():
     assert normalize_question("  Numéro  du SUPPORT ?! ") == "numero du support"
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path):
-    path = tmp_path / "data" / "feedback.sqlite3"
+def test_concurrent_writers_lose_nothing(database_url: str):
     threads, per_thread = 8, 40
     errors: list[BaseException] = []
     start = threading.Barrier(threads)
 
     def work(n: int) -> None:
         try:
-            store = FeedbackStore(path)  # as separate sessions would: each opens the file itself
+            store = FeedbackStore.from_url(database_url)  # as separate sessions would: each opens it itself
             start.wait()
             for i in range(per_thread):
                 store.log_question(f"question {n}-{i}", None, i % 2 == 0, "p", 5, 1.0, f"s{n}")
@@ -91,6 +95,60 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path):
     for w in workers:
         w.join()
     assert not errors
-    totals = FeedbackStore(path).totals()
+    totals = FeedbackStore.from_url(database_url).totals()
     assert totals["questions"] == threads * per_thread
     assert totals["up"] + totals["down"] == threads * per_thread
+
+
+def test_deleting_the_sqlite_file_while_running_loses_no_later_feedback(tmp_path: Path):
+    store = FeedbackStore(tmp_path / "data" / DB_NAME)
+    store.rate("avant", "p", UP, None, "s")
+    store.path.unlink()  # an operator removes the file while the page and the service run
+    store.rate("après", "p", DOWN, "lite", "s")
+    store.log_question("après ?", "lite", True, "p", 5, 1.0, "s")
+    assert [r["question"] for r in store.ratings()] == ["après"]
+    assert store.totals() == {"questions": 1, "unanswered": 0, "up": 0, "down": 1}
+    # Another process (the service) opened on the same path sees the same, new file.
+    assert [r["question"] for r in FeedbackStore(store.path).ratings()] == ["après"]
+    with sqlite3.connect(store.path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_deleting_the_data_folder_while_running_loses_no_later_feedback(tmp_path: Path):
+    import shutil
+
+    store = FeedbackStore(tmp_path / "data" / DB_NAME)
+    shutil.rmtree(tmp_path / "data")
+    store.rate("après", "p", UP, None, "s")
+    assert [r["question"] for r in FeedbackStore(tmp_path / "data" / DB_NAME).ratings()] == ["après"]
+
+
+def test_dropped_tables_are_recreated(store: FeedbackStore):
+    from faqsearch.database import METADATA
+
+    store.rate("avant", "p", UP, None, "s")
+    METADATA.drop_all(store._engine)
+    store.rate("après", "p", UP, None, "s")
+    assert [r["question"] for r in store.ratings()] == ["après"]
+
+
+def test_a_rating_that_cannot_be_stored_raises(tmp_path: Path):
+    store = FeedbackStore(tmp_path / "data" / DB_NAME)
+    store.path.unlink()
+    store.path.mkdir()  # the path is now a folder: no database can live there
+    with pytest.raises(FeedbackError, match="base de retours"):
+        store.rate("q", "p", UP, None, "s")
+
+
+def test_configured_store_follows_the_database_url(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv("FAQSEARCH_DATABASE_URL", raising=False)
+    assert FeedbackStore.configured(tmp_path / "data").path == (tmp_path / "data" / "feedback.sqlite3").resolve()
+    other = tmp_path / "ailleurs" / "retours.sqlite3"
+    monkeypatch.setenv("FAQSEARCH_DATABASE_URL", sqlite_url(other))
+    FeedbackStore.configured(tmp_path / "data").rate("q", "p", UP, None, "s")
+    assert FeedbackStore(other).totals()["up"] == 1
+
+
+def test_malformed_database_url_gets_a_french_message():
+    with pytest.raises(FeedbackError, match="Adresse de base de données invalide"):
+        FeedbackStore.from_url("pas une adresse")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 import pandas as pd
 import streamlit as st
 
 from ..build import manifest_warnings
 from ..engine import Engine
+from ..feedback import FeedbackError
 from . import presentation as pres
 from . import resources
 from .rebuild import rebuild_button, show_last_report, warnings_table
@@ -38,10 +38,10 @@ def render(settings: Settings, engine: Engine | None) -> None:
     try:
         store = resources.store_for(settings)
         top, unanswered, disliked, totals = store.top_questions(LIMIT), store.unanswered(LIMIT), store.disliked(LIMIT), store.totals()
-    except (sqlite3.Error, OSError) as exc:
+    except (FeedbackError, OSError) as exc:
         log.exception("feedback database unavailable")
-        st.error(f"Les statistiques sont indisponibles : la base {pres.escape_markdown(settings.data_dir)} "
-                 f"ne peut pas être lue ({pres.escape_markdown(exc)}).", icon="⚠️")
+        st.error(f"Les statistiques sont indisponibles : la base de retours ne peut pas être lue "
+                 f"({pres.escape_markdown(exc)}).", icon="⚠️")
         return
     st.subheader("Ce que demandent les visiteurs")
     cols = st.columns(3)

@@ -15,7 +15,7 @@ import streamlit as st
 from .. import settings as env
 from ..encoder import Encoder, SentenceTransformerEncoder, make_encoder
 from ..engine import Engine
-from ..feedback import DB_NAME, FeedbackStore
+from ..feedback import FeedbackStore
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,13 @@ def engine(index_root: str, model: str) -> Engine:
 
 
 @st.cache_resource
-def feedback_store(path: str) -> FeedbackStore:
-    return FeedbackStore(Path(path))
+def feedback_store(data_dir: str, database_url: str) -> FeedbackStore:
+    """The store the HTTP service also writes to (``database_url`` is part of the cache key)."""
+    return FeedbackStore.configured(Path(data_dir))
 
 
 def store_for(settings: Settings) -> FeedbackStore:
-    return feedback_store(str(settings.data_dir / DB_NAME))
+    return feedback_store(str(settings.data_dir), env.database_url())
 
 
 def engine_for(settings: Settings) -> Engine:

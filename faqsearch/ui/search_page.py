@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 import time
 import uuid
 
@@ -16,7 +15,7 @@ import streamlit as st
 
 from ..documents import Answer, Hit
 from ..engine import Engine
-from ..feedback import normalize_question
+from ..feedback import FeedbackError, normalize_question
 from . import presentation as pres
 from . import resources
 from .rebuild import rebuild_button
@@ -161,7 +160,7 @@ def _store_rating(settings: Settings, key: str, question: str, passage_id: str, 
     rating = st.session_state.get(key)
     try:
         resources.store_for(settings).rate(question, passage_id, rating, plan, session_id())
-    except (sqlite3.Error, OSError):
+    except (FeedbackError, OSError):
         log.exception("rating not stored")
         st.toast("Votre avis n'a pas pu être enregistré (base de retours indisponible).", icon="⚠️")
         return
@@ -179,5 +178,5 @@ def _log_question(settings: Settings, answer: Answer, plan: str | None, elapsed:
         resources.store_for(settings).log_question(
             answer.question, plan, answer.confident, answer.hits[0].passage.id,
             len(answer.hits), round(elapsed * 1000, 1), session_id())
-    except (sqlite3.Error, OSError):  # statistics must never stop a search
+    except (FeedbackError, OSError):  # statistics must never stop a search
         log.exception("question not logged")
