@@ -1,4 +1,4 @@
-"""Command line: ``python -m faqsearch {search,passages,build,eval,bench}``.
+"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,bench}``.
 
 The ``--json`` outputs are a contract read by tests and tools: one JSON object per line.
 """
@@ -186,6 +186,13 @@ def parser() -> argparse.ArgumentParser:
                    help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
     common(e, corpus=True)
     e.set_defaults(func=cmd_eval)
+
+    from .service.serve import add_arguments as serve_arguments, run as cmd_serve  # stdlib-only import
+
+    sv = sub.add_parser("serve", help="lancer le service HTTP et le widget de recherche")
+    serve_arguments(sv)
+    common(sv, corpus=True)
+    sv.set_defaults(func=cmd_serve)
 
     # Listed for --help; main() forwards its options untouched to ``python -m bench``.
     sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (= python -m bench, voir BENCHMARKS.md)")

@@ -93,6 +93,12 @@ class Engine:
         """The channel catalogue of the index in service (empty when the corpus has none)."""
         return self._index.catalogue or Catalogue(())
 
+    @property
+    def build_id(self) -> str:
+        """The name of the build in service (its folder under ``index/builds/``); "" when not known."""
+        with self._lock:
+            return self._stamp.split(":", 1)[0]
+
     def refresh(self) -> bool:
         """Load a newly published index if there is one; True when it changed.
 

@@ -1,0 +1,153 @@
+"""The HTTP service: search, feedback, passages, health, and the search widget.
+
+``create_app(settings)`` builds one app per process: the model and the index are loaded once, and
+the engine follows the index folder, so a newly published build answers the next request without a
+restart. Endpoints are plain ``def``: FastAPI runs them in its thread pool, so encoding a question
+(CPU bound) never blocks the event loop that accepts the other requests.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from importlib.resources import files
+from pathlib import Path
+from typing import Literal
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import __version__
+from ..documents import Passage
+from ..encoder import Encoder, make_encoder
+from ..engine import Engine
+from ..feedback import DOWN, UP, FeedbackError, FeedbackStore
+from ..index import FaqIndex
+from . import errors
+from .config import MAX_PASSAGE_ID_CHARS, ServiceSettings
+
+STATIC = files("faqsearch.service") / "static"
+Plan = Literal["gratuit", "lite", "premium"]
+
+
+class FeedbackIn(BaseModel):
+    """A 👍 or 👎 on a passage returned for a question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000, description="La question posée, telle que tapée.")
+    passage_id: str = Field(min_length=1, max_length=MAX_PASSAGE_ID_CHARS, description="`passage_id` d'un résultat.")
+    rating: Literal["up", "down"] = Field(description="`up` (👍) ou `down` (👎).")
+    plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
+    session: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                description="Identifiant anonyme du visiteur : un second avis du même visiteur remplace le premier.")
+
+
+class PassageIndex:
+    """Passages by id for the index in service, rebuilt when a new index is published."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._index: FaqIndex | None = None
+        self._by_id: dict[str, Passage] = {}
+
+    def get(self, index: FaqIndex, passage_id: str) -> Passage | None:
+        with self._lock:
+            if index is not self._index:
+                self._index, self._by_id = index, {p.id: p for p in index.passages}
+            return self._by_id.get(passage_id)
+
+
+def load_encoder(model: str) -> Encoder:
+    """The model on the command line's backend, warmed up so the first request is not the slow one."""
+    encoder = make_encoder(model or None)
+    encoder.encode_queries(["préchauffage"])
+    return encoder
+
+
+def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
+               store: FeedbackStore | None = None) -> FastAPI:
+    """The app over the index in service under ``settings.index_root``; raises ``IndexLoadError``."""
+    engine = Engine.open(settings.index_root, encoder or load_encoder(settings.model))
+    if store is None:
+        store = FeedbackStore.configured(settings.data_dir, settings.database_url)
+    passages = PassageIndex()
+    app = FastAPI(title="faqsearch", version=__version__,
+                  description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.")
+    errors.install(app)
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.state.engine, app.state.store = engine, store
+
+    def current() -> Engine:
+        try:
+            engine.refresh()
+        except Exception:  # a damaged new build leaves the one in service answering
+            pass
+        return engine
+
+    @app.get("/v1/search", summary="Chercher une question",
+             description="La réponse est l'objet JSON de `python -m faqsearch search --json`.")
+    def search(q: str = Query(min_length=1, max_length=settings.max_query_chars, description="La question."),
+               plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
+               top_k: int = Query(5, ge=1, le=settings.max_top_k, description="Nombre de passages.")) -> JSONResponse:
+        answer = engine.ask(q, plan, top_k)
+        return JSONResponse(answer.to_dict())
+
+    @app.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
+              description="Va dans la même base que les avis de la page : l'espace éditeurs les voit.")
+    def feedback(body: FeedbackIn) -> dict:
+        try:
+            store.rate(body.question, body.passage_id, UP if body.rating == "up" else DOWN, body.plan,
+                       session=body.session or f"api-{uuid.uuid4().hex}")
+        except FeedbackError as exc:
+            errors.log.error("rating not stored: %s", exc)
+            raise HTTPException(503, "Votre avis n'a pas pu être enregistré : la base de retours est "
+                                     "indisponible. Réessayez dans un instant.") from exc
+        return {"stored": True}
+
+    @app.get("/v1/passages/{passage_id:path}", summary="Un passage du guide")
+    def passage(passage_id: str) -> dict:
+        if len(passage_id) > MAX_PASSAGE_ID_CHARS:
+            raise HTTPException(422, f"Identifiant de passage trop long ({MAX_PASSAGE_ID_CHARS} caractères au plus).")
+        found = passages.get(current().index, passage_id)
+        if found is None:
+            raise HTTPException(404, f"Aucun passage « {passage_id[:80]} » dans l'index en service. "
+                                     "Les identifiants sont les `passage_id` des résultats de /v1/search.")
+        return found.to_dict()
+
+    @app.get("/healthz", summary="État du service")
+    def healthz() -> dict:
+        engine = current()
+        manifest = engine.index.manifest
+        corpus = Path(settings.corpus_dir)
+        return {
+            "status": "ok", "build": engine.build_id, "built_at": manifest.get("built_at", ""),
+            "passages": len(engine.index.passages), "model": manifest.get("model", ""),
+            # None when the corpus folder is not on this machine (a replica serving a copied index).
+            "stale": engine.is_stale(corpus) if corpus.is_dir() else None,
+            "process": os.getpid(),
+        }
+
+    csp = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+           f"base-uri 'none'; form-action 'none'; frame-ancestors {' '.join(settings.frame_ancestors)}")
+
+    @app.get("/widget", include_in_schema=False)
+    def widget() -> Response:
+        return Response((STATIC / "widget.html").read_bytes(), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
+                                 "Referrer-Policy": "no-referrer"})
+
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The factory uvicorn calls in each worker process (settings from the environment)."""
+    return create_app(ServiceSettings.from_env())

@@ -1,0 +1,74 @@
+"""``python -m faqsearch serve``: check the settings, then hand over to uvicorn.
+
+The options become environment variables because each uvicorn worker is a new process that
+builds its own app from :func:`faqsearch.service.app.app_from_env`. Imports only the standard
+library until the service starts, so the other commands do not load FastAPI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from .. import settings as env
+
+APP = "faqsearch.service.app:app_from_env"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="adresse d'écoute (défaut : 127.0.0.1 ; 0.0.0.0 pour toutes les interfaces)")
+    parser.add_argument("--port", type=int, default=8000, help="port (défaut : 8000)")
+    parser.add_argument("--workers", type=int, default=1, help="processus qui répondent (défaut : 1)")
+    parser.add_argument("--database-url", default=None,
+                        help=f"base des retours (défaut : ${env.DATABASE_URL_ENV}, sinon data/feedback.sqlite3)")
+
+
+def check(args) -> str:
+    """A French message saying what to fix in the options, or "" when they are usable."""
+    from ..builds import current_build
+
+    if not 1 <= args.port <= 65535:
+        return f"Port invalide : {args.port}. Choisissez un port entre 1 et 65535, par exemple --port 8000."
+    if not 1 <= args.workers <= 64:
+        return f"Nombre de processus invalide : {args.workers}. Choisissez entre 1 et 64, par exemple --workers 2."
+    if not (current_build(Path(args.index)) / "manifest.json").is_file():
+        return (f"Aucun index dans {args.index} : construisez-le avec `python build_index.py` "
+                "(ou indiquez son dossier avec --index).")
+    return ""
+
+
+def run(args) -> int:
+    import sys
+
+    problem = check(args)
+    if problem:
+        print(f"Erreur : {problem}", file=sys.stderr)
+        return 2
+    os.environ[env.INDEX_ENV] = str(Path(args.index).resolve())
+    os.environ[env.CORPUS_ENV] = str(Path(args.corpus).resolve())
+    if args.model:
+        os.environ[env.MODEL_ENV] = args.model
+    if args.database_url:
+        os.environ[env.DATABASE_URL_ENV] = args.database_url
+    import uvicorn
+
+    from ..feedback import FeedbackStore
+    from .app import app_from_env
+    from .config import ServiceSettings
+
+    options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False)
+    if args.workers == 1:
+        app = app_from_env()  # a bad index or database is reported here, in French, before listening
+        print(f"Service sur http://{args.host}:{args.port} (documentation : /docs, widget : /widget)", file=sys.stderr)
+        uvicorn.run(app, **options)
+        return 0
+    # Each worker loads the model itself; the database is checked once here, so that a wrong
+    # URL gets one clear message rather than one crash per worker.
+    settings = ServiceSettings.from_env()
+    FeedbackStore.configured(settings.data_dir, settings.database_url).close()
+    print(f"Service sur http://{args.host}:{args.port} avec {args.workers} processus "
+          "(documentation : /docs, widget : /widget)", file=sys.stderr)
+    uvicorn.run(APP, factory=True, workers=args.workers, **options)
+    return 0

@@ -1,0 +1,180 @@
+"""The HTTP service in process (fake encoder): each endpoint, bad input in French, reload, CORS, widget."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from faqsearch.build import build
+from faqsearch.engine import Engine
+from faqsearch.feedback import DOWN, UP, FeedbackStore
+from faqsearch.service.app import create_app
+from faqsearch.service.config import ServiceSettings
+from tests.corpora import write_corpus
+from tests.fakes import FakeEncoder
+
+QUESTION = "Comment configurer IMAP ?"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> ServiceSettings:
+    corpus = write_corpus(tmp_path / "corpus", generation=1)
+    build(corpus, tmp_path / "index", FakeEncoder())
+    return ServiceSettings(index_root=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def client(settings: ServiceSettings):
+    with TestClient(create_app(settings, FakeEncoder()), raise_server_exceptions=False) as c:
+        yield c
+
+
+def assert_french_error(response, status: int, *words: str) -> str:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and detail
+    for english in ("Traceback", "Field required", "Not Found", "Input should", "Method Not Allowed"):
+        assert english not in response.text
+    for word in words:
+        assert word in detail, detail
+    return detail
+
+
+def test_search_returns_the_command_line_json(client: TestClient, settings: ServiceSettings):
+    response = client.get("/v1/search", params={"q": QUESTION, "plan": "lite", "top_k": 3})
+    assert response.status_code == 200
+    expected = Engine.open(settings.index_root, FakeEncoder()).ask(QUESTION, "lite", 3).to_dict()
+    assert response.json() == json.loads(json.dumps(expected))
+    assert response.json()["results"][0]["question"] == "Comment configurer IMAP ?"
+    assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("params, words", [
+    ({}, ["paramètre « q »", "obligatoire"]),
+    ({"q": ""}, ["paramètre « q »", "vide"]),
+    ({"q": "x" * 501}, ["500 caractères"]),
+    ({"q": QUESTION, "top_k": 0}, ["top_k", "au moins 1"]),
+    ({"q": QUESTION, "top_k": 51}, ["top_k", "au plus 50"]),
+    ({"q": QUESTION, "top_k": "beaucoup"}, ["top_k", "nombre entier"]),
+    ({"q": QUESTION, "plan": "or"}, ["plan", "'lite' ou 'premium'"]),
+])
+def test_bad_search_input_gets_a_french_422(client: TestClient, params: dict, words: list[str]):
+    assert_french_error(client.get("/v1/search", params=params), 422, *words)
+
+
+def test_unknown_address_and_method_get_french_errors(client: TestClient):
+    assert_french_error(client.get("/v2/nulle-part"), 404, "Adresse inconnue")
+    assert_french_error(client.delete("/v1/search"), 405, "Méthode non autorisée")
+
+
+def test_unexpected_failure_is_a_french_500_without_traceback(client: TestClient, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in the engine")
+
+    monkeypatch.setattr(client.app.state.engine, "ask", broken)
+    detail = assert_french_error(client.get("/v1/search", params={"q": QUESTION}), 500, "Erreur interne")
+    assert "boom" not in detail
+
+
+def test_feedback_goes_to_the_store_the_page_reads(client: TestClient, settings: ServiceSettings):
+    body = {"question": QUESTION, "passage_id": "guide/questions-courantes/configurer-imap", "rating": "down",
+            "plan": "premium", "session": "visiteur-1"}
+    assert client.post("/v1/feedback", json=body).status_code == 201
+    assert client.post("/v1/feedback", json={**body, "rating": "up"}).status_code == 201  # changed their mind
+    assert client.post("/v1/feedback", json={**body, "session": None}).status_code == 201
+    ratings = FeedbackStore.configured(settings.data_dir, "").ratings()  # the page's own store
+    assert [(r["passage_id"], r["rating"], r["plan"]) for r in ratings] == [
+        (body["passage_id"], UP, "premium"), (body["passage_id"], DOWN, "premium")]
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"question": QUESTION, "passage_id": "p"}, ["« rating »", "obligatoire"]),
+    ({"question": QUESTION, "passage_id": "p", "rating": "bof"}, ["« rating »", "'up'"]),
+    ({"question": "", "passage_id": "p", "rating": "up"}, ["« question »", "vide"]),
+    ({"question": QUESTION, "passage_id": "p", "rating": "up", "session": "<script>"}, ["« session »", "caractères"]),
+    ({"question": QUESTION, "passage_id": "p", "rating": "up", "admin": True}, ["« admin »", "pas un champ connu"]),
+    ([1, 2], ["corps", "objet JSON"]),
+])
+def test_bad_feedback_gets_a_french_422(client: TestClient, body, words):
+    assert_french_error(client.post("/v1/feedback", json=body), 422, *words)
+
+
+def test_malformed_json_and_oversized_bodies_are_refused(client: TestClient):
+    assert_french_error(client.post("/v1/feedback", content=b"{pas du json", headers={"content-type": "application/json"}),
+                        422, "JSON valide")
+    big = json.dumps({"question": "x" * 20_000, "passage_id": "p", "rating": "up"})
+    assert_french_error(client.post("/v1/feedback", content=big, headers={"content-type": "application/json"}),
+                        413, "trop volumineuse")
+
+    def chunks():  # no Content-Length: counted while it arrives
+        for _ in range(20):
+            yield b" " * 1024
+
+    assert_french_error(client.post("/v1/feedback", content=chunks(), headers={"content-type": "application/json"}),
+                        413, "trop volumineuse")
+
+
+def test_feedback_that_cannot_be_stored_is_a_503(client: TestClient, settings: ServiceSettings):
+    path = settings.data_dir / "feedback.sqlite3"
+    path.unlink()
+    path.mkdir()  # no database can be written there any more
+    response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": "p", "rating": "up"})
+    assert_french_error(response, 503, "n'a pas pu être enregistré")
+
+
+def test_passage_by_id(client: TestClient):
+    found = client.get("/v1/search", params={"q": QUESTION}).json()["results"][0]
+    response = client.get(f"/v1/passages/{found['passage_id']}")
+    assert response.status_code == 200
+    assert response.json()["id"] == found["passage_id"] and response.json()["answer"] == found["answer"]
+    assert_french_error(client.get("/v1/passages/guide/inconnu"), 404, "Aucun passage")
+
+
+def test_healthz_and_a_rebuild_served_without_restart(client: TestClient, settings: ServiceSettings):
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["passages"] == 8 and health["model"] == "fake-hash-64"
+    assert health["stale"] is False and health["build"]
+    first = client.get("/v1/search", params={"q": QUESTION}).json()
+    assert "(édition 1)" in first["results"][0]["answer"]
+
+    write_corpus(settings.corpus_dir, generation=2, items=6)
+    assert client.get("/healthz").json()["stale"] is True
+    build(settings.corpus_dir, settings.index_root, FakeEncoder())
+
+    after = client.get("/v1/search", params={"q": QUESTION}).json()
+    assert "(édition 2)" in after["results"][0]["answer"]
+    health2 = client.get("/healthz").json()
+    assert health2["build"] != health["build"] and health2["passages"] == 6 and health2["stale"] is False
+    assert "(édition 2)" in client.get(f"/v1/passages/{after['results'][0]['passage_id']}").json()["answer"]
+
+
+def test_cors_is_off_by_default_and_follows_the_setting(settings: ServiceSettings):
+    with TestClient(create_app(settings, FakeEncoder())) as closed:
+        response = closed.get("/v1/search", params={"q": QUESTION}, headers={"Origin": "https://aide.exemple.fr"})
+        assert "access-control-allow-origin" not in response.headers
+    open_settings = ServiceSettings(**{**settings.__dict__, "cors_origins": ("https://aide.exemple.fr",)})
+    with TestClient(create_app(open_settings, FakeEncoder())) as opened:
+        allowed = opened.get("/v1/search", params={"q": QUESTION}, headers={"Origin": "https://aide.exemple.fr"})
+        assert allowed.headers["access-control-allow-origin"] == "https://aide.exemple.fr"
+        other = opened.get("/v1/search", params={"q": QUESTION}, headers={"Origin": "https://autre.exemple"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_bad_cors_setting_says_how_to_fix_it(settings: ServiceSettings):
+    with pytest.raises(ValueError, match="Origine CORS invalide"):
+        ServiceSettings(**{**settings.__dict__, "cors_origins": ("aide.exemple.fr",)})
+
+
+def test_widget_page_has_a_strict_content_security_policy(client: TestClient):
+    page = client.get("/widget")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert '<script src="/static/widget.js"' in page.text
+    assert client.get("/static/widget.js").status_code == 200
+    assert client.get("/docs").status_code == 200
+    assert "/v1/search" in client.get("/openapi.json").json()["paths"]
