@@ -1,0 +1,274 @@
+/* The search widget: answers appear while the visitor types.
+ *
+ * Everything that comes from the guide, the catalogue or the visitor is inserted with textContent,
+ * never as HTML; links are built only for https:, mailto: and tel: (the page's CSP forbids inline
+ * scripts as a second line of defence). ARIA combobox pattern: the field owns a listbox, the
+ * arrow keys move aria-activedescendant, Enter opens the answer, Escape closes the list. */
+(function () {
+  "use strict";
+
+  var DEBOUNCE_MS = 250;
+  var MIN_CHARS = 2;
+  var TOP_K = 5;
+
+  var input = document.getElementById("fsw-q");
+  var list = document.getElementById("fsw-list");
+  var status = document.getElementById("fsw-status");
+  var detail = document.getElementById("fsw-detail");
+  var channel = document.getElementById("fsw-channel");
+  var plan = new URLSearchParams(window.location.search).get("plan");
+  if (["gratuit", "lite", "premium"].indexOf(plan) < 0) { plan = null; }
+
+  var timer = null;
+  var pending = null;   // AbortController of the request in flight
+  var sequence = 0;     // answers to an older keystroke are ignored
+  var results = [];
+  var active = -1;
+  var answeredQuestion = "";
+
+  function sessionId() {
+    var key = "faqsearch-session";
+    try {
+      var id = window.sessionStorage.getItem(key);
+      if (!id) {
+        id = Array.prototype.map.call(window.crypto.getRandomValues(new Uint8Array(16)),
+          function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+        window.sessionStorage.setItem(key, id);
+      }
+      return id;
+    } catch (e) {
+      return null; // storage refused (private mode): each rating counts on its own
+    }
+  }
+
+  // ---------------------------------------------------------------- safe links
+  function httpsUrl(value) {
+    try {
+      var url = new URL(String(value));
+      return url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function mailtoUrl(value) {
+    var email = String(value).trim();
+    return /^[^\s@<>()"',;:\\\/]+@[^\s@<>()"',;:\\\/]+\.[^\s@<>()"',;:\\\/]+$/.test(email) ? "mailto:" + email : null;
+  }
+
+  function telUrl(value) {
+    var digits = String(value).replace(/[\s().\-\u00a0]/g, "");
+    return /^\+?[0-9]{3,20}$/.test(digits) ? "tel:" + digits : null;
+  }
+
+  function link(href, label, external) {
+    var item = document.createElement("li");
+    if (!href) {
+      item.textContent = label;
+      return item;
+    }
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = label;
+    if (external) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+    }
+    item.appendChild(a);
+    return item;
+  }
+
+  // ---------------------------------------------------------------- rendering
+  function closeList() {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function setActive(index) {
+    var options = list.querySelectorAll("[role=option]");
+    if (!options.length) { return; }
+    active = (index + options.length) % options.length;
+    for (var i = 0; i < options.length; i++) {
+      options[i].setAttribute("aria-selected", i === active ? "true" : "false");
+    }
+    input.setAttribute("aria-activedescendant", options[active].id);
+    options[active].scrollIntoView({block: "nearest"});
+  }
+
+  function showDetail(index) {
+    var result = results[index];
+    if (!result) { return; }
+    detail.querySelector(".fsw-detail-title").textContent = result.question;
+    detail.querySelector(".fsw-detail-section").textContent = result.section || "";
+    detail.querySelector(".fsw-answer").textContent = result.answer;
+    detail.querySelector(".fsw-rate-done").textContent = "";
+    detail.dataset.passage = result.passage_id;
+    detail.hidden = false;
+    closeList();
+  }
+
+  function renderList(answer) {
+    list.replaceChildren();
+    results = answer.confident ? answer.results : [];
+    results.forEach(function (result, i) {
+      var option = document.createElement("li");
+      option.id = "fsw-option-" + i;
+      option.className = "fsw-option";
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      var question = document.createElement("span");
+      question.className = "fsw-option-question";
+      question.textContent = result.question;
+      var section = document.createElement("span");
+      section.className = "fsw-option-section";
+      section.textContent = result.section || "";
+      option.append(question, section);
+      // mousedown, not click: the field keeps the focus (and the screen reader its place).
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        showDetail(i);
+      });
+      list.appendChild(option);
+    });
+    list.hidden = results.length === 0;
+    input.setAttribute("aria-expanded", results.length ? "true" : "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function renderChannel(advice) {
+    if (!advice) {
+      channel.hidden = true;
+      return;
+    }
+    channel.querySelector(".fsw-channel-name").textContent =
+      advice.name + (advice.available ? "" : " (non inclus dans votre forfait)");
+    channel.querySelector(".fsw-channel-reason").textContent = advice.reason || "";
+    var contacts = channel.querySelector(".fsw-contacts");
+    contacts.replaceChildren();
+    var contact = advice.contact || {};
+    if (contact.url) { contacts.appendChild(link(httpsUrl(contact.url), contact.url, true)); }
+    if (contact.email) { contacts.appendChild(link(mailtoUrl(contact.email), contact.email, false)); }
+    (contact.phones || []).forEach(function (phone) {
+      contacts.appendChild(link(telUrl(phone.number), phone.country + " : " + phone.number, false));
+    });
+    if (contact.console_path) {
+      contacts.appendChild(link(null, "Dans la console : " + contact.console_path, false));
+    }
+    (advice.alternatives || []).forEach(function (alt) {
+      var c = alt.contact || {};
+      var href = c.url ? httpsUrl(c.url) : (c.email ? mailtoUrl(c.email) : null);
+      contacts.appendChild(link(href, "Inclus dans votre forfait : " + alt.name, !!c.url));
+    });
+    var info = [advice.availability, advice.response_time ? "Délai de réponse : " + advice.response_time : ""];
+    channel.querySelector(".fsw-channel-info").textContent = info.filter(Boolean).join(" · ");
+    channel.hidden = false;
+  }
+
+  function render(answer) {
+    answeredQuestion = answer.question;
+    detail.hidden = true;
+    renderList(answer);
+    renderChannel(answer.channel);
+    var said;
+    if (answer.confident) {
+      said = results.length + (results.length > 1 ? " réponses" : " réponse") + " du guide.";
+    } else if (answer.notice && !answer.results.length) {
+      said = answer.notice;
+    } else {
+      said = "Le guide ne semble pas couvrir cette question ; reformulez-la ou contactez le canal proposé.";
+    }
+    if (answer.channel) { said += " Canal recommandé : " + answer.channel.name + "."; }
+    status.textContent = said;
+  }
+
+  function clearAll(message) {
+    results = [];
+    list.replaceChildren();
+    closeList();
+    detail.hidden = true;
+    channel.hidden = true;
+    status.textContent = message || "";
+  }
+
+  // ---------------------------------------------------------------- requests
+  function search(text) {
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    var mine = ++sequence;
+    var params = new URLSearchParams({q: text, top_k: String(TOP_K)});
+    if (plan) { params.set("plan", plan); }
+    status.textContent = "Recherche…";
+    fetch("/v1/search?" + params.toString(), {signal: pending.signal, headers: {Accept: "application/json"}})
+      .then(function (response) {
+        return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+      })
+      .then(function (reply) {
+        if (mine !== sequence) { return; }
+        if (!reply.ok) {
+          clearAll(typeof reply.body.detail === "string" ? reply.body.detail : "La recherche a échoué.");
+          return;
+        }
+        render(reply.body);
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError" || mine !== sequence) { return; }
+        clearAll("La recherche est indisponible pour le moment. Réessayez dans un instant.");
+      });
+  }
+
+  function rate(value) {
+    var done = detail.querySelector(".fsw-rate-done");
+    var body = {question: answeredQuestion, passage_id: detail.dataset.passage, rating: value};
+    if (plan) { body.plan = plan; }
+    var session = sessionId();
+    if (session) { body.session = session; }
+    fetch("/v1/feedback", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)})
+      .then(function (response) {
+        done.textContent = response.ok ? "Merci pour votre avis !" : "Votre avis n'a pas pu être enregistré.";
+      })
+      .catch(function () { done.textContent = "Votre avis n'a pas pu être enregistré."; });
+  }
+
+  // ---------------------------------------------------------------- events
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    var text = input.value.trim();
+    if (text.length < MIN_CHARS) {
+      sequence++;
+      if (pending) { pending.abort(); }
+      clearAll("");
+      return;
+    }
+    timer = window.setTimeout(function () { search(text); }, DEBOUNCE_MS);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!results.length) { return; }
+      event.preventDefault();
+      if (list.hidden) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
+      setActive(event.key === "ArrowDown" ? active + 1 : (active < 0 ? -1 : active - 1));
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (results.length) { showDetail(active >= 0 ? active : 0); }
+    } else if (event.key === "Escape") {
+      if (!list.hidden) {
+        closeList();
+      } else {
+        input.value = "";
+        sequence++;
+        clearAll("");
+      }
+    }
+  });
+
+  input.addEventListener("blur", function () { closeList(); });
+  detail.querySelector(".fsw-rate-up").addEventListener("click", function () { rate("up"); });
+  detail.querySelector(".fsw-rate-down").addEventListener("click", function () { rate("down"); });
+})();

@@ -1,0 +1,18 @@
+/* Embeds the search widget where this script tag stands:
+ *   <script src="https://SERVICE/static/embed.js" data-plan="lite" data-height="560" async></script>
+ * The widget runs in an iframe from the service's own origin, so the host page needs no CORS setting. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script) { return; }
+  var origin = new URL(script.src).origin;
+  var frame = document.createElement("iframe");
+  var plan = script.getAttribute("data-plan");
+  frame.src = origin + "/widget" + (plan ? "?plan=" + encodeURIComponent(plan) : "");
+  frame.title = "Rechercher dans l'aide";
+  frame.loading = "lazy";
+  frame.style.width = "100%";
+  frame.style.border = "0";
+  frame.style.height = (parseInt(script.getAttribute("data-height"), 10) || 560) + "px";
+  script.parentNode.insertBefore(frame, script);
+})();

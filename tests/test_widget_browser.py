@@ -1,0 +1,112 @@
+"""The search widget in Debian's Chromium, served by the HTTP service over a hostile corpus.
+
+The guide's title, section and answer carry HTML and scripts, and so does a question: the widget
+must show them as text and run none of them (each payload would set ``window.pwned``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from faqsearch.build import build
+from faqsearch.feedback import UP, FeedbackStore
+from faqsearch.service.app import create_app
+from faqsearch.service.config import ServiceSettings
+from tests.conftest import SEED_CORPUS
+from tests.servers import serve_in_thread
+from tests.test_browser import CHROMIUM_ARGS, chromium  # noqa: F401 - the fixture
+
+IMG = "<img src=x onerror=\"window.pwned='answer';alert('answer')\">"
+GUIDE = f"""# Guide du support <img src=x onerror="window.pwned='guide'">
+
+## Joindre le support <script>window.pwned='section'</script>
+
+### Appeler le support téléphonique
+- Appelez le support téléphonique {IMG} au numéro de votre pays.
+- Canal : telephone
+
+### Écrire au support par e-mail
+- Envoyez un e-mail au support <b onmouseover="window.pwned='bold'">en gras</b>.
+- Canal : email
+"""
+
+
+@pytest.fixture
+def widget_url(real_encoder, tmp_path: Path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "guide.md").write_text(GUIDE, encoding="utf-8")
+    catalogue = (SEED_CORPUS / "channels.csv").read_text(encoding="utf-8")
+    # A catalogue field with markup too: the channel card shows it as text.
+    catalogue = catalogue.replace("24/7 (vérifiez", "<img src=x onerror=window.pwned='catalogue'> 24/7 (vérifiez")
+    (corpus / "channels.csv").write_text(catalogue, encoding="utf-8")
+    build(corpus, tmp_path / "index", real_encoder)
+    settings = ServiceSettings(index_root=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data")
+    with serve_in_thread(create_app(settings, real_encoder)) as url:
+        yield url, settings
+
+
+def test_widget_answers_while_typing_and_runs_no_script_from_content(chromium: str, widget_url):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    url, settings = widget_url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="fr-FR")
+            dialogs, searches = [], []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: searches.append(r.url) if "/v1/search" in r.url else None)
+            page.goto(url + "/widget?plan=premium")
+            box = page.get_by_role("combobox", name="Rechercher dans l'aide")
+            expect(box).to_have_attribute("aria-expanded", "false")
+
+            # Typed key by key: the debounce sends one request for the pause, not one per key.
+            box.press_sequentially("Quel est le numéro de téléphone du support ?", delay=20)
+            options = page.get_by_role("listbox", name="Réponses du guide").get_by_role("option")
+            expect(options.first).to_contain_text("Comment appeler le support téléphonique ?", timeout=30_000)
+            assert len(searches) <= 3, searches
+            expect(box).to_have_attribute("aria-expanded", "true")
+            expect(page.get_by_role("status").first).to_contain_text("Canal recommandé : Support téléphonique")
+
+            card = page.locator("#fsw-channel")
+            expect(card.locator(".fsw-channel-name")).to_have_text("Support téléphonique")
+            expect(card.get_by_role("link", name="États-Unis : +1 888 900 9646")).to_have_attribute("href", "tel:+18889009646")
+            expect(card.locator(".fsw-channel-info")).to_contain_text("<img src=x onerror=")
+
+            # Keyboard: arrow to the first answer, Enter to read it, Escape to close and then clear.
+            box.press("ArrowDown")
+            expect(box).to_have_attribute("aria-activedescendant", "fsw-option-0")
+            expect(options.first).to_have_attribute("aria-selected", "true")
+            box.press("Enter")
+            detail = page.locator("#fsw-detail")
+            expect(detail).to_be_visible()
+            expect(detail.locator(".fsw-answer")).to_contain_text(IMG)  # the markup, as text
+            expect(detail.locator(".fsw-detail-section")).to_contain_text("<script>window.pwned='section'</script>")
+
+            detail.get_by_role("button", name="👍 Oui").click()
+            expect(detail.locator(".fsw-rate-done")).to_have_text("Merci pour votre avis !")
+            [rating] = FeedbackStore.in_dir(settings.data_dir).ratings()
+            assert rating["rating"] == UP and rating["plan"] == "premium"
+            assert rating["passage_id"].endswith("appeler-le-support-telephonique")
+            assert re.fullmatch(r"[0-9a-f]{32}", rating["session"])
+
+            # What the visitor types is never interpreted either.
+            box.fill("<script>window.pwned='query';alert('query')</script> écrire un e-mail au support")
+            expect(page.get_by_role("status").first).to_contain_text("Canal recommandé", timeout=30_000)
+            box.press("Escape")
+            expect(box).to_have_attribute("aria-expanded", "false")
+            box.press("Escape")
+            expect(box).to_have_value("")
+            expect(page.locator("#fsw-channel")).to_be_hidden()
+
+            assert page.evaluate("window.pwned") is None
+            assert page.locator("img").count() == 0
+            assert page.locator("script").count() == 1  # the widget's own
+            assert dialogs == []
+        finally:
+            browser.close()
