@@ -178,3 +178,22 @@ def test_widget_page_has_a_strict_content_security_policy(client: TestClient):
     assert client.get("/static/widget.js").status_code == 200
     assert client.get("/docs").status_code == 200
     assert "/v1/search" in client.get("/openapi.json").json()["paths"]
+
+
+@pytest.mark.parametrize("extra, words", [
+    (["--port", "0"], "Port invalide"),
+    (["--workers", "0"], "Nombre de processus invalide"),
+    (["--index", "nulle-part"], "Aucun index dans nulle-part"),
+])
+def test_serve_refuses_bad_options_in_french(settings: ServiceSettings, capsys, extra: list[str], words: str):
+    from faqsearch.cli import main
+
+    assert main(["serve", "--index", str(settings.index_root), *extra]) == 2
+    assert words in capsys.readouterr().err
+
+
+def test_every_response_names_its_worker(client: TestClient):
+    import os
+
+    assert client.get("/healthz").headers["x-faqsearch-worker"] == str(os.getpid())
+    assert client.get("/v2/nulle-part").headers["x-faqsearch-worker"] == str(os.getpid())

@@ -84,6 +84,14 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.state.engine, app.state.store = engine, store
+    worker = str(os.getpid())
+
+    @app.middleware("http")
+    async def served_by(request, call_next):
+        # Which worker answered: behind several workers or replicas, this ties a response to a log.
+        response = await call_next(request)
+        response.headers["X-Faqsearch-Worker"] = worker
+        return response
 
     def current() -> Engine:
         try:

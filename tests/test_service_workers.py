@@ -1,0 +1,58 @@
+"""``python -m faqsearch serve --workers 2`` as a real command: both workers answer, their feedback
+lands in one store (SQLite file or PostgreSQL), and a rebuild is served by the next requests."""
+
+from __future__ import annotations
+
+import urllib.request
+import json
+from pathlib import Path
+
+import pytest
+
+from faqsearch.build import build
+from faqsearch.feedback import FeedbackStore
+from tests.corpora import write_corpus
+from tests.servers import service_process
+
+QUESTION = "Comment configurer IMAP ?"
+
+
+def ask(url: str, path: str, body: dict | None = None) -> tuple[str, dict]:
+    """One request on a fresh connection; (worker id, JSON body)."""
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url + path, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.headers["X-Faqsearch-Worker"], json.loads(response.read())
+
+
+def test_two_workers_share_the_store_and_follow_a_rebuild(real_encoder, database_url: str, tmp_path: Path):
+    corpus = write_corpus(tmp_path / "corpus", generation=1)
+    index = tmp_path / "index"
+    build(corpus, index, real_encoder)
+    env = {"FAQSEARCH_DATA": str(tmp_path / "data"), "FAQSEARCH_DATABASE_URL": database_url}
+    with service_process(index, corpus, tmp_path / "serve.log", workers=2, env=env) as (url, _):
+        workers: set[str] = set()
+        for i in range(200):
+            worker, answer = ask(url, "/v1/search?q=" + urllib.request.quote(QUESTION))
+            assert "(édition 1)" in answer["results"][0]["answer"]
+            worker, reply = ask(url, "/v1/feedback", {"question": QUESTION, "passage_id": answer["results"][0]["passage_id"],
+                                                      "rating": "up", "session": f"visiteur-{i}"})
+            assert reply == {"stored": True}
+            workers.add(worker)
+            if len(workers) == 2 and i >= 9:
+                break
+        assert len(workers) == 2, "one worker answered every request"
+        assert FeedbackStore.from_url(database_url).totals()["up"] == i + 1
+
+        write_corpus(corpus, generation=2)
+        build(corpus, index, real_encoder)
+        after: set[str] = set()
+        for _ in range(200):
+            worker, answer = ask(url, "/v1/search?q=" + urllib.request.quote(QUESTION))
+            assert "(édition 2)" in answer["results"][0]["answer"], "a worker answered from the old build"
+            after.add(worker)
+            if len(after) == 2:
+                break
+        assert after == workers
+        builds = {ask(url, "/healthz")[1]["build"] for _ in range(10)}
+        assert len(builds) == 1 and builds.pop() in (index / "CURRENT").read_text()
