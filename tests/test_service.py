@@ -51,6 +51,7 @@ def test_search_returns_the_command_line_json(client: TestClient, settings: Serv
     assert response.json() == json.loads(json.dumps(expected))
     assert response.json()["results"][0]["question"] == "Comment configurer IMAP ?"
     assert len(response.json()["results"]) == 3
+    assert float(response.headers["server-timing"].removeprefix("engine;dur=")) > 0
 
 
 @pytest.mark.parametrize("params, words", [

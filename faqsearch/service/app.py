@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from importlib.resources import files
 from pathlib import Path
@@ -84,14 +85,7 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.state.engine, app.state.store = engine, store
-    worker = str(os.getpid())
-
-    @app.middleware("http")
-    async def served_by(request, call_next):
-        # Which worker answered: behind several workers or replicas, this ties a response to a log.
-        response = await call_next(request)
-        response.headers["X-Faqsearch-Worker"] = worker
-        return response
+    app.add_middleware(errors.WorkerHeader)
 
     def current() -> Engine:
         try:
@@ -105,8 +99,11 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
     def search(q: str = Query(min_length=1, max_length=settings.max_query_chars, description="La question."),
                plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
                top_k: int = Query(5, ge=1, le=settings.max_top_k, description="Nombre de passages.")) -> JSONResponse:
+        started = time.perf_counter()
         answer = engine.ask(q, plan, top_k)
-        return JSONResponse(answer.to_dict())
+        spent = (time.perf_counter() - started) * 1000
+        # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
+        return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})
 
     @app.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
               description="Va dans la même base que les avis de la page : l'espace éditeurs les voit.")
