@@ -233,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from faqsearch.build import build
     from faqsearch.encoder import make_encoder
-    from tests.servers import service_process
+    from bench.http_server import service_process
 
     questions = read_questions()
     with tempfile.TemporaryDirectory(prefix="faqsearch-load-") as tmp:

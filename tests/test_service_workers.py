@@ -12,7 +12,7 @@ import pytest
 from faqsearch.build import build
 from faqsearch.feedback import FeedbackStore
 from tests.corpora import write_corpus
-from tests.servers import service_process
+from bench.http_server import service_process
 
 QUESTION = "Comment configurer IMAP ?"
 

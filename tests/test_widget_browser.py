@@ -17,8 +17,9 @@ from faqsearch.feedback import UP, FeedbackStore
 from faqsearch.service.app import create_app
 from faqsearch.service.config import ServiceSettings
 from tests.conftest import SEED_CORPUS
-from tests.servers import serve_in_thread
-from tests.test_browser import CHROMIUM_ARGS, chromium  # noqa: F401 - the fixture
+from bench.http_server import serve_in_thread
+from bench.servers import CHROMIUM_ARGS
+from tests.test_browser import chromium  # noqa: F401 - the fixture
 
 IMG = "<img src=x onerror=\"window.pwned='answer';alert('answer')\">"
 GUIDE = f"""# Guide du support <img src=x onerror="window.pwned='guide'">
@@ -90,7 +91,7 @@ def test_widget_answers_while_typing_and_runs_no_script_from_content(chromium: s
 
             detail.get_by_role("button", name="👍 Oui").click()
             expect(detail.locator(".fsw-rate-done")).to_have_text("Merci pour votre avis !")
-            [rating] = FeedbackStore.in_dir(settings.data_dir).ratings()
+            [rating] = FeedbackStore.configured(settings.data_dir, "").ratings()
             assert rating["rating"] == UP and rating["plan"] == "premium"
             assert rating["passage_id"].endswith("appeler-le-support-telephonique")
             assert re.fullmatch(r"[0-9a-f]{32}", rating["session"])

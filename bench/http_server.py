@@ -1,4 +1,4 @@
-"""Start and stop the HTTP service for tests and the load benchmark.
+"""Start and stop the HTTP service (uvicorn) for the tests and the load benchmark.
 
 ``serve_in_thread`` runs an app built in this process (any encoder, e.g. the fake one) on a free
 loopback port; ``service_process`` runs ``python -m faqsearch serve`` as a real command, workers
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,18 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.servers import ROOT, ServerError, free_port
+
 STARTUP_TIMEOUT_S = 180  # each worker loads the model before it answers
-
-
-class ServerError(RuntimeError):
-    """The service did not start; the message holds its log."""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get_json(url: str, timeout: float = 10) -> dict:
