@@ -1,10 +1,13 @@
-# Two entry points for a fresh machine: `make run` (install, build, serve) and `make test`.
+# Two entry points for a fresh machine: `make run` (install, build, serve) and `make test`;
+# `make serve` starts the HTTP service and its widget on the same index.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+API_PORT ?= 8000
+WORKERS  ?= 1
 
-.PHONY: install install-dev index run test test-fast browser bench clean
+.PHONY: install install-dev index run serve test test-fast browser postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +31,18 @@ index: install
 run: index
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
+serve: index
+	$(BIN)/python -m faqsearch serve --port $(API_PORT) --workers $(WORKERS)
+
 # Debian's Chromium for the end-to-end test (Playwright drives it; no browser download).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-test: install-dev browser
+# Debian's PostgreSQL binaries: the tests start a throwaway server of their own with them.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+
+test: install-dev browser postgres
 	$(BIN)/python -m pytest -q
 
 # The unit tier only (fake encoder, no model, no browser): seconds, for the edit-test loop.
@@ -41,6 +51,7 @@ test-fast: install-dev
 
 bench: install-dev
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT
