@@ -19,8 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import os
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -79,17 +80,18 @@ def engine_time(response) -> float:
     return float(value.split("dur=", 1)[1]) / 1000 if "dur=" in value else float("nan")
 
 
-async def paired(url: str, engine, questions: Sequence[str], calls: int) -> tuple[Timings, Timings, Timings]:
+async def paired(url: str, engine, questions: Sequence[str], calls: int) -> tuple[Timings, ...]:
     """The same questions asked alternately in process and over HTTP by one client.
 
     Alternating keeps both under the same machine load (other programs share the cores), so their
     difference at p50 is the HTTP layer: parsing, routing, JSON, the thread hop and the loopback.
     The third row is that difference measured inside each request: response time minus the
-    engine's time reported by the service.
+    engine's time reported by the service; the fourth, a static file, is what any request costs
+    this client and this server at that moment (the floor under the HTTP layer).
     """
     import httpx
 
-    local, remote, outside, errors = [], [], [], 0
+    local, remote, outside, floor, errors = [], [], [], [], 0
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
         await client.get("/v1/search", params={"q": "préchauffage"})
         started = time.perf_counter()
@@ -103,10 +105,15 @@ async def paired(url: str, engine, questions: Sequence[str], calls: int) -> tupl
             remote.append(time.perf_counter() - t)
             outside.append(remote[-1] - engine_time(response))
             errors += response.status_code != 200
+            t = time.perf_counter()
+            static = await client.get("/static/widget.css")
+            floor.append(time.perf_counter() - t)
+            errors += static.status_code != 200
         seconds = time.perf_counter() - started
     return (Timings("`Engine.ask` in process, 1 caller", tuple(local), 0, seconds),
             Timings("HTTP `/v1/search`, 1 client (alternating with the row above)", tuple(remote), errors, seconds),
-            Timings("… of which outside the engine (response time − `Server-Timing`)", tuple(outside), 0, seconds))
+            Timings("… of which outside the engine (response time − `Server-Timing`)", tuple(outside), 0, seconds),
+            Timings("HTTP floor: a static file, same client, same moment", tuple(floor), 0, seconds))
 
 
 @dataclass
@@ -181,6 +188,15 @@ async def concurrent(url: str, questions: Sequence[str], clients: int, duration:
     return LoadResult(timings, waiting, published, rebuild.seconds, old_after, new, samples[:5])
 
 
+def build_index(corpus: Path, index: Path) -> None:
+    """``python -m faqsearch build``, as an editor would run it: in its own process, so that this
+    one holds only the query encoder, like the service's workers."""
+    done = subprocess.run([sys.executable, "-m", "faqsearch", "build", "--corpus", str(corpus), "--index", str(index),
+                           "--json"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"build failed ({done.returncode}): {done.stderr[-2000:]}")
+
+
 class Rebuild:
     """Edits one answer of the corpus copy, rebuilds and publishes, in a thread of this process."""
 
@@ -205,15 +221,12 @@ class Rebuild:
             raise self.error
 
     def _run(self) -> None:
-        from faqsearch.build import build
-        from faqsearch.encoder import make_encoder
-
         try:
             text = self.guide.read_text(encoding="utf-8")
             line = next(line for line in text.splitlines() if "+1 888 900 9646" in line)
             self.guide.write_text(text.replace(line, f"{line} {EDIT_MARKER}", 1), encoding="utf-8")
             started = time.perf_counter()
-            build(self.corpus, self.index, make_encoder())
+            build_index(self.corpus, self.index)
             self.published_at = time.perf_counter()
             self.seconds = self.published_at - started
         except BaseException as exc:  # noqa: BLE001 - re-raised by join()
@@ -231,20 +244,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (1 <= args.clients <= 256 and 1 <= args.duration <= 3600 and 1 <= args.workers <= 16 and args.calls >= 10):
         parser.error("expected 1-256 clients, 1-3600 s, 1-16 workers, at least 10 calls")
 
-    from faqsearch.build import build
-    from faqsearch.encoder import make_encoder
     from bench.http_server import service_process
 
     questions = read_questions()
     with tempfile.TemporaryDirectory(prefix="faqsearch-load-") as tmp:
         corpus, index = Path(tmp) / "corpus", Path(tmp) / "index"
         shutil.copytree(args.corpus, corpus)
-        build(corpus, index, make_encoder())
+        build_index(corpus, index)
         engine = open_engine(index)
         rebuild = Rebuild(corpus, index)
         env = {"FAQSEARCH_DATA": str(Path(tmp) / "data")}
         with service_process(index, corpus, Path(tmp) / "serve.log", workers=args.workers, env=env) as (url, _):
-            local, remote, outside = asyncio.run(paired(url, engine, questions, args.calls))
+            local, remote, outside, floor = asyncio.run(paired(url, engine, questions, args.calls))
             load = asyncio.run(concurrent(url, questions, args.clients, args.duration, rebuild))
 
     overhead = (remote.percentile(0.5) - local.percentile(0.5)) * 1000
@@ -252,12 +263,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n## Load — {args.workers} worker(s), {args.clients} clients for {load.timings.seconds:.0f} s, loopback\n")
     print("| what | requests | errors | p50 ms | p95 ms | requests/s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for timings in (local, remote, outside):
+    for timings in (local, remote, outside, floor):
         print(timings.row(throughput=False))  # alternating calls: no rate of their own
     for timings in (load.timings, load.outside):
         print(timings.row())
     print(f"\nHTTP layer at p50: {overhead:+.1f} ms (1 client minus in process), "
-          f"{outside.percentile(0.5) * 1000:.1f} ms (outside the engine, per request); target ≤ 5 ms.")
+          f"{outside.percentile(0.5) * 1000:.1f} ms (outside the engine, per request; a static file: "
+          f"{floor.percentile(0.5) * 1000:.1f} ms); target ≤ 5 ms.")
+    print(f"Load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores.")
     print(f"Rebuild published {load.published_at:.1f} s into the load, after {load.rebuild_seconds:.1f} s of building; "
           f"{load.new_answers} answers from the new build, {load.old_after_publish} from the old one after it was published.")
     ok = total_errors == 0 and load.old_after_publish == 0 and load.new_answers > 0
