@@ -111,3 +111,20 @@ def test_widget_answers_while_typing_and_runs_no_script_from_content(chromium: s
             assert dialogs == []
         finally:
             browser.close()
+
+
+def test_api_documentation_renders_offline(chromium: str, widget_url):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = widget_url
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            outside = []
+            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(url) else None)
+            page.goto(url + "/docs")
+            expect(page.locator(".opblock-summary-path", has_text="/v1/search")).to_be_visible(timeout=30_000)
+            assert outside == []
+        finally:
+            browser.close()

@@ -20,6 +20,7 @@ from fastapi import FastAPI, HTTPException, Query
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
@@ -77,7 +78,8 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
     if store is None:
         store = FeedbackStore.configured(settings.data_dir, settings.database_url)
     passages = PassageIndex()
-    app = FastAPI(title="faqsearch", version=__version__,
+    # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
+    app = FastAPIOffline(title="faqsearch", version=__version__,
                   description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.")
     errors.install(app)
     app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
