@@ -46,7 +46,7 @@ test: install-dev browser postgres
 	$(BIN)/python -m pytest -q
 
 # The unit tier only (fake encoder, no model, no browser): seconds, for the edit-test loop.
-test-fast: install-dev
+test-fast: install-dev postgres
 	$(BIN)/python -m pytest -q -m "not model and not browser"
 
 bench: install-dev

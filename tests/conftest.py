@@ -100,6 +100,7 @@ def fake_page(monkeypatch, tmp_path: Path):
     yield serve
     st.cache_resource.clear()
 
+
 @pytest.fixture(scope="session")
 def postgres():
     """A PostgreSQL server of our own for the whole session (see ``tests/postgres.py``), then stopped."""

@@ -21,6 +21,8 @@ from bench.http_server import serve_in_thread
 from bench.servers import CHROMIUM_ARGS
 from tests.test_browser import chromium  # noqa: F401 - the fixture
 
+pytestmark = pytest.mark.browser
+
 IMG = "<img src=x onerror=\"window.pwned='answer';alert('answer')\">"
 GUIDE = f"""# Guide du support <img src=x onerror="window.pwned='guide'">
 
