@@ -178,7 +178,8 @@
     } else if (answer.notice && !answer.results.length) {
       said = answer.notice;
     } else {
-      said = "Le guide ne semble pas couvrir cette question ; reformulez-la ou contactez le canal proposé.";
+      said = "Le guide ne semble pas couvrir cette question ; reformulez-la" +
+        (answer.channel ? " ou contactez le canal proposé." : ".");
     }
     if (answer.channel) { said += " Canal recommandé : " + answer.channel.name + "."; }
     status.textContent = said;
