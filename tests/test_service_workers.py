@@ -3,16 +3,14 @@ lands in one store (SQLite file or PostgreSQL), and a rebuild is served by the n
 
 from __future__ import annotations
 
-import urllib.request
 import json
+import urllib.request
 from pathlib import Path
 
-import pytest
-
+from bench.http_server import service_process
 from faqsearch.build import build
 from faqsearch.feedback import FeedbackStore
 from tests.corpora import write_corpus
-from bench.http_server import service_process
 
 QUESTION = "Comment configurer IMAP ?"
 

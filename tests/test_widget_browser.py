@@ -7,18 +7,17 @@ must show them as text and run none of them (each payload would set ``window.pwn
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from bench.http_server import serve_in_thread
+from bench.servers import CHROMIUM_ARGS
 from faqsearch.build import build
 from faqsearch.feedback import UP, FeedbackStore
 from faqsearch.service.app import create_app
 from faqsearch.service.config import ServiceSettings
 from tests.conftest import SEED_CORPUS
-from bench.http_server import serve_in_thread
-from bench.servers import CHROMIUM_ARGS
 from tests.test_browser import chromium  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser

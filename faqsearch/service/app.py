@@ -30,6 +30,7 @@ from ..engine import Engine
 from ..feedback import DOWN, UP, FeedbackError, FeedbackStore
 from ..index import FaqIndex
 from . import errors
+from .middleware import BodyLimit, WorkerHeader
 from .config import MAX_PASSAGE_ID_CHARS, ServiceSettings
 
 STATIC = files("faqsearch.service") / "static"
@@ -80,14 +81,14 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
     passages = PassageIndex()
     # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
     app = FastAPIOffline(title="faqsearch", version=__version__,
-                  description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.")
+                         description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.")
     errors.install(app)
-    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.state.engine, app.state.store = engine, store
-    app.add_middleware(errors.WorkerHeader)
+    app.add_middleware(WorkerHeader)
 
     def current() -> Engine:
         try:

@@ -7,13 +7,11 @@ errors echo the input back; these handlers say in French what to change, field b
 from __future__ import annotations
 
 import logging
-import os
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -85,57 +83,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)
-
-
-def too_large_message(limit: int) -> str:
-    return f"Requête trop volumineuse : {limit} octets au plus."
-
-
-class BodyLimit:
-    """Refuse request bodies over ``limit`` bytes with a 413, announced or not (chunked uploads)."""
-
-    def __init__(self, app: ASGIApp, limit: int):
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await JSONResponse({"detail": too_large_message(self.limit)}, status_code=413)(scope, receive, send)
-            return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.limit:
-                # FastAPI re-raises an HTTPException met while reading the body: it becomes the 413.
-                raise HTTPException(413, too_large_message(self.limit))
-            return message
-
-        await self.app(scope, limited, send)
-
-
-class WorkerHeader:
-    """Name the worker process in every response: behind several workers or replicas, this ties a
-    response to a log. Plain ASGI: a ``BaseHTTPMiddleware`` would cost about a millisecond per request."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-        self.header = (b"x-faqsearch-worker", str(os.getpid()).encode())
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def named(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), self.header]
-            await send(message)
-
-        await self.app(scope, receive, named)
