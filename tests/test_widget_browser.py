@@ -90,7 +90,7 @@ def test_widget_answers_while_typing_and_runs_no_script_from_content(chromium: s
             expect(detail.locator(".fsw-answer")).to_contain_text(IMG)  # the markup, as text
             expect(detail.locator(".fsw-detail-section")).to_contain_text("<script>window.pwned='section'</script>")
 
-            detail.get_by_role("button", name="👍 Oui").click()
+            detail.get_by_role("button", name="Oui", exact=True).click()
             expect(detail.locator(".fsw-rate-done")).to_have_text("Merci pour votre avis !")
             [rating] = FeedbackStore.configured(settings.data_dir, "").ratings()
             assert rating["rating"] == UP and rating["plan"] == "premium"
