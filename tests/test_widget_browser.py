@@ -153,3 +153,35 @@ def test_script_snippet_embeds_the_widget_in_another_page(chromium: str, widget_
             assert page.locator("iframe").get_attribute("src") == f"{url}/widget?plan=lite"
         finally:
             browser.close()
+
+
+def test_contact_links_are_only_https_mailto_and_tel(chromium: str, tmp_path: Path):  # noqa: F811
+    """Whatever a catalogue lets through, the widget builds no link of another scheme."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from faqsearch.documents import Answer, Channel, ChannelAdvice
+    from tests.corpora import write_corpus
+    from tests.fakes import FakeEncoder
+
+    corpus = write_corpus(tmp_path / "corpus")
+    build(corpus, tmp_path / "index", FakeEncoder())
+    app = create_app(ServiceSettings(tmp_path / "index", corpus, tmp_path / "data"), FakeEncoder())
+    hostile = Channel("piege", "Canal piégé", url="javascript:window.pwned='url'", email="a@b.fr?body=x\"><img src=x>",
+                      phones=(("Lien", "javascript:window.pwned='tel'"), ("France", "+33 1 23 45 67 89")))
+    safe = Channel("aide", "Centre d'aide", url="https://aide.exemple.fr/")
+    answer = Answer("q", False, ChannelAdvice(hostile, "Raison.", False, (safe,)))
+    app.state.engine.ask = lambda *args, **kwargs: answer
+    with serve_in_thread(app) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(url + "/widget")
+            page.get_by_role("combobox").fill("contact")
+            card = page.locator("#fsw-channel")
+            expect(card.locator(".fsw-channel-name")).to_have_text("Canal piégé (non inclus dans votre forfait)")
+            hrefs = card.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            assert hrefs == ["tel:+33123456789", "https://aide.exemple.fr/"], hrefs
+            expect(card).to_contain_text("javascript:window.pwned='url'")  # shown as text, not a link
+            assert page.evaluate("window.pwned") is None
+        finally:
+            browser.close()
