@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.http_server import service_process
@@ -29,28 +30,28 @@ def test_two_workers_share_the_store_and_follow_a_rebuild(real_encoder, database
     build(corpus, index, real_encoder)
     env = {"FAQSEARCH_DATA": str(tmp_path / "data"), "FAQSEARCH_DATABASE_URL": database_url}
     with service_process(index, corpus, tmp_path / "serve.log", workers=2, env=env) as (url, _):
-        workers: set[str] = set()
-        for i in range(200):
+        def search(edition: int) -> tuple[str, str]:
             worker, answer = ask(url, "/v1/search?q=" + urllib.request.quote(QUESTION))
-            assert "(édition 1)" in answer["results"][0]["answer"]
-            worker, reply = ask(url, "/v1/feedback", {"question": QUESTION, "passage_id": answer["results"][0]["passage_id"],
-                                                      "rating": "up", "session": f"visiteur-{i}"})
+            assert f"(édition {edition})" in answer["results"][0]["answer"], f"worker {worker} is not on edition {edition}"
+            return worker, answer["results"][0]["passage_id"]
+
+        def rate(i: int) -> str:
+            _, passage_id = search(1)
+            worker, reply = ask(url, "/v1/feedback", {"question": QUESTION, "passage_id": passage_id, "rating": "up",
+                                                      "session": f"visiteur-{i}"})
             assert reply == {"stored": True}
-            workers.add(worker)
-            if len(workers) == 2 and i >= 9:
-                break
-        assert len(workers) == 2, "one worker answered every request"
-        assert FeedbackStore.from_url(database_url).totals()["up"] == i + 1
+            return worker
+
+        # Concurrent visitors: while one worker encodes, the other accepts the next connection.
+        with ThreadPoolExecutor(4) as pool:
+            raters = set(pool.map(rate, range(40)))
+        assert len(raters) == 2, "one worker stored every rating"
+        assert FeedbackStore.from_url(database_url).totals()["up"] == 40
 
         write_corpus(corpus, generation=2)
         build(corpus, index, real_encoder)
-        after: set[str] = set()
-        for _ in range(200):
-            worker, answer = ask(url, "/v1/search?q=" + urllib.request.quote(QUESTION))
-            assert "(édition 2)" in answer["results"][0]["answer"], "a worker answered from the old build"
-            after.add(worker)
-            if len(after) == 2:
-                break
-        assert after == workers
+        with ThreadPoolExecutor(4) as pool:
+            after = {worker for worker, _ in pool.map(search, [2] * 40)}
+        assert after == raters
         builds = {ask(url, "/healthz")[1]["build"] for _ in range(10)}
         assert len(builds) == 1 and builds.pop() in (index / "CURRENT").read_text()
