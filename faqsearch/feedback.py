@@ -49,6 +49,11 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _reason(exc: BaseException) -> str:
+    """The database's own words, without SQLAlchemy's statement dump and documentation link."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
 def _count_if(condition):
     """``SUM(condition)`` written so that SQLite and PostgreSQL both accept it."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -126,7 +131,7 @@ class FeedbackStore:
                 # Another process created the same tables between the check and the CREATE.
                 create_schema(self._engine)
         except (SQLAlchemyError, OSError) as exc:
-            raise FeedbackError(f"La base de retours {self.describe()} est inutilisable : {exc}") from exc
+            raise FeedbackError(f"La base de retours {self.describe()} est inutilisable : {_reason(exc)}") from exc
 
     def _run(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one transaction; if the schema vanished, recreate it and run it again.
@@ -142,7 +147,7 @@ class FeedbackStore:
             with self._engine.begin() as con:
                 return work(con)
         except (SQLAlchemyError, OSError) as exc:
-            raise FeedbackError(f"La base de retours {self.describe()} n'a pas pu être écrite ni lue : {exc}") from exc
+            raise FeedbackError(f"La base de retours {self.describe()} n'a pas pu être écrite ni lue : {_reason(exc)}") from exc
 
     # ------------------------------------------------------------------------------ writes
     def log_question(self, question: str, plan: str | None, confident: bool, top_passage: str = "",
