@@ -49,12 +49,31 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
     return "\n".join(lines)
 
 
-def cmd_search(args) -> int:
-    from .engine import Engine
+def read_batch(path: Path) -> list[str]:
+    """The non-empty lines of a ``--batch`` file; a line that is not UTF-8 is named by its number."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"Le fichier --batch {path} ne peut pas être lu ({exc.strerror}) : vérifiez son chemin.") from exc
+    questions = []
+    for number, line in enumerate(raw.splitlines(), 1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}:{number}: la ligne n'est pas en UTF-8 : réenregistrez le fichier en UTF-8.") from exc
+        if text.strip():
+            questions.append(text)
+    return questions
 
+
+def cmd_search(args) -> int:
+    from .engine import MAX_TOP_K, Engine
+
+    if not 1 <= args.top_k <= MAX_TOP_K:
+        print(f"Erreur : --top-k doit être compris entre 1 et {MAX_TOP_K} (reçu : {args.top_k}).", file=sys.stderr)
+        return 2
     if args.batch:
-        questions = Path(args.batch).read_text(encoding="utf-8").splitlines()
-        questions = [q for q in questions if q.strip()]
+        questions = read_batch(Path(args.batch))
     elif args.question is not None:
         questions = [args.question]
     else:
