@@ -1,4 +1,4 @@
-"""Command line: ``python -m faqsearch {search,passages,build,eval,bench}``.
+"""Command line: ``python -m faqsearch {search,passages,build,eval,bench,hash-password}``.
 
 The ``--json`` outputs are a contract read by tests and tools: one JSON object per line.
 """
@@ -162,6 +162,31 @@ def cmd_bench(options: Sequence[str]) -> int:
     return bench_main(list(options))
 
 
+def cmd_hash_password(args) -> int:
+    """Print the hash of a password for the editors' space (typed twice, or one line on stdin)."""
+    from .auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Mot de passe des éditeurs : ")
+        if getpass.getpass("Retapez-le : ") != password:
+            print("Erreur : les deux saisies diffèrent ; recommencez.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_CHARS:
+        print(f"Erreur : choisissez un mot de passe d'au moins {MIN_PASSWORD_CHARS} caractères.", file=sys.stderr)
+        return 1
+    print(hash_password(password))
+    print(f"Copiez cette ligne dans .streamlit/secrets.toml ({PASSWORD_HASH_SECRET} = \"…\") ou dans la "
+          f"variable d'environnement {PASSWORD_HASH_ENV} (voir README).", file=sys.stderr)
+    return 0
+
+
+MIN_PASSWORD_CHARS = 12
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m faqsearch", description="Recherche sémantique hors ligne dans les guides d'aide.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -205,6 +230,9 @@ def parser() -> argparse.ArgumentParser:
                    help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
     common(e, corpus=True)
     e.set_defaults(func=cmd_eval)
+
+    h = sub.add_parser("hash-password", help="produire le hachage du mot de passe de l'espace éditeurs")
+    h.set_defaults(func=cmd_hash_password)
 
     # Listed for --help; main() forwards its options untouched to ``python -m bench``.
     sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (= python -m bench, voir BENCHMARKS.md)")
