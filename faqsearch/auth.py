@@ -17,13 +17,14 @@ import threading
 from dataclasses import dataclass
 from typing import Mapping
 
+from .settings import EDITOR_PASSWORD_HASH_ENV as PASSWORD_HASH_ENV
+
 SCHEME = "pbkdf2_sha256"
 # OWASP's 2023 figure for PBKDF2-HMAC-SHA256; below the minimum, a stolen hash is cheap to crack.
 DEFAULT_ITERATIONS = 600_000
 MIN_ITERATIONS = 100_000
 SALT_BYTES = 16
 
-PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"
 PASSWORD_HASH_SECRET = "editor_password_hash"
 IDENTITY_SECRET = "auth"  # Streamlit's own section for st.login
 EDITOR_EMAILS_SECRET = "editor_emails"
