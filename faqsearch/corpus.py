@@ -201,12 +201,13 @@ def load_corpus(folder: Path) -> Corpus:
 
 
 def _check_guide_names(files: list[Path]) -> None:
-    """Two files whose names give the same id ("Mon Guide.md", "mon-guide.md") would give their
-    passages the same ids: name both files, rather than the first title that collides."""
+    """Two differently spelled names that give the same id ("Mon Guide.md", "mon-guide.md") would
+    give their passages the same ids: name both files, rather than the first title that collides.
+    (One name with two extensions, such as a table in .csv and .jsonl, is checked entry by entry.)"""
     seen: dict[str, Path] = {}
     for path in files:
         guide_id = slug(path.stem)
-        if guide_id in seen:
+        if guide_id in seen and seen[guide_id].stem != path.stem:
             raise ContentError(f"{seen[guide_id]} et {path} donnent le même identifiant de guide « {guide_id} » "
                                "(il préfixe les identifiants de leurs passages) : renommez l'un des deux fichiers.")
         seen[guide_id] = path

@@ -184,7 +184,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
     "empty guide": (_empty_guide, "vide.md", 1, ("vide", "supprimez")),
     "item without text": (_item_without_text, "guide.md", 31, ("Élément vide", "n'a pas de texte", "ajoutez")),
     "### item without text": (_heading_item_without_text, "guide.md", 29, ("Titre sans texte", "pas de texte")),
-    "same id in two files": (_same_id_in_two_files, "guide.md", None, ("même identifiant de guide", "guide.markdown", "renommez")),
+    "same id in two files": (_same_id_in_two_files, "guide.md", 5, ("même identifiant", "guide.markdown:5", "renommez")),
     "unknown channel": (_unknown_channel, "guide.md", 29, ("hotline-inexistante", "centre-aide", "ajoutez-le")),
     "empty Canal line": (_empty_channel_line, "guide.md", 31, ("« Canal : » est vide", "Appeler la hotline", "Canal : email")),
     "empty Question line": (_empty_question_line, "guide.md", 33, ("« Question : » est vide", "complétez-le")),
