@@ -103,8 +103,12 @@ def run(rounds: int = 15, before_rounds: int = 3) -> None:
         engine = engine_for_bench(Path(tmp))
         tokenizer = default_query_tokenizer()
         next_worst, next_normal = worst_questions(), normal_questions()
-        ask_normal = lambda: engine.ask(next_normal())  # noqa: E731
-        ask_normal(), engine.ask(next_worst())  # warm-up: model, tokenizer
+
+        def ask_normal() -> None:
+            engine.ask(next_normal())
+
+        ask_normal()  # warm-up: model, tokenizer
+        engine.ask(next_worst())
         print(f"Question normale : {tokenizer.count(NORMAL)} jetons ; pire cas : {WORST_CHARS} caractères, "
               f"{tokenizer.count(next_worst())} jetons, coupé à {MAX_QUERY_TOKENS}.")
         print(Latency.of(timed(ask_normal, rounds)).line("question normale seule (Engine.ask)"))

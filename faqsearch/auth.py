@@ -39,13 +39,16 @@ class PasswordHash:
     digest: bytes
 
     def encode(self) -> str:
-        b64 = lambda raw: base64.b64encode(raw).decode("ascii")  # noqa: E731
-        return f"{SCHEME}${self.iterations}${b64(self.salt)}${b64(self.digest)}"
+        return f"{SCHEME}${self.iterations}${_b64(self.salt)}${_b64(self.digest)}"
 
     def matches(self, password: str) -> bool:
         """True when ``password`` derives to this hash; the comparison takes the same time either way."""
         derived = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), self.salt, self.iterations, len(self.digest))
         return hmac.compare_digest(derived, self.digest)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
 
 
 def hash_password(password: str, iterations: int = DEFAULT_ITERATIONS, salt: bytes | None = None) -> str:
