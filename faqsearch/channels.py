@@ -1,7 +1,7 @@
 """The support-channel catalogue and the rules that pick the channel for a question.
 
 Pure logic over :class:`Channel` records; :func:`read_catalogue` is the only I/O (a CSV an editor
-can change in ``corpus/channels.csv``).
+can change in ``corpus/channels.csv``), :func:`parse_catalogue` validates its text.
 """
 
 from __future__ import annotations
@@ -75,21 +75,39 @@ class Catalogue:
 
 
 def read_catalogue(path: Path) -> Catalogue:
-    """Read ``channels.csv``; raise :class:`ContentError` naming the line to fix."""
-    source = str(path)
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError.at(source, line, f"le fichier n'est pas en UTF-8 ({exc.reason}) : réenregistrez-le en UTF-8.") from exc
+    """Read ``channels.csv`` (a content file: see :func:`faqsearch.corpus.read_content`)."""
+    from .corpus import read_content  # corpus builds on this module; the reader is shared with it
+
+    return parse_catalogue(read_content(path, Path(path).parent), str(path))
+
+
+def parse_catalogue(text: str, source: str) -> Catalogue:
+    """Parse the text of ``channels.csv``; raise :class:`ContentError` naming the line to fix.
+
+    Every column must be in the header (a missing ``general`` column would silently leave
+    off-topic questions without any channel), every row must have all its fields, and contacts
+    must be usable links: ``http(s)`` address, e-mail address, phone numbers.
+    """
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+    header = reader.fieldnames or []
+    if len(header) == 1 and header[0].count(";") >= 2:
+        raise ContentError.at(source, 1, "les colonnes sont séparées par des points-virgules (format « CSV » d'Excel en "
+                             "français) : enregistrez le fichier au format « CSV UTF-8 (délimité par des virgules) », "
+                             "ou remplacez les « ; » qui séparent les colonnes par des virgules.")
+    missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ContentError.at(source, 1, f"colonnes manquantes : {', '.join(missing)} (colonnes attendues : {', '.join(COLUMNS)}).")
+        raise ContentError.at(source, 1, f"colonnes manquantes : {', '.join(missing)} (colonnes attendues : "
+                             f"{', '.join(COLUMNS)}) : ajoutez-les à la première ligne, même vides.")
     channels: list[Channel] = []
     for row in reader:
         line = reader.line_num
+        if None in row.values():
+            raise ContentError.at(source, line, f"la ligne n'a que {sum(v is not None for v in row.values())} champs "
+                                 f"sur {len(header)} : complétez-la (un champ vide s'écrit avec deux virgules "
+                                 "consécutives).")
+        if None in row:
+            raise ContentError.at(source, line, f"la ligne a plus de {len(header)} champs : mettez entre guillemets "
+                                 "(\"…\") les champs qui contiennent une virgule.")
         row = {k: (v or "").strip() for k, v in row.items() if k}
         for column in REQUIRED_COLUMNS:
             if not row.get(column):
@@ -102,11 +120,18 @@ def read_catalogue(path: Path) -> Catalogue:
             raise ContentError.at(source, line, f"forfait inconnu « {unknown[0]} » pour « {row['id']} » : utilisez {', '.join(PLANS)}.")
         if any(c.id == row["id"] for c in channels):
             raise ContentError.at(source, line, f"l'identifiant « {row['id']} » apparaît deux fois.")
+        problem = contact_problem(row)
+        if problem:
+            raise ContentError.at(source, line, f"canal « {row['id']} » : {problem}")
         phones = []
         for part in filter(None, (p.strip() for p in row.get("phones", "").split(";"))):
             country, sep, number = part.partition("=")
             if not sep:
                 raise ContentError.at(source, line, f"numéro « {part} » : écrivez « Pays=+33 … ».")
+            if not is_phone_number(number.strip()):
+                raise ContentError.at(source, line, f"numéro « {number.strip()} » pour « {row['id']} » : ce n'est pas "
+                                     "un numéro de téléphone ; écrivez des chiffres, avec « + » et l'indicatif du "
+                                     "pays, par exemple « France=+33 1 23 45 67 89 ».")
             phones.append((country.strip(), number.strip()))
         channels.append(Channel(
             id=row["id"], name=row["name"],
@@ -119,6 +144,34 @@ def read_catalogue(path: Path) -> Catalogue:
     if not channels:
         raise ContentError.at(source, 1, "le catalogue ne contient aucun canal.")
     return Catalogue(tuple(channels))
+
+
+# Deliberately plain shapes: they catch typos and pasted scripts, not every exotic valid form.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"\+?[0-9](?:[0-9 .()/-]*[0-9])?")
+_MIN_PHONE_DIGITS = 6
+
+
+def is_phone_number(text: str) -> bool:
+    """Digits with the usual separators and an optional leading "+", at least six digits."""
+    return bool(_PHONE.fullmatch(text)) and sum(ch.isdigit() for ch in text) >= _MIN_PHONE_DIGITS
+
+
+def contact_problem(row: dict[str, str]) -> str:
+    """What is wrong with a catalogue row's ``url`` or ``email`` and how to fix it, or ""."""
+    from urllib.parse import urlsplit
+
+    url = row.get("url", "")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
+            return (f"l'url « {url} » n'est pas une adresse web : écrivez une adresse complète qui commence par "
+                    "https:// (ou http://).")
+    email = row.get("email", "")
+    if email and not _EMAIL.fullmatch(email):
+        return f"l'e-mail « {email} » n'est pas une adresse e-mail : écrivez une adresse de la forme nom@domaine.fr."
+    return ""
 
 
 def write_catalogue(catalogue: Catalogue, path: Path) -> None:

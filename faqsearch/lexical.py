@@ -17,6 +17,12 @@ from .analyzer import GRAM_MARK, analyzer
 from .text import words
 
 SYNONYM_WEIGHT = 0.5
+# Bounds on the work one question costs the lexical side, however it is written: its first 100
+# content words, a few typo lookups (each scans the terms that share its first letter, in Python,
+# holding the interpreter for other sessions), none for a "word" longer than any French one.
+MAX_QUERY_WORDS = 100
+MAX_TYPO_LOOKUPS = 12
+MAX_TYPO_CHARS = 25
 
 
 class LexicalIndex:
@@ -78,11 +84,19 @@ class LexicalIndex:
 
     def _ids(self, text: str) -> list[int]:
         ids: list[int] = []
+        seen = 0  # whole-word tokens looked at
+        lookups = 0  # typo lookups made
         for token in self.analyzer(text):
+            whole = not token.startswith(GRAM_MARK)
+            if whole:
+                seen += 1
+                if seen > MAX_QUERY_WORDS:  # the rest of a very long question adds no terms
+                    break
             j = self.vocabulary.get(token)
-            if j is None and len(token) >= 5 and not token.startswith(GRAM_MARK):
+            if j is None and whole and 5 <= len(token) <= MAX_TYPO_CHARS and lookups < MAX_TYPO_LOOKUPS:
                 # A typo keeps the first letter and most of the word; looser matching turned
                 # "réparer" into "préparer" and "demain" into "demande".
+                lookups += 1
                 close = difflib.get_close_matches(token, self._by_initial.get(token[0], []), n=1, cutoff=0.85)
                 j = self.vocabulary[close[0]] if close else None
             if j is not None and j not in ids:

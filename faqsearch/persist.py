@@ -33,6 +33,15 @@ class IndexLoadError(RuntimeError):
     """The index cannot be used as it is; the message says how to fix it (usually: rebuild)."""
 
 
+class ModelMismatchError(IndexLoadError):
+    """The index was built with another model than the one searching; the message speaks of the
+    command line, ``built_with`` and ``used`` let the page say it its own way."""
+
+    def __init__(self, message: str, built_with: str, used: str):
+        super().__init__(message)
+        self.built_with, self.used = built_with, used
+
+
 def passages_frame(passages: Sequence[Passage]) -> pd.DataFrame:
     """The passage table: one row per passage, plans joined with ";", variants with tabs."""
     return pd.DataFrame([p.to_row() for p in passages], columns=list(Passage.__dataclass_fields__)).astype(str)
@@ -102,10 +111,11 @@ def load(folder: Path, model: str, dim: int):
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest.get("model") != model:
-        raise IndexLoadError(
+        raise ModelMismatchError(
             f"L'index a été construit avec le modèle « {manifest.get('model')} », mais la recherche utilise "
             f"« {model} » : reconstruisez l'index avec `python build_index.py --model {model}` "
-            f"ou cherchez avec `--model {manifest.get('model')}`."
+            f"ou cherchez avec `--model {manifest.get('model')}`.",
+            str(manifest.get("model")), model,
         )
     _check_files(folder, manifest)
     try:

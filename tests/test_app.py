@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from faqsearch.auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET
 from faqsearch.feedback import DB_NAME, DOWN, FeedbackStore
-from faqsearch.ui import resources
+from faqsearch.ui import editor_auth, resources
 from faqsearch.ui.app import TABS, UNEXPECTED
 from tests.conftest import ROOT, SEED_CORPUS
+from tests.editors import EDITOR_HASH, EDITOR_PASSWORD, sign_in
 
 APP = str(ROOT / "app.py")
 FIRST_RUN_TIMEOUT = 120  # the first run may load the model and the index
@@ -38,6 +40,8 @@ def page_env(monkeypatch, tmp_path: Path, real_encoder, real_index_root: Path):
     monkeypatch.setenv("FAQSEARCH_INDEX", str(real_index_root))
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(SEED_CORPUS))
     monkeypatch.setenv("FAQSEARCH_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv(PASSWORD_HASH_ENV, EDITOR_HASH)
+    editor_auth.guard.clear()  # the lockouts are process-wide: each test starts with none
     threads = torch.get_num_threads()
     torch.set_num_threads(resources.SEARCH_THREADS)
     yield tmp_path / "data"
@@ -159,8 +163,7 @@ def test_feedback_click_is_stored_and_listed_for_editors(page_env):
     assert rating["question"] == PHONE_QUESTION
     assert rating["passage_id"].endswith("support-telephonique")
     assert rating["plan"] == "premium" and rating["rating"] == DOWN
-    at.session_state["tab"] = EDITORS_TAB
-    at.run()
+    sign_in(at)
     tables = [df.value for df in at.dataframe]
     assert any(PHONE_QUESTION in set(t["Question"]) and "Comment contacter le support téléphonique ?" in set(t.get("Passage", []))
                for t in tables)
@@ -183,8 +186,7 @@ def test_every_question_is_logged_once_per_submission(page_env):
     store = FeedbackStore(page_env / DB_NAME)
     assert store.totals()["questions"] == 2
     assert [q.question for q in store.unanswered()] == ["Comment faire une pâte à crêpes ?"]
-    at.session_state["tab"] = EDITORS_TAB
-    at.run()
+    sign_in(at)
     asked = {q for t in at.dataframe for q in t.value["Question"]}
     assert {PHONE_QUESTION, "Comment faire une pâte à crêpes ?"} <= asked
 
@@ -234,9 +236,15 @@ def test_index_built_with_another_model_offers_a_rebuild(monkeypatch, page_env, 
     monkeypatch.setenv("FAQSEARCH_INDEX", str(root))
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus_copy))
     at = start()
-    assert any("fake-hash-64" in e.value for e in at.error)
+    [error] = [e.value for e in at.main.error]
+    assert "fake-hash-64" in error and "reconstruit avec le modèle de la page" in error
+    assert "--model" not in error and "build_index" not in error  # no command-line flags on the page
+    assert not [b for b in at.button if b.key == "rebuild-search"]  # visitors may not rebuild
+    assert any("Un éditeur doit reconstruire l'index" in m.value for m in at.markdown)
+    sign_in(at)
+    at.session_state["tab"] = SEARCH_TAB
+    healthy(at.run())
     assert at.button(key="rebuild-search").label == "Reconstruire l'index"
-    assert not at.exception
 
 
 def test_rebuild_on_a_temporary_corpus_answers_without_restart(monkeypatch, page_env, tmp_path: Path):
@@ -246,9 +254,12 @@ def test_rebuild_on_a_temporary_corpus_answers_without_restart(monkeypatch, page
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus))
     monkeypatch.setenv("FAQSEARCH_INDEX", str(root))
 
-    # No index yet: a French message and the way out, no traceback.
+    # No index yet: a French message and the way out for a signed-in editor, no traceback.
     at = start()
     assert any("Aucun index" in e.value for e in at.error)
+    sign_in(at)
+    at.session_state["tab"] = SEARCH_TAB
+    healthy(at.run())
     at.button(key="rebuild-search").click().run(timeout=FIRST_RUN_TIMEOUT)
     assert not at.exception and not at.error
     assert "Support téléphonique" in channel_card(ask(at, PHONE_QUESTION))
@@ -276,13 +287,98 @@ def test_rebuild_on_a_temporary_corpus_answers_without_restart(monkeypatch, page
     assert any("PayPal" in r for r in results(at))
 
 
+def failed_rebuild_reason(at: AppTest) -> str:
+    """The reason a rebuild failed, which must be in the open: not inside the folded progress box."""
+    [status] = at.status
+    assert status.state == "error" and "a échoué" in status.label
+    assert not status.error and not status.proto.expanded
+    return " ".join(e.value for e in at.error if e.value not in {x.value for x in status.error})
+
+
 def test_rebuild_of_a_broken_corpus_says_what_to_fix(monkeypatch, page_env, tmp_path: Path, corpus_copy: Path):
     (corpus_copy / "channels.csv").write_text("id,name\ntelephone,Téléphone\n", encoding="utf-8")
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus_copy))
     monkeypatch.setenv("FAQSEARCH_INDEX", str(tmp_path / "index"))
-    at = start()
+    at = sign_in(start())
+    at.session_state["tab"] = SEARCH_TAB
+    healthy(at.run())
     at.button(key="rebuild-search").click().run(timeout=FIRST_RUN_TIMEOUT)
     assert not at.exception
-    messages = " ".join(e.value for e in at.error)
-    assert "channels" in messages and "plans" in messages, messages
+    reason = failed_rebuild_reason(at)
+    assert "La reconstruction a échoué" in reason and "channels.csv" in reason and "colonnes manquantes" in reason, reason
     assert at.button(key="rebuild-search")  # still offered, once the file is fixed
+
+
+def test_a_rebuild_refused_because_another_runs_says_so_in_the_open(monkeypatch, page_env, tmp_path: Path,
+                                                                    corpus_copy: Path):
+    from faqsearch.build import build_lock
+
+    monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus_copy))
+    at = sign_in(start())
+    with build_lock(Path(page_env.parent / "locked-index")):
+        monkeypatch.setenv("FAQSEARCH_INDEX", str(page_env.parent / "locked-index"))
+        healthy(at.run())
+        at.button(key="rebuild-editor").click().run(timeout=FIRST_RUN_TIMEOUT)
+    assert "Une autre reconstruction" in failed_rebuild_reason(at)
+
+
+def test_without_configured_credentials_the_editors_tab_only_says_how_to_enable_it(monkeypatch, page_env):
+    monkeypatch.delenv(PASSWORD_HASH_ENV)
+    at = ask(start(), PHONE_QUESTION)  # visitors still search and rate
+    healthy(at.feedback[0].set_value(DOWN).run())
+    at.session_state["tab"] = EDITORS_TAB
+    healthy(at.run())
+    [info] = at.info
+    assert "n'est pas activé" in info.value and "hash-password" in info.value and PASSWORD_HASH_ENV in info.value
+    assert not at.dataframe and not at.metric and not at.text_input
+    assert [b.key for b in at.button] == []  # no sign-in, no rebuild
+
+
+def test_editors_sign_in_with_the_password_and_sign_out(page_env):
+    at = start()
+    at.session_state["tab"] = EDITORS_TAB
+    healthy(at.run())
+    assert not at.dataframe and not [b for b in at.button if b.key == "rebuild-editor"]
+    at = sign_in(at, "mauvais mot de passe")
+    assert any("Mot de passe incorrect" in e.value for e in at.error)
+    assert not at.dataframe and at.text_input(key=editor_auth.PASSWORD_KEY).value == ""
+    at = sign_in(at)
+    assert at.button(key="rebuild-editor")
+    assert {m.label for m in at.metric} >= {"Questions posées"}
+    healthy(at.button(key="editor-sign-out").click().run())
+    assert not at.metric and not [b for b in at.button if b.key == "rebuild-editor"]
+    assert at.text_input(key=editor_auth.PASSWORD_KEY)
+
+
+def test_repeated_failures_lock_the_sign_in_even_with_the_right_password(page_env):
+    at = start()
+    for _ in range(5):
+        sign_in(at, "essai au hasard")
+    assert any("Trop d'essais" in e.value for e in at.error)
+    sign_in(at)
+    assert any("Trop d'essais" in e.value for e in at.error) and not at.metric
+    # Another browser session is not locked by this one (the server-wide limit is higher)...
+    other = sign_in(start())
+    assert {m.label for m in other.metric} >= {"Questions posées"}
+
+
+def test_the_password_hash_may_come_from_streamlit_secrets(monkeypatch, page_env):
+    monkeypatch.delenv(PASSWORD_HASH_ENV)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
+    at.secrets[PASSWORD_HASH_SECRET] = EDITOR_HASH
+    at = sign_in(healthy(at.run(timeout=FIRST_RUN_TIMEOUT)))
+    assert {m.label for m in at.metric} >= {"Questions posées"}
+
+
+def test_an_identity_provider_signs_in_only_the_listed_editors(monkeypatch, page_env):
+    monkeypatch.delenv(PASSWORD_HASH_ENV)
+    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}
+    at.secrets["editor_emails"] = ["editrice@example.org"]
+    at.user = {"is_logged_in": True, "email": "visiteur@example.org"}
+    at.session_state["tab"] = EDITORS_TAB
+    healthy(at.run(timeout=FIRST_RUN_TIMEOUT))
+    assert any("n'est pas celui d'un éditeur" in w.value for w in at.warning) and not at.metric
+    at.user = {"is_logged_in": True, "email": "editrice@example.org"}
+    healthy(at.run())
+    assert {m.label for m in at.metric} >= {"Questions posées"} and at.button(key="editor-sign-out")

@@ -63,3 +63,24 @@ def test_human_output_is_french(real_cli, real_index_root, capsys):
 def test_missing_index_is_a_clear_error(real_cli, tmp_path, capsys):
     assert cli.main(["search", "test", "--index", str(tmp_path / "none")]) == 1
     assert "build_index.py" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("top_k", ["0", "51"])
+def test_an_out_of_range_top_k_is_refused_in_french(top_k, tmp_path, capsys):
+    assert cli.main(["search", "support", "--top-k", top_k, "--index", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert "--top-k doit être compris entre 1 et 50" in err and f"reçu : {top_k}" in err
+
+
+def test_a_batch_line_that_is_not_utf8_is_named_by_its_number(tmp_path, capsys):
+    questions = tmp_path / "q.txt"
+    questions.write_bytes("Comment créer un ticket ?\n\nTéléphone ?\n".encode("utf-8").replace("Télé".encode(), "Télé".encode("latin-1")))
+    assert cli.main(["search", "--batch", str(questions), "--index", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert f"{questions}:3: la ligne n'est pas en UTF-8" in err and "réenregistrez" in err
+
+
+def test_a_missing_batch_file_is_a_french_error(tmp_path, capsys):
+    assert cli.main(["search", "--batch", str(tmp_path / "absent.txt"), "--index", str(tmp_path / "none")]) == 1
+    assert "Le fichier --batch" in capsys.readouterr().err
+

@@ -9,6 +9,7 @@ from faqsearch.corpus import load_corpus
 from faqsearch.documents import Passage
 from faqsearch.lookalikes import BuildWarning, disambiguate, split_source
 from tests.corpora import guide_markdown, write_corpus
+from tests.editors import EDITORS_TAB, allow_editors, sign_in
 from tests.fakes import FakeEncoder
 
 
@@ -84,16 +85,17 @@ def test_warning_text_and_round_trip():
 
 
 def _editor_warnings(at) -> tuple[list[str], list]:
-    at.session_state["tab"] = "🛠️ Espace éditeurs"
+    at.session_state["tab"] = EDITORS_TAB
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return [w.value for w in at.warning], [t.value for t in at.dataframe if "Avertissement" in t.value]
 
 
-def test_editors_tab_shows_the_warnings_of_the_index_in_service_and_of_a_rebuild(fake_page, tmp_path):
+def test_editors_tab_shows_the_warnings_of_the_index_in_service_and_of_a_rebuild(fake_page, tmp_path, monkeypatch):
     corpus = write_corpus(tmp_path / "corpus")
     _append(corpus, "\n### Configurer IMAP\n- Sur mobile, choisissez le port 993 dans l'application.\n")
-    at = fake_page(corpus)
+    allow_editors(monkeypatch)
+    at = sign_in(fake_page(corpus))
     notes, [table] = _editor_warnings(at)
     assert any("1 avertissement pour l'index en service" in n for n in notes)
     [row] = table.to_dict("records")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Callable
@@ -98,6 +99,83 @@ def _table(name: str, text: str, encoding: str = "utf-8") -> Callable[[Path], No
 TABLE_OK = "question,answer\nComment payer ?,Par carte.\n"
 
 
+def _guide_linked_to_a_server_file(corpus: Path) -> None:
+    secret = corpus.parent / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (corpus / "passwd.txt").symlink_to(secret)
+
+
+def _catalogue_linked(corpus: Path) -> None:
+    elsewhere = corpus.parent / "channels-elsewhere.csv"
+    (corpus / "channels.csv").rename(elsewhere)
+    (corpus / "channels.csv").symlink_to(elsewhere)
+
+
+def _synonyms_linked_inside(corpus: Path) -> None:
+    (corpus / "notes").mkdir()
+    (corpus / "notes" / "synonymes").write_text("panne, down\n", encoding="utf-8")
+    (corpus / "synonyms.csv").symlink_to(corpus / "notes" / "synonymes")
+
+
+def _folder_named_like_a_guide(corpus: Path) -> None:
+    (corpus / "archives.md").mkdir()
+
+
+def _pipe_named_like_a_guide(corpus: Path) -> None:
+    os.mkfifo(corpus / "tube.md")
+
+
+def _nul_in_an_item_header(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n### Appeler la\x00 hotline\n- Composez le numéro.\n")
+
+
+def _nul_in_an_answer(corpus: Path) -> None:
+    _append_to_guide(corpus, "\n### Appeler la hotline\n- Composez\x00 le numéro.\n")
+
+
+def _escape_in_the_catalogue(corpus: Path) -> None:
+    (corpus / "channels.csv").write_text(CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat\x1b[31m,,,,,,,lite,,,non\n",
+                                         encoding="utf-8")
+
+
+def _bell_in_the_synonyms(corpus: Path) -> None:
+    (corpus / "synonyms.csv").write_text("# commentaire\npanne, down\x07\n", encoding="utf-8")
+
+
+def _colliding_guide_names(corpus: Path) -> None:
+    (corpus / "Mon Guide.md").write_text("# Autre\n\n## Section\n\n### Élément unique\n- Du texte.\n", encoding="utf-8")
+    (corpus / "mon-guide.md").write_text("# Autre\n\n## Section\n\n### Élément unique\n- Du texte.\n", encoding="utf-8")
+
+
+def _catalogue(corpus: Path, text: str) -> None:
+    (corpus / "channels.csv").write_text(text, encoding="utf-8")
+
+
+def _catalogue_without_general_column(corpus: Path) -> None:
+    _catalogue(corpus, "id,name,keywords,url,email,phones,console_path,availability,plans,response_time,best_for\n"
+               "centre-aide,Centre d'aide,centre d'aide,https://example.org/aide,,,,24/7,gratuit;lite;premium,,\n")
+
+
+def _catalogue_row_cut_short(corpus: Path) -> None:
+    _catalogue(corpus, CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat,chat,,,,,24/7,lite\n")
+
+
+def _catalogue_javascript_url(corpus: Path) -> None:
+    _catalogue(corpus, CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat,chat,javascript:alert(1),,,,24/7,lite,,,non\n")
+
+
+def _catalogue_malformed_email(corpus: Path) -> None:
+    _catalogue(corpus, CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat,chat,,support@@exemple,,,24/7,lite,,,non\n")
+
+
+def _catalogue_phone_that_is_not_one(corpus: Path) -> None:
+    _catalogue(corpus, CATALOGUE_HEADER + CATALOGUE_ROWS + "chat,Chat,chat,,,France=appelez-nous,,24/7,lite,,,non\n")
+
+
+def _catalogue_from_french_excel(corpus: Path) -> None:
+    _catalogue(corpus, (CATALOGUE_HEADER + CATALOGUE_ROWS).replace(";", "|").replace(",", ";").replace("|", ","))
+
+
 # (break the corpus, file named in the message, line or None, words the message must contain)
 CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]] = {
     "guide not UTF-8": (_not_utf8, "guide.md", 4, ("UTF-8", "réenregistrez")),
@@ -144,6 +222,24 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
                        "page.html", 3, ("UTF-8",)),
     "page without title": (_table("page.html", "<html><body><p>Du texte sans titre.</p></body></html>"), "page.html", 1,
                            ("pas de titre", "<h1>")),
+    "guide linked to a server file": (_guide_linked_to_a_server_file, "passwd.txt", None, ("lien symbolique", "copie")),
+    "catalogue linked": (_catalogue_linked, "channels.csv", None, ("lien symbolique",)),
+    "synonyms linked": (_synonyms_linked_inside, "synonyms.csv", None, ("lien symbolique",)),
+    "folder named like a guide": (_folder_named_like_a_guide, "archives.md", None, ("pas un fichier ordinaire", "supprimez")),
+    "pipe named like a guide": (_pipe_named_like_a_guide, "tube.md", None, ("pas un fichier ordinaire",)),
+    "NUL in an item header": (_nul_in_an_item_header, "guide.md", 29, ("caractère de contrôle", "U+0000", "supprimez")),
+    "NUL in an answer": (_nul_in_an_answer, "guide.md", 30, ("caractère de contrôle", "U+0000")),
+    "escape in the catalogue": (_escape_in_the_catalogue, "channels.csv", 4, ("caractère de contrôle", "U+001B")),
+    "bell in the synonyms": (_bell_in_the_synonyms, "synonyms.csv", 2, ("caractère de contrôle", "U+0007")),
+    "colliding guide names": (_colliding_guide_names, "Mon Guide.md", None, ("mon-guide.md", "même identifiant de guide", "renommez l'un des deux fichiers")),
+    "catalogue without the general column": (_catalogue_without_general_column, "channels.csv", 1,
+                                             ("colonnes manquantes : general", "même vides")),
+    "catalogue row cut short": (_catalogue_row_cut_short, "channels.csv", 4, ("9 champs sur 12", "complétez")),
+    "javascript url": (_catalogue_javascript_url, "channels.csv", 4, ("javascript:alert(1)", "https://")),
+    "malformed e-mail": (_catalogue_malformed_email, "channels.csv", 4, ("support@@exemple", "nom@domaine.fr")),
+    "phone that is not one": (_catalogue_phone_that_is_not_one, "channels.csv", 4, ("appelez-nous", "+33")),
+    "catalogue from French Excel": (_catalogue_from_french_excel, "channels.csv", 1,
+                                    ("points-virgules", "Excel", "délimité par des virgules")),
 }
 
 
@@ -213,3 +309,35 @@ def test_an_unknown_plan_at_search_time_is_a_clear_error(tmp_path):
     build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
     with pytest.raises(ValueError, match="Forfait inconnu.*gratuit, lite, premium"):
         Engine.open(root, FakeEncoder()).ask("support", plan="platine")
+
+
+def test_only_readme_exactly_is_documentation(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "README.md").write_text("# Ce dossier\n\n## Contenu\n\n### Documentation\n- Pas un guide.\n", encoding="utf-8")
+    (corpus / "README-facturation.md").write_text(
+        "# Facturation\n\n## Paiement\n\n### Payer par virement\n- Indiquez la référence de la facture.\n",
+        encoding="utf-8")
+    guides = {p.guide for p in load_corpus(corpus).passages}
+    assert "Facturation" in guides and "Ce dossier" not in guides
+
+
+def test_the_seed_catalogue_and_a_written_back_catalogue_are_valid(tmp_path):
+    from faqsearch.channels import read_catalogue
+    from faqsearch.channels import write_catalogue
+    from tests.conftest import SEED_CORPUS
+
+    seed = read_catalogue(SEED_CORPUS / "channels.csv")
+    assert seed.get("telephone").phones[0] == ("États-Unis", "+1 888 900 9646")
+    write_catalogue(seed, tmp_path / "channels.csv")  # what an index folder keeps
+    assert read_catalogue(tmp_path / "channels.csv") == seed
+
+
+def test_a_symlinked_guide_never_reaches_the_passages_or_the_digest(tmp_path):
+    from faqsearch.corpus import corpus_digest
+
+    corpus = write_corpus(tmp_path / "corpus")
+    before = corpus_digest(corpus)
+    _guide_linked_to_a_server_file(corpus)
+    assert corpus_digest(corpus) != before  # the page says the index is stale, the build refuses
+    with pytest.raises(ContentError, match="lien symbolique"):
+        load_corpus(corpus)

@@ -15,8 +15,9 @@ import streamlit as st
 
 from ..engine import Engine
 from ..index import IndexLoadError
+from ..persist import ModelMismatchError
 from . import presentation as pres
-from . import editor_page, resources, search_page
+from . import editor_auth, editor_page, resources, search_page
 from .resources import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,8 @@ def main(app_dir: Path) -> None:
             search_page.render(settings, engine, problem, plan_choice, top_k)
     if editors.open:
         with editors, _no_traceback():
-            editor_page.render(settings, engine)
+            if editor_auth.gate():
+                editor_page.render(settings, engine)
 
 
 @contextmanager
@@ -73,7 +75,10 @@ def load_engine(settings: Settings) -> tuple[Engine | None, str]:
     """The engine, or None and a French explanation of what is wrong and how to fix it."""
     try:
         return resources.engine_for(settings), ""
-    except IndexLoadError as exc:  # no index yet, another model, damaged files: the message says to rebuild
+    except ModelMismatchError as exc:  # its own message speaks of command-line flags
+        return None, (f"L'index a été construit avec le modèle « {exc.built_with} », mais la page utilise "
+                      f"« {exc.used} » : il doit être reconstruit avec le modèle de la page.")
+    except IndexLoadError as exc:  # no index yet, damaged files: the message says to rebuild
         return None, str(exc)
     except Exception as exc:  # the model itself could not be loaded
         log.exception("engine could not be loaded")

@@ -52,14 +52,12 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
         encoder = resources.encoder(settings.model)
         report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage)
     except (ValueError, RuntimeError, OSError) as exc:  # ContentError, BuildError, IndexLoadError… say what to fix
-        status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error")
-        status.error(message_markdown(str(exc)))
+        _failed(status, message_markdown(str(exc)))
         return None
     except Exception as exc:  # never a traceback on the page; the server log keeps it
         log.exception("index rebuild failed")
-        status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error")
-        status.error(f"Erreur inattendue ({type(exc).__name__}). Consultez le journal du serveur, "
-                     "ou lancez `python build_index.py` pour voir le détail.")
+        _failed(status, f"Erreur inattendue ({type(exc).__name__}). Consultez le journal du serveur, "
+                "ou lancez `python build_index.py` pour voir le détail.")
         return None
     bar.progress(1.0, text="Terminé")
     status.update(label="Index reconstruit et mis en service.", state="complete", expanded=False)
@@ -69,6 +67,14 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
         pass
     st.session_state[REPORT_KEY] = report
     return report
+
+
+def _failed(status, reason: str) -> None:
+    """Close the progress box and show the reason below it, in the open: a status box in the
+    error state folds up, and the file:line to fix would sit unseen inside it."""
+    status.update(label="La reconstruction a échoué : l'index en service n'a pas changé.", state="error",
+                  expanded=False)
+    st.error("**La reconstruction a échoué** ; l'index en service n'a pas changé.\n\n" + reason, icon="🛑")
 
 
 def show_last_report() -> bool:

@@ -17,7 +17,7 @@ from ..documents import Answer, Hit
 from ..engine import Engine
 from ..feedback import FeedbackError, normalize_question
 from . import presentation as pres
-from . import resources
+from . import editor_auth, resources
 from .rebuild import rebuild_button
 from .resources import Settings
 
@@ -136,6 +136,10 @@ def _not_confident(engine: Engine, answer: Answer, plan: str | None) -> None:
 def unavailable(settings: Settings, problem: str) -> None:
     """No usable index (none yet, another model, damaged): the reason and the way out."""
     st.error("**La recherche n'est pas disponible pour le moment.**\n\n" + pres.message_markdown(problem), icon="🛠️")
+    if not editor_auth.is_editor():  # a visitor may not rebuild: say who can
+        st.markdown("Un éditeur doit reconstruire l'index : connectez-vous dans l'onglet « Espace éditeurs », "
+                    "ou lancez `python build_index.py` sur le serveur.")
+        return
     st.markdown("Reconstruisez l'index à partir du dossier du corpus "
                 f"({pres.escape_markdown(settings.corpus_dir)}) : cela prend une minute environ.")
     rebuild_button(settings, key="rebuild-search")

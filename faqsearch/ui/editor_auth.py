@@ -1,0 +1,119 @@
+"""Sign-in to the editors' space: what visitors asked and the rebuild are for editors only.
+
+The rules (hash format, lockouts) are in :mod:`faqsearch.auth`; this module reads the page's
+configuration (Streamlit secrets, then the environment) and draws the form, the sign-out button,
+or the explanation of how to enable the space when nothing is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Mapping
+
+import streamlit as st
+
+from ..auth import (EDITOR_EMAILS_SECRET, PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, EditorAccess, SignInGuard,
+                    editor_access)
+from .presentation import escape_markdown
+
+log = logging.getLogger(__name__)
+
+SIGNED_IN_KEY = "editor_signed_in"  # holds the hash that was matched: a new hash signs everyone out
+PASSWORD_KEY = "editor-password"
+ERROR_KEY = "editor-sign-in-error"
+HOW_TO_ENABLE = (
+    "**L'espace éditeurs n'est pas activé.** Il montre les questions des visiteurs (qui peuvent contenir "
+    "des données personnelles) et permet de reconstruire l'index : il est réservé aux éditeurs connectés.\n\n"
+    "Pour l'activer, produisez le hachage d'un mot de passe avec `python -m faqsearch hash-password`, puis "
+    f"mettez-le dans `.streamlit/secrets.toml` (`{PASSWORD_HASH_SECRET} = \"pbkdf2_sha256$…\"`) ou dans la "
+    f"variable d'environnement `{PASSWORD_HASH_ENV}`, et relancez la page. Avec un fournisseur d'identité "
+    "configuré pour `st.login` (section `[auth]` des secrets), indiquez les adresses des éditeurs dans "
+    f"`{EDITOR_EMAILS_SECRET}`. Voir le README, section « Espace éditeurs »."
+)
+
+
+def _secrets() -> Mapping:
+    """The page's Streamlit secrets, or nothing when there is no secrets file."""
+    try:
+        return {key: st.secrets[key] for key in st.secrets}
+    except Exception:  # no secrets.toml, or an unreadable one: the environment may still configure it
+        log.info("no Streamlit secrets")
+        return {}
+
+
+def access() -> EditorAccess:
+    return editor_access(_secrets(), os.environ)
+
+
+@st.cache_resource
+def guard() -> SignInGuard:
+    """One guard for the whole server: its lockout counts every session's failures."""
+    return SignInGuard()
+
+
+def is_editor(current: EditorAccess | None = None) -> bool:
+    """True when this browser session is signed in as an editor (draws nothing)."""
+    current = current or access()
+    if current.method == "identity":
+        return bool(st.user.is_logged_in) and str(st.user.get("email") or "").lower() in current.emails
+    if current.method == "password":
+        return st.session_state.get(SIGNED_IN_KEY) == current.password_hash.encode()
+    return False
+
+
+def gate() -> bool:
+    """Draw what the editors' space shows before sign-in; True when the session is an editor's.
+
+    When True, a sign-out button has been drawn; the caller then draws the space itself.
+    """
+    current = access()
+    if current.method == "none":
+        st.info(HOW_TO_ENABLE, icon="🔒")
+        if current.problem:
+            st.error(escape_markdown(current.problem), icon="⚠️")
+        return False
+    if is_editor(current):
+        _sign_out(current)
+        return True
+    if current.method == "identity":
+        if st.user.is_logged_in:
+            st.warning(f"Le compte {escape_markdown(st.user.get('email') or '')} n'est pas celui d'un éditeur.", icon="🔒")
+            st.button("Se déconnecter", key="editor-sign-out", on_click=st.logout)
+        else:
+            st.info("L'espace éditeurs est réservé aux éditeurs connectés.", icon="🔒")
+            st.button("Se connecter", key="editor-sign-in", type="primary", on_click=st.login)
+        return False
+    st.info("L'espace éditeurs est réservé aux éditeurs : connectez-vous avec leur mot de passe.", icon="🔒")
+    st.text_input("Mot de passe des éditeurs", type="password", key=PASSWORD_KEY)
+    st.button("Se connecter", key="editor-sign-in", type="primary", on_click=_check_password, args=(current,))
+    if st.session_state.get(ERROR_KEY):
+        st.error(st.session_state[ERROR_KEY], icon="🔒")
+    return False
+
+
+def _check_password(current: EditorAccess) -> None:
+    """Callback of the sign-in button: runs before the rerun, and empties the password field."""
+    from .search_page import session_id  # the search page owns the session id (ratings use it)
+
+    password = st.session_state.get(PASSWORD_KEY) or ""
+    st.session_state[PASSWORD_KEY] = ""
+    result = guard().attempt(session_id(), password, current.password_hash, time.monotonic())
+    if result.ok:
+        st.session_state[SIGNED_IN_KEY] = current.password_hash.encode()
+        st.session_state.pop(ERROR_KEY, None)
+        return
+    log.warning("editor sign-in refused")
+    if result.wait > 0:
+        st.session_state[ERROR_KEY] = (f"Trop d'essais manqués : réessayez dans {int(result.wait + 0.999)} s.")
+    else:
+        st.session_state[ERROR_KEY] = "Mot de passe incorrect."
+
+
+def _sign_out(current: EditorAccess) -> None:
+    def out() -> None:
+        st.session_state.pop(SIGNED_IN_KEY, None)
+
+    st.button("Se déconnecter", key="editor-sign-out", icon="🔓",
+              on_click=st.logout if current.method == "identity" else out)
