@@ -52,6 +52,7 @@ test-fast: install-dev postgres
 bench: install-dev
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.stall
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT
