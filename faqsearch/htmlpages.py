@@ -2,7 +2,7 @@
 
 The page is parsed with BeautifulSoup (the standard library's ``html.parser`` backend, so no
 compiled parser is needed). Page chrome is dropped: navigation, header, footer, asides, scripts,
-styles, forms. What remains is read in document order as blocks: ``<h1>`` (or ``<title>``) is the
+styles, forms; only an article's own header keeps its paragraphs (the lead). What remains is read in document order as blocks: ``<h1>`` (or ``<title>``) is the
 guide's title, ``<h2>`` a section, ``<h3>`` an item whose answer runs to the next heading, and the
 FAQ patterns ``<details><summary>`` and ``<dt>``/``<dd>`` are items too. Lists become "- " lines,
 ordered lists "1. " steps, nested lists indented by two spaces: the answer format the guides use
@@ -212,6 +212,23 @@ class _Reader:
             self.blocks.append(Block("qa", line, tuple(answer), title=question))
 
 
+def _keep_article_leads(root: Tag) -> None:
+    """Replace the ``<header>`` of each article by its paragraphs.
+
+    An article's own header holds its title and, often, the lead paragraph that sums the page
+    up; dropping it like the site's banner would lose the best answer. Its other content
+    (date, author, breadcrumbs, sharing buttons) is chrome all the same.
+    """
+    for header in root.find_all("header"):
+        if header.find_parent("article") is None or header.get("role") == "banner":
+            continue
+        leads = [p.extract() for p in header.find_all("p")]
+        if leads:
+            header.replace_with(*leads)
+        else:
+            header.decompose()
+
+
 def page_blocks(html: str) -> tuple[str, str, list[Block]]:
     """(title, canonical URL, blocks) of a saved page, chrome dropped."""
     soup = BeautifulSoup(html, "html.parser")
@@ -230,6 +247,7 @@ def page_blocks(html: str) -> tuple[str, str, list[Block]]:
     title = " ".join(reader.lines_of(h1)) if h1 is not None else ""
     if h1 is not None:
         h1.decompose()
+    _keep_article_leads(root)
     for tag in root.find_all(CHROME):
         tag.decompose()
     for tag in root.find_all(attrs={"role": "navigation"}):

@@ -197,3 +197,15 @@ def test_service_public_file_reads_as_a_faq_table():
     passages = parse_table(path.read_text(encoding="utf-8"), path.stem, str(path), jsonl=True)
     assert len(passages) == 941 and len({p.id for p in passages}) == 941
     assert max(len(p.answer) for p in passages) > 80_000
+
+
+def test_the_lead_paragraph_of_an_article_header_is_kept():
+    page = ("<html><body><header><p>Bandeau du site</p></header><main><article>"
+            "<header><h1>Carte grise : changement d'adresse</h1><p class='lead'>Vous devez déclarer votre "
+            "nouvelle adresse dans le mois qui suit le déménagement.</p><time>12/03/2026</time>"
+            "<nav><a href='/'>Accueil</a></nav></header>"
+            "<p>La démarche est gratuite.</p></article></main></body></html>")
+    [entry] = parse_page(page, "cg", "corpus/cg.html")
+    assert entry.question == "Carte grise : changement d'adresse"
+    assert entry.answer == ("Vous devez déclarer votre nouvelle adresse dans le mois qui suit le déménagement.\n"
+                            "La démarche est gratuite.")
