@@ -29,7 +29,7 @@ UNEXPECTED = "Erreur inattendue"
 
 
 def main(app_dir: Path) -> None:
-    st.set_page_config(page_title="Recherche dans l'aide Zoho Mail", page_icon="🔎", layout="centered")
+    st.set_page_config(page_title="Recherche dans l'aide", page_icon="🔎", layout="centered")
     st.html(STYLE)
     settings = Settings.from_env(app_dir)
     # Streamlit forgets the state of a widget that a run does not draw; the question field is not
@@ -43,14 +43,11 @@ def main(app_dir: Path) -> None:
     with st.sidebar:
         _index_status(settings, engine, problem)
 
-    st.title("Trouver de l'aide")
-    st.caption("Posez votre question en français : vous obtenez le canal de support qui vous convient "
-               "et les passages du guide qui y répondent." if channels else
-               "Posez votre question en français : vous obtenez les passages du guide qui y répondent.")
+    site = search_page.heading(settings, engine)
     search, editors = st.tabs(TABS, key="tab", on_change="rerun")
     if search.open:
         with search, _no_traceback():
-            search_page.render(settings, engine, problem, plan_choice, top_k)
+            search_page.render(settings, engine, problem, plan_choice, top_k, site)
     if editors.open:
         with editors, _no_traceback():
             if editor_auth.gate():

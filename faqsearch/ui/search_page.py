@@ -15,7 +15,9 @@ import streamlit as st
 
 from ..documents import Answer, Hit
 from ..engine import Engine
+from ..errors import ContentError
 from ..feedback import FeedbackError, normalize_question
+from ..site import Site, SiteConfig, read_site, resolve
 from . import presentation as pres
 from . import editor_auth, resources
 from .rebuild import rebuild_button
@@ -24,39 +26,47 @@ from .resources import Settings
 log = logging.getLogger(__name__)
 
 QUESTION_KEY = "question"
-PLACEHOLDER = "Posez votre question… ex. Comment joindre le support par téléphone ?"
-EXAMPLES = (
-    "Quel est le numéro du support aux États-Unis ?",
-    "Comment contacter le support par e-mail ?",
-    "Zoho Mail est-il en panne ?",
-    "Ma migration est bloquée, qui contacter ?",
-)
-MAX_EXAMPLE_CHARS = 80
 
 
 def _use_example(text: str) -> None:
     st.session_state[QUESTION_KEY] = text
 
 
-def example_questions(engine: Engine) -> tuple[str, ...]:
-    """The examples offered: the support questions above for a corpus with channels, else the
-    first short questions of the corpus itself (a general FAQ knows nothing of phones and e-mail)."""
-    if engine.catalogue.channels:
-        return EXAMPLES
-    found: list[str] = []
-    for passage in engine.index.passages:
-        if passage.question not in found and len(passage.question) <= MAX_EXAMPLE_CHARS:
-            found.append(passage.question)
-            if len(found) == len(EXAMPLES):
-                break
-    return tuple(found)
+def site_for(settings: Settings, engine: Engine | None) -> tuple[Site, str]:
+    """The help center as the page names it: ``site.toml`` of the corpus, completed from the
+    index; and the problem of a broken ``site.toml`` ("" when none), whose defaults are used
+    meanwhile: a typo in a setting must not take the search down."""
+    problem = ""
+    try:
+        config = read_site(settings.corpus_dir)
+    except ContentError as exc:
+        config, problem = SiteConfig(), str(exc)
+    return resolve(config, engine.index.passages if engine is not None else ()), problem
 
 
-def examples(engine: Engine, key: str, title: str = "Exemples de questions") -> None:
+def heading(settings: Settings, engine: Engine | None) -> Site:
+    """Browser tab, title and caption of the page, in the words of the help center in service."""
+    site, problem = site_for(settings, engine)
+    st.set_page_config(page_title=site.page_title)
+    st.title("Trouver de l'aide")
+    # A corpus without a channel catalogue (a general FAQ) has no support channel to recommend.
+    channels = engine is None or bool(engine.catalogue.channels)
+    offer = ("le canal de support qui vous convient et les réponses qui y correspondent" if channels
+             else "les réponses qui y correspondent")
+    lead = f"**{pres.escape_markdown(site.name)}** · " if site.name else ""
+    st.caption(f"{lead}Posez votre question en français : vous obtenez {offer}.")
+    if problem:
+        st.warning(pres.message_markdown(problem), icon="📝")
+    return site
+
+
+def examples(site: Site, key: str, title: str = "Exemples de questions") -> None:
     """Clickable example questions; a click fills the field and answers at once."""
+    if not site.examples:
+        return
     st.caption(title)
     with st.container(horizontal=True, gap="small"):
-        for i, text in enumerate(example_questions(engine)):
+        for i, text in enumerate(site.examples):
             st.button(text, key=f"{key}-{i}", on_click=_use_example, args=(text,), type="secondary")
 
 
@@ -67,16 +77,19 @@ def session_id() -> str:
     return st.session_state["session_id"]
 
 
-def render(settings: Settings, engine: Engine | None, problem: str, plan_choice: str, top_k: int) -> None:
-    """The whole search tab. ``engine`` is None when no index can be used; ``problem`` says why."""
-    st.text_input("Votre question", key=QUESTION_KEY, placeholder=PLACEHOLDER, label_visibility="collapsed",
+def render(settings: Settings, engine: Engine | None, problem: str, plan_choice: str, top_k: int,
+           site: Site | None = None) -> None:
+    """The whole search tab. ``engine`` is None when no index can be used; ``problem`` says why.
+    ``site`` is the one :func:`heading` returned (read again when not given)."""
+    site = site or site_for(settings, engine)[0]
+    st.text_input("Votre question", key=QUESTION_KEY, placeholder=site.placeholder, label_visibility="collapsed",
                   help="Appuyez sur Entrée pour chercher. Le français, l'anglais et les fautes de frappe sont acceptés.")
     question: str = st.session_state.get(QUESTION_KEY) or ""
     if engine is None:
         unavailable(settings, problem)
         return
     if not question.strip():
-        examples(engine, "examples-start")
+        examples(site, "examples-start")
         return
     started = time.perf_counter()
     try:
@@ -89,7 +102,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     elapsed = time.perf_counter() - started
     if not answer.hits:  # nothing searchable: the notice explains what to type
         st.warning(pres.escape_markdown(answer.notice or "Tapez quelques mots pour chercher."), icon="✍️")
-        examples(engine, "examples-empty")
+        examples(site, "examples-empty")
         return
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
@@ -102,13 +115,13 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     if answer.confident:
         _confident(settings, engine, answer, plan)
     else:
-        _not_confident(engine, answer, plan)
+        _not_confident(engine, site, answer, plan)
 
 
 def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
     if answer.advice is not None:
         st.html(pres.channel_card_html(answer.advice, plan))
-    st.subheader("Les passages du guide", divider="gray")
+    st.subheader("Les réponses trouvées", divider="gray")
     top = answer.hits[0].score
     for hit in answer.hits:
         with st.container(border=True):
@@ -116,16 +129,16 @@ def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | N
             _feedback(settings, answer, hit, plan)
 
 
-def _not_confident(engine: Engine, answer: Answer, plan: str | None) -> None:
+def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None) -> None:
     """No passage is presented as the answer: say so, help rephrase, offer the general channels."""
-    st.warning("**Le guide ne semble pas couvrir cette question.** Aucun de ses passages n'y répond "
+    st.warning("**L'aide ne semble pas couvrir cette question.** Aucune de ses réponses n'y correspond "
                "avec assez de certitude : plutôt que de vous montrer une réponse hors sujet, voici comment avancer.",
                icon="🤔")
     tips = pres.rephrasing_tips(channels=bool(engine.catalogue.channels))
     st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in tips))
     if answer.advice is not None:
         st.html(pres.channel_card_html(answer.advice, plan, general=True))
-    examples(engine, "examples-retry", "Ou essayez une de ces questions")
+    examples(site, "examples-retry", "Ou essayez une de ces questions")
     with st.expander("Passages les plus proches (peu fiables)", expanded=False):
         st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
         top = answer.hits[0].score
