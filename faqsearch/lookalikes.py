@@ -107,8 +107,35 @@ def self_retrieval_warnings(passages: Sequence[Passage], search: Callable[[list[
             continue
         file, line = split_source(passage.source)
         winner = f" : « {hits[0].passage.question} » ({hits[0].passage.source}) passe devant" if hits else ""
+        asked = "la question" if is_question(passage.question) else "le titre"
         warnings.append(BuildWarning(file, line, (
-            f"la question « {passage.question} » ne retrouve pas son propre passage parmi les "
-            f"{SELF_RETRIEVAL_TOP_K} premiers{winner}. Rendez-les plus distincts (titre, « Question : … » "
-            "ou autres formulations).")))
+            f"{asked} « {passage.question} » ne retrouve pas son propre passage parmi les "
+            f"{SELF_RETRIEVAL_TOP_K} premiers{winner}. {how_to_fix(passage)}")))
     return warnings
+
+
+def is_question(text: str) -> bool:
+    """True for a question as a visitor would type it; false for a bare title ("Fin",
+    "Carte grise : changement d'adresse"), which help centers use verbatim as questions."""
+    return text.rstrip().endswith("?")
+
+
+def how_to_fix(passage: Passage) -> str:
+    """What an editor can change to make an entry distinct, in the terms of its file's format.
+
+    A bare title is often a sub-page's ("Fin", "Première demande") and lacks the subject its
+    parent page gave it: saying it first fixes the title for searchers and for the check alike.
+    """
+    file, _ = split_source(passage.source)
+    suffix = file.rsplit(".", 1)[-1].lower() if "." in file else ""
+    if suffix in ("csv", "jsonl"):
+        where = "la colonne question, ou d'autres formulations dans la colonne variants"
+    elif suffix in ("html", "htm"):
+        where = "le titre de la page ou de l'élément"
+    else:
+        where = "le titre, « Question : … » ou d'autres formulations"
+    advice = f"Rendez-les plus distincts ({where})."
+    if not is_question(passage.question) and len(passage.question.split()) <= 3:
+        advice += (f" Un titre aussi court que « {passage.question} » ne dit pas de quoi il s'agit : "
+                   "nommez le sujet (« Carte grise : perte » plutôt que « Perte »).")
+    return advice

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from faqsearch.build import build
 from faqsearch.corpus import load_corpus
-from faqsearch.documents import Passage
-from faqsearch.lookalikes import BuildWarning, disambiguate, split_source
+from faqsearch.documents import Hit, Passage
+from faqsearch.lookalikes import BuildWarning, disambiguate, self_retrieval_warnings, split_source
 from tests.corpora import guide_markdown, write_corpus
 from tests.editors import EDITORS_TAB, allow_editors, sign_in
 from tests.fakes import FakeEncoder
@@ -106,3 +106,27 @@ def test_editors_tab_shows_the_warnings_of_the_index_in_service_and_of_a_rebuild
     notes, [table] = _editor_warnings(at)
     assert any("2 avertissements pour la dernière reconstruction" in n for n in notes)
     assert len(table) == 2
+
+
+def _hit(passage: Passage) -> Hit:
+    return Hit(1, passage, 1.0)
+
+
+def test_self_retrieval_speaks_of_a_title_as_a_title_and_in_the_terms_of_its_format():
+    parent = Passage("sp/f1", "Service public", "", "Contrat d'apprentissage : fin", "Contrat d'apprentissage : fin",
+                     "Le contrat prend fin à son terme.", source="corpus/sp.jsonl:1")
+    short = Passage("sp/f2", "Service public", "", "Fin", "Fin", "La fin du bail.", source="corpus/sp.jsonl:2")
+    asked = Passage("faq/q", "FAQ", "", "Comment résilier ?", "Comment résilier ?", "Écrivez-nous.",
+                    source="corpus/faq.html:12")
+    guide = Passage("g/x", "Guide", "S", "Résilier", "Comment résilier ?", "Par e-mail.", source="corpus/guide.md:4")
+    warnings = self_retrieval_warnings([short, asked, guide], lambda qs: [[_hit(parent)] for _ in qs], 10)
+    assert [w.line for w in warnings] == [2, 12, 4]
+    table, page, md = (w.message for w in warnings)
+    assert table.startswith("le titre « Fin » ne retrouve pas") and "colonne variants" in table
+    assert "« Contrat d'apprentissage : fin » (corpus/sp.jsonl:1) passe devant" in table
+    assert "ne dit pas de quoi il s'agit" in table  # a one-word title lacks its subject
+    assert page.startswith("la question « Comment résilier ? »") and "titre de la page" in page
+    assert "Question : …" in md and "ne dit pas" not in md
+    # A long title that is not a question is still just a title, without the advice for short ones.
+    [long] = self_retrieval_warnings([parent], lambda qs: [[_hit(short)]], 10)
+    assert long.message.startswith("le titre « Contrat d'apprentissage : fin »") and "ne dit pas" not in long.message
