@@ -18,6 +18,7 @@ from ..analyzer import analyzer
 from ..channels import plans_label
 from ..documents import PLAN_LABELS, Channel, ChannelAdvice, Hit
 from ..text import fold
+from . import excerpt
 
 # The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.
 PLAN_CHOICES = ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
@@ -115,6 +116,65 @@ def answer_html(text: str, query: str) -> str:
         indent = f' style="margin-left:{1.25 * depth:.2f}em"' if depth and kind == "fs-bullet" else ""
         lines.append(f'<div class="{kind}"{indent}>{highlight(line, query)}</div>')
     return "".join(lines)
+
+
+# How much of a very long answer "Voir toute la réponse" prints; the page source has the rest.
+MAX_FULL_ANSWER_CHARS = 20_000
+
+
+def long_answer_html(answer: str, query: str) -> str:
+    """The answer block of a card: a short answer whole; a long one by its excerpt closest to
+    the question (see :mod:`faqsearch.ui.excerpt`), where it sits, and the whole answer folded
+    under "Voir toute la réponse" (a ``<details>``: no script, opens in place)."""
+    lines = excerpt.answer_lines(answer)
+    cut = excerpt.choose(lines, query_terms(query))
+    if cut.whole:
+        return f'<div class="fs-answer">{answer_html(answer, query)}</div>'
+    shown = [shorten(line, 2 * excerpt.EXCERPT_CHARS) for line in lines[cut.start:cut.end]]
+    gap = '<div class="fs-gap" aria-hidden="true">[…]</div>'
+    left, width = 100 * cut.offset / cut.chars, 100 * sum(len(x) + 1 for x in lines[cut.start:cut.end]) / cut.chars
+    parts = [
+        f'<div class="fs-where"><span class="fs-where-label">Extrait · {escape(cut.where)}</span>'
+        f'<span class="fs-where-bar"><span style="left:{left:.0f}%;width:{max(width, 2):.0f}%"></span></span></div>',
+        '<div class="fs-answer fs-excerpt">', gap if cut.start > 0 else "",
+        answer_html("\n".join(shown), query), gap if cut.end < cut.total else "", "</div>",
+    ]
+    full = "\n".join(lines)
+    words = number_label(len(full.split()))
+    rest = ""
+    if len(full) > MAX_FULL_ANSWER_CHARS:
+        kept = full[:MAX_FULL_ANSWER_CHARS].rsplit("\n", 1)[0]
+        rest = (f'<div class="fs-gap">[…] La suite ({number_label(len(full[len(kept):].split()))} mots) '
+                "est sur la page d'origine.</div>")
+        full = kept
+    parts.append(f'<details class="fs-more"><summary>Voir toute la réponse ({words} mots)</summary>'
+                 f'<div class="fs-answer">{answer_html(full, query)}{rest}</div></details>')
+    return "".join(parts)
+
+
+def number_label(n: int) -> str:
+    """"12 345": French digit groups, with a narrow no-break space."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def source_href(url: str) -> str:
+    """``url`` when it is an absolute http(s) address without spaces; else "" (no link at all:
+    a passage's page address comes from the corpus and must not become a script or a local file)."""
+    url = str(url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s\x00-\x1f\x7f]", url):
+        return ""
+    return url
+
+
+def source_link_html(url: str) -> str:
+    """The link to the entry's page on the help center, opened in a new tab; "" without a valid URL."""
+    href = source_href(url)
+    if not href:
+        return ""
+    label = shorten(re.sub(r"^https?://", "", href, flags=re.IGNORECASE).rstrip("/"), 70)
+    return (f'<a class="fs-source" href="{escape(href)}" target="_blank" rel="noopener noreferrer">'
+            f"🔗 Page d'origine : {escape(label)}</a>")
 
 
 # ------------------------------------------------------------------------------- relevance
@@ -303,7 +363,8 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         f'<span class="fs-relevance fs-level-{rel.level}" title="Rang {hit.rank}">'
         f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
         "</div>",
-        f'<div class="fs-answer">{answer_html(p.answer, query)}</div>',
+        long_answer_html(p.answer, query),
+        source_link_html(p.url),
     ]
     if channel is not None:
         parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {escape(channel.name)}'

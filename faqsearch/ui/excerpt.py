@@ -1,0 +1,87 @@
+"""Which part of a long answer a result card shows first.
+
+A help-center page can run to thousands of words; a card that prints it whole buries the
+sentence that answers, and the reader scrolls past five of them. A long answer is shown by the
+run of lines that holds most of the question's words (a few lines, within a character budget),
+with where it sits in the answer; the whole answer stays one click away. Pure logic over lines
+and analyzer keys, unit-tested without a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..analyzer import analyzer
+
+# An answer up to this size is shown whole: the seed guide's items all are.
+SHORT_ANSWER_CHARS = 700
+SHORT_ANSWER_LINES = 10
+# Characters of the excerpt of a long answer: about six lines of a card.
+EXCERPT_CHARS = 480
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """Lines ``start`` to ``end`` (excluded) of an answer of ``total`` lines and ``chars``
+    characters; ``offset`` is the number of characters before the excerpt."""
+
+    start: int
+    end: int
+    total: int
+    offset: int
+    chars: int
+
+    @property
+    def whole(self) -> bool:
+        """True when the excerpt is the whole answer (a short one)."""
+        return self.start == 0 and self.end == self.total
+
+    @property
+    def where(self) -> str:
+        """Where the excerpt starts, in words: "Début", "Milieu" or "Fin" de la réponse."""
+        if self.start == 0:
+            return "Début de la réponse"
+        return "Fin de la réponse" if self.offset >= 0.66 * self.chars else "Milieu de la réponse"
+
+
+def answer_lines(answer: str) -> list[str]:
+    """The non-blank lines of an answer, as the card prints them."""
+    return [line for line in str(answer).splitlines() if line.strip()]
+
+
+def _line_scores(lines: Sequence[str], keys: frozenset[str]) -> list[float]:
+    """How much of the question each line holds: each query key it contains counts by its
+    rarity in this answer (1 / lines that hold it). The words the whole page is about
+    ("acte", "naissance") are everywhere; the one that makes the question precise ("étranger")
+    is in a few lines, and those are the ones to show."""
+    if not keys:
+        return [0.0] * len(lines)
+    found = [keys & {key for _, _, key in analyzer().spans(line)} for line in lines]
+    spread = {key: sum(key in line for line in found) for key in keys}
+    return [sum(1 / spread[key] for key in line) for line in found]
+
+
+def choose(lines: Sequence[str], keys: frozenset[str], budget: int = EXCERPT_CHARS) -> Excerpt:
+    """The excerpt of ``lines`` to show for a question whose analyzer keys are ``keys``.
+
+    Short answers are whole. Otherwise the excerpt grows from the best line (see
+    :func:`_line_scores`; the earliest of equals) within ``budget`` characters: first the lines after it, then the
+    line just before it when that is a heading-like short line that says what follows. An answer
+    whose best line sits within the budget from the top simply starts at the top.
+    """
+    sizes = [len(line) + 1 for line in lines]
+    chars = sum(sizes)
+    if chars <= SHORT_ANSWER_CHARS and len(lines) <= SHORT_ANSWER_LINES:
+        return Excerpt(0, len(lines), len(lines), 0, chars)
+    scores = _line_scores(lines, keys)
+    best = max(range(len(lines)), key=lambda i: (scores[i], -i)) if lines else 0
+    if sum(sizes[: best + 1]) <= budget:
+        best = 0
+    elif best > 0 and sizes[best - 1] <= 80 and not lines[best - 1].rstrip().endswith((".", ";", ",")):
+        best -= 1  # "Copie intégrale" before its first sentence: the excerpt says what it is about
+    end, used = best, 0
+    while end < len(lines) and (end == best or used + sizes[end] <= budget):
+        used += sizes[end]
+        end += 1
+    return Excerpt(best, end, len(lines), sum(sizes[:best]), chars)

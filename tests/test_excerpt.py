@@ -1,0 +1,72 @@
+"""Long answers on a result card: the excerpt closest to the question, where it sits, the rest folded."""
+
+from __future__ import annotations
+
+import re
+
+from faqsearch.documents import Hit, Passage
+from faqsearch.ui import excerpt
+from faqsearch.ui import presentation as pres
+
+# A page like a public-service one: an intro that names the topic everywhere, then details.
+INTRO = ["Acte de naissance : demande de copie.",
+         "Un acte de naissance peut être demandé en copie intégrale ou en extrait, selon le besoin."]
+FILLER = [f"Paragraphe {i} sur la demande d'un acte de naissance en mairie, avec les pièces à fournir." for i in range(30)]
+ABROAD = ["Personne née à l'étranger", "La demande se fait auprès du service central d'état civil à Nantes."]
+PAGE = INTRO + FILLER[:15] + ABROAD + FILLER[15:]
+
+
+def test_short_answers_are_whole():
+    lines = ["- Accès : console", "- Délai : 24 h"]
+    cut = excerpt.choose(lines, pres.query_terms("délai"))
+    assert cut.whole and (cut.start, cut.end) == (0, 2)
+    assert pres.long_answer_html("- Accès : console\n- Délai : 24 h", "délai") == (
+        f'<div class="fs-answer">{pres.answer_html("- Accès : console" + chr(10) + "- Délai : 24 h", "délai")}</div>')
+
+
+def test_the_excerpt_is_where_the_precise_words_of_the_question_are():
+    cut = excerpt.choose(PAGE, pres.query_terms("acte de naissance pour une personne née à l'étranger"))
+    # "acte" and "naissance" are on every line; "étranger" only under its heading, which leads the excerpt.
+    assert PAGE[cut.start] == "Personne née à l'étranger" and PAGE[cut.start + 1] == ABROAD[1]
+    assert cut.where == "Milieu de la réponse" and not cut.whole
+    assert sum(len(line) + 1 for line in PAGE[cut.start:cut.end]) <= excerpt.EXCERPT_CHARS
+    # No precise word: the top of the answer, which usually sums it up.
+    top = excerpt.choose(PAGE, pres.query_terms("acte de naissance"))
+    assert top.start == 0 and top.where == "Début de la réponse"
+    last = excerpt.choose(PAGE + ["Le délai est de trois semaines."], pres.query_terms("quel délai ?"))
+    assert last.where == "Fin de la réponse" and last.end == len(PAGE) + 1
+
+
+def test_long_answer_card_shows_the_excerpt_its_place_and_folds_the_whole_answer():
+    html = pres.long_answer_html("\n".join(PAGE), "née à l'étranger")
+    shown, folded = html.split("<details", 1)
+    assert "Extrait · Milieu de la réponse" in shown and "service central" in shown
+    assert "Paragraphe 20" not in shown and shown.count("[…]") == 2
+    assert re.search(r'style="left:\d+%;width:\d+%"', shown)
+    assert '<summary>Voir toute la réponse (' in folded and "Paragraphe 29" in folded and "<mark>" in folded
+
+
+def test_a_huge_answer_is_folded_up_to_a_limit_that_points_to_the_page():
+    huge = "\n".join(f"Ligne {i} : un texte assez long pour remplir la page d'aide publique." for i in range(800))
+    html = pres.long_answer_html(huge, "ligne")
+    assert len(huge) > pres.MAX_FULL_ANSWER_CHARS and len(html) < 3 * pres.MAX_FULL_ANSWER_CHARS
+    assert "Ligne 799" not in html and "est sur la page d'origine" in html
+
+
+def test_source_link_only_for_http_pages_escaped():
+    link = pres.source_link_html('https://www.service-public.fr/particuliers/vosdroits/F1427?a=1&b="x"')
+    assert link.startswith('<a class="fs-source" href="https://www.service-public.fr/particuliers/vosdroits/F1427?a=1&amp;b=&quot;x&quot;"')
+    assert 'target="_blank" rel="noopener noreferrer"' in link and "Page d'origine : www.service-public.fr/" in link
+    for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd",
+                "//evil.example/x", "www.example.org/page", "https://exa mple.org", "https://x.org/\nline", "", "https://"):
+        assert pres.source_link_html(bad) == "", bad
+
+
+def test_result_card_of_an_imported_page_links_to_it_and_keeps_the_title_as_question():
+    passage = Passage("sp/f12118", "Service public", "", "Carte grise : changement d'adresse",
+                      "Carte grise : changement d'adresse", "\n".join(PAGE), url="https://www.service-public.fr/F12118")
+    card = pres.result_card_html(Hit(1, passage, 1.0), "changer l'adresse de ma carte grise", 1.0, True, None)
+    assert '<span class="fs-title">Carte grise : changement d&#x27;adresse</span>' in card
+    assert 'href="https://www.service-public.fr/F12118"' in card and "<details" in card
+    seed_like = Passage("g/x", "Guide", "S", "Tél", "Comment appeler ?", "+1 888 900 9646")
+    assert "fs-source" not in pres.result_card_html(Hit(1, seed_like, 1.0), "appeler", 1.0, True, None)
