@@ -14,9 +14,10 @@ from typing import Sequence
 
 from ..analyzer import analyzer
 
-# An answer up to this size is shown whole: the seed guide's items all are.
-SHORT_ANSWER_CHARS = 700
-SHORT_ANSWER_LINES = 10
+# An answer up to this size is shown whole: the seed guide's items all are, and so is a chunk of
+# a long entry cut for the model (256 tokens, about 1,100 characters of French).
+SHORT_ANSWER_CHARS = 1200
+SHORT_ANSWER_LINES = 14
 # Characters of the excerpt of a long answer: about six lines of a card.
 EXCERPT_CHARS = 480
 
