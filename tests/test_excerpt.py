@@ -70,3 +70,26 @@ def test_result_card_of_an_imported_page_links_to_it_and_keeps_the_title_as_ques
     assert 'href="https://www.service-public.fr/F12118"' in card and "<details" in card
     seed_like = Passage("g/x", "Guide", "S", "Tél", "Comment appeler ?", "+1 888 900 9646")
     assert "fs-source" not in pres.result_card_html(Hit(1, seed_like, 1.0), "appeler", 1.0, True, None)
+
+
+def test_subheadings_of_flat_pages_are_recognised_and_bolded_only_in_long_answers():
+    assert excerpt.is_subheading("Copie intégrale", "La copie intégrale reproduit l'acte tel qu'il figure au registre.")
+    assert excerpt.is_subheading("De quoi s'agit-il ?", "Un acte se demande en ligne.")
+    assert excerpt.is_subheading("Coût", "Gratuit.")
+    for line, following in (("Service central d'état civil", "11, rue de la Maison Blanche"),  # an address
+                            ("Gratuit.", "Délai d'obtention"), ("à ses parents", "et aux mentions marginales."),
+                            ("Numéros :", "- France : 01 23"), ("Dernière ligne", "")):
+        assert not excerpt.is_subheading(line, following), line
+    html = pres.long_answer_html("\n".join(PAGE), "née à l'étranger")
+    assert "<div class=\"fs-subhead\">Personne <mark>née</mark> à l&#x27;<mark>étranger</mark></div>" in html
+    assert "fs-subhead" not in pres.answer_html("Coût\nGratuit.", "")  # the guides' short answers are unchanged
+
+
+def test_a_line_that_continues_the_previous_one_brings_it_and_short_lines_stop_early():
+    lines = FILLER[:20] + ["Envoyez votre demande par courrier à l'adresse suivante, en précisant",
+                           "votre date de naissance et le nom de vos parents."] + FILLER[20:]
+    cut = excerpt.choose(lines, pres.query_terms("date de naissance des parents"))
+    assert lines[cut.start].startswith("Envoyez")
+    address = FILLER[:20] + ["Adresse pour le pacs"] + [f"Ligne {i} de l'adresse" for i in range(20)] + FILLER[20:]
+    short = excerpt.choose(address, pres.query_terms("adresse pour le pacs"))
+    assert short.start == 20 and short.end - short.start == excerpt.MAX_EXCERPT_LINES

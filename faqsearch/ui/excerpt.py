@@ -20,6 +20,8 @@ SHORT_ANSWER_CHARS = 1200
 SHORT_ANSWER_LINES = 14
 # Characters of the excerpt of a long answer: about six lines of a card.
 EXCERPT_CHARS = 480
+# A list of short lines (an address, opening hours) stops earlier.
+MAX_EXCERPT_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,10 @@ class Excerpt:
 
     @property
     def where(self) -> str:
-        """Where the excerpt starts, in words: "Début", "Milieu" or "Fin" de la réponse."""
-        if self.start == 0:
+        """Which third of the answer the excerpt starts in: "Début", "Milieu" or "Fin" de la réponse."""
+        if self.offset < self.chars / 3:
             return "Début de la réponse"
-        return "Fin de la réponse" if self.offset >= 0.66 * self.chars else "Milieu de la réponse"
+        return "Fin de la réponse" if self.offset >= 2 * self.chars / 3 else "Milieu de la réponse"
 
 
 def answer_lines(answer: str) -> list[str]:
@@ -63,13 +65,25 @@ def _line_scores(lines: Sequence[str], keys: frozenset[str]) -> list[float]:
     return [sum(1 / spread[key] for key in line) for line in found]
 
 
+def is_subheading(line: str, following: str) -> bool:
+    """True for a line that titles what follows it in a page imported as flat text ("Copie
+    intégrale", "Délai d'obtention", "De quoi s'agit-il ?"): short, capitalised, not a sentence,
+    and followed by a sentence (an address line followed by another one is no heading)."""
+    text, after = line.strip(), following.strip()
+    if not text or len(text) > 60 or not text[0].isupper() or text.endswith((".", ",", ";", ":", ")")):
+        return False
+    return bool(after) and (len(after) > 60 or after.endswith((".", ":", "?", "!")))
+
+
 def choose(lines: Sequence[str], keys: frozenset[str], budget: int = EXCERPT_CHARS) -> Excerpt:
     """The excerpt of ``lines`` to show for a question whose analyzer keys are ``keys``.
 
     Short answers are whole. Otherwise the excerpt grows from the best line (see
-    :func:`_line_scores`; the earliest of equals) within ``budget`` characters: first the lines after it, then the
-    line just before it when that is a heading-like short line that says what follows. An answer
-    whose best line sits within the budget from the top simply starts at the top.
+    :func:`_line_scores`; the earliest of equals) within ``budget`` characters and
+    ``MAX_EXCERPT_LINES`` lines: first the lines after it, then the line just before it when the
+    best line continues it (starts in lower case) or when it is a subheading that says what the
+    best line is about. An answer whose best line sits within the budget from the top simply
+    starts at the top.
     """
     sizes = [len(line) + 1 for line in lines]
     chars = sum(sizes)
@@ -79,10 +93,10 @@ def choose(lines: Sequence[str], keys: frozenset[str], budget: int = EXCERPT_CHA
     best = max(range(len(lines)), key=lambda i: (scores[i], -i)) if lines else 0
     if sum(sizes[: best + 1]) <= budget:
         best = 0
-    elif best > 0 and sizes[best - 1] <= 80 and not lines[best - 1].rstrip().endswith((".", ";", ",")):
-        best -= 1  # "Copie intégrale" before its first sentence: the excerpt says what it is about
+    elif best > 0 and (lines[best].lstrip()[:1].islower() or is_subheading(lines[best - 1], lines[best])):
+        best -= 1
     end, used = best, 0
-    while end < len(lines) and (end == best or used + sizes[end] <= budget):
+    while end < len(lines) and (end == best or (used + sizes[end] <= budget and end - best < MAX_EXCERPT_LINES)):
         used += sizes[end]
         end += 1
     return Excerpt(best, end, len(lines), sum(sizes[:best]), chars)

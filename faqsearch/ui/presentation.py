@@ -95,14 +95,17 @@ _BULLET = re.compile(r"^\s*[-•*·]\s+")
 _STEP = re.compile(r"^\s*\d{1,2}[.)]\s+")
 
 
-def answer_html(text: str, query: str) -> str:
+def answer_html(text: str, query: str, subheadings: bool = False) -> str:
     """A passage's answer as HTML lines: "- " items become bullets, "1. " steps are indented.
 
     The guide's structure stays readable; every line is highlighted and escaped by :func:`highlight`.
+    ``subheadings`` bolds the lines that title what follows (long pages imported as flat text).
     """
     lines = []
-    for line in str(text).splitlines():
-        if not line.strip():
+    source = [line for line in str(text).splitlines() if line.strip()]
+    for i, line in enumerate(source):
+        if subheadings and excerpt.is_subheading(line, source[i + 1] if i + 1 < len(source) else ""):
+            lines.append(f'<div class="fs-subhead">{highlight(line.strip(), query)}</div>')
             continue
         # Nested sub-lists ("Numéros :" then one line per country) keep their indentation.
         depth = min((len(line) - len(line.lstrip(" "))) // 2, 4)
@@ -137,7 +140,7 @@ def long_answer_html(answer: str, query: str) -> str:
         f'<div class="fs-where"><span class="fs-where-label">Extrait · {escape(cut.where)}</span>'
         f'<span class="fs-where-bar"><span style="left:{left:.0f}%;width:{max(width, 2):.0f}%"></span></span></div>',
         '<div class="fs-answer fs-excerpt">', gap if cut.start > 0 else "",
-        answer_html("\n".join(shown), query), gap if cut.end < cut.total else "", "</div>",
+        answer_html("\n".join(shown), query, subheadings=True), gap if cut.end < cut.total else "", "</div>",
     ]
     full = "\n".join(lines)
     words = number_label(len(full.split()))
@@ -148,7 +151,7 @@ def long_answer_html(answer: str, query: str) -> str:
                 "est sur la page d'origine.</div>")
         full = kept
     parts.append(f'<details class="fs-more"><summary>Voir toute la réponse ({words} mots)</summary>'
-                 f'<div class="fs-answer">{answer_html(full, query)}{rest}</div></details>')
+                 f'<div class="fs-answer">{answer_html(full, query, subheadings=True)}{rest}</div></details>')
     return "".join(parts)
 
 

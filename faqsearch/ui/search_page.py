@@ -106,7 +106,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         return
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
-    found = f"{len(answer.hits)} passages pour" if answer.confident else "Aucune réponse sûre pour"
+    found = f"{len(answer.hits)} réponses pour" if answer.confident else "Aucune réponse sûre pour"
     plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.channels else ""
     st.html(f'<div class="fs-query">{found} « {pres.escape(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
