@@ -48,9 +48,12 @@ def test_long_answer_card_shows_the_excerpt_its_place_and_folds_the_whole_answer
 
 def test_a_huge_answer_is_folded_up_to_a_limit_that_points_to_the_page():
     huge = "\n".join(f"Ligne {i} : un texte assez long pour remplir la page d'aide publique." for i in range(800))
-    html = pres.long_answer_html(huge, "ligne")
+    html = pres.long_answer_html(huge, "ligne", "https://aide.example.org/page")
     assert len(huge) > pres.MAX_FULL_ANSWER_CHARS and len(html) < 3 * pres.MAX_FULL_ANSWER_CHARS
-    assert "Ligne 799" not in html and "est sur la page d'origine" in html
+    assert "Ligne 799" not in html and "est sur la page d&#x27;origine" not in html
+    assert "est sur la page d'origine" in html
+    # Without a page to send the reader to, the card says the rest is not shown.
+    assert "n'est pas affichée ici" in pres.long_answer_html(huge, "ligne")
 
 
 def test_source_link_only_for_http_pages_escaped():

@@ -125,10 +125,11 @@ def answer_html(text: str, query: str, subheadings: bool = False) -> str:
 MAX_FULL_ANSWER_CHARS = 20_000
 
 
-def long_answer_html(answer: str, query: str) -> str:
+def long_answer_html(answer: str, query: str, url: str = "") -> str:
     """The answer block of a card: a short answer whole; a long one by its excerpt closest to
     the question (see :mod:`faqsearch.ui.excerpt`), where it sits, and the whole answer folded
-    under "Voir toute la réponse" (a ``<details>``: no script, opens in place)."""
+    under "Voir toute la réponse" (a ``<details>``: no script, opens in place). ``url``, the
+    entry's page, is where the rest of an answer too long to print is read."""
     lines = excerpt.answer_lines(answer)
     cut = excerpt.choose(lines, query_terms(query))
     if cut.whole:
@@ -147,8 +148,9 @@ def long_answer_html(answer: str, query: str) -> str:
     rest = ""
     if len(full) > MAX_FULL_ANSWER_CHARS:
         kept = full[:MAX_FULL_ANSWER_CHARS].rsplit("\n", 1)[0]
-        rest = (f'<div class="fs-gap">[…] La suite ({number_label(len(full[len(kept):].split()))} mots) '
-                "est sur la page d'origine.</div>")
+        more = number_label(len(full[len(kept):].split()))
+        rest = (f'<div class="fs-gap">[…] La suite ({more} mots) est sur la page d\'origine.</div>' if source_href(url)
+                else f'<div class="fs-gap">[…] La suite ({more} mots) n\'est pas affichée ici.</div>')
         full = kept
     parts.append(f'<details class="fs-more"><summary>Voir toute la réponse ({words} mots)</summary>'
                  f'<div class="fs-answer">{answer_html(full, query, subheadings=True)}{rest}</div></details>')
@@ -366,7 +368,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         f'<span class="fs-relevance fs-level-{rel.level}" title="Rang {hit.rank}">'
         f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
         "</div>",
-        long_answer_html(p.answer, query),
+        long_answer_html(p.answer, query, p.url),
         source_link_html(p.url),
     ]
     if channel is not None:
