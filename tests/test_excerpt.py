@@ -96,3 +96,22 @@ def test_a_line_that_continues_the_previous_one_brings_it_and_short_lines_stop_e
     address = FILLER[:20] + ["Adresse pour le pacs"] + [f"Ligne {i} de l'adresse" for i in range(20)] + FILLER[20:]
     short = excerpt.choose(address, pres.query_terms("adresse pour le pacs"))
     assert short.start == 20 and short.end - short.start == excerpt.MAX_EXCERPT_LINES
+
+
+def test_a_chunk_of_a_long_entry_is_its_excerpt_placed_in_the_whole_entry():
+    chunks = ["\n".join(PAGE[:12]), "\n".join(PAGE[12:30]), "\n".join(PAGE[30:])]
+    parts = [Passage(f"sp/f1427#{k}", "Service public", "", "Acte de naissance", "Acte de naissance", text,
+                     entry_id="sp/f1427", url="https://www.service-public.fr/F1427") for k, text in enumerate(chunks, 1)]
+    other = Passage("sp/f2", "Service public", "", "Pacs", "Pacs", "Le pacs se conclut en mairie.")
+    index = [parts[0], other, parts[1], parts[2]]
+    whole = excerpt.entry_answer(index, parts[1])
+    assert whole == "\n".join(PAGE) and excerpt.entry_answer(index, other) == ""
+    card = pres.result_card_html(Hit(1, parts[1], 1.0), "née à l'étranger", 1.0, True, None, whole)
+    shown, folded = card.split("<details", 1)
+    # The chunk search found is shown whole (it holds "Personne née à l'étranger"), placed in the middle.
+    assert "Extrait · Milieu de la réponse" in shown and "service central" in shown
+    assert pres.escape(PAGE[12]) in shown and pres.escape(PAGE[29]) in shown
+    assert pres.escape(PAGE[11]) not in shown and pres.escape(PAGE[30]) not in shown and shown.count("[…]") == 2
+    assert pres.escape(PAGE[0]) in folded and pres.escape(PAGE[-1]) in folded
+    place = excerpt.locate(chunks[2], whole)
+    assert (place.start, place.end, place.total) == (30, len(PAGE), len(PAGE)) and place.where == "Fin de la réponse"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..analyzer import analyzer
+from ..documents import Passage
 
 # An answer up to this size is shown whole: the seed guide's items all are, and so is a chunk of
 # a long entry cut for the model (256 tokens, about 1,100 characters of French).
@@ -100,3 +101,21 @@ def choose(lines: Sequence[str], keys: frozenset[str], budget: int = EXCERPT_CHA
         used += sizes[end]
         end += 1
     return Excerpt(best, end, len(lines), sum(sizes[:best]), chars)
+
+
+def entry_answer(passages: Sequence[Passage], passage: Passage) -> str:
+    """The whole answer of the entry ``passage`` was cut from (its chunks' answers in index
+    order); "" when ``passage`` is a whole entry of its own."""
+    if not passage.entry_id:
+        return ""
+    return "\n".join(p.answer for p in passages if p.entry == passage.entry)
+
+
+def locate(part: str, whole: str) -> Excerpt:
+    """Where ``part``, a chunk of a long entry shown as its excerpt, sits in ``whole``, the
+    entry's answer. A chunk may start in the middle of a line: its place is found by its text."""
+    lines, own = answer_lines(whole), answer_lines(part)
+    joined = "\n".join(lines)
+    offset = max(joined.find(own[0].strip()), 0) if own else 0
+    start = joined.count("\n", 0, offset)
+    return Excerpt(start, min(start + len(own), len(lines)), len(lines), offset, len(joined) + 1)

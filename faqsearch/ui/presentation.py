@@ -125,18 +125,28 @@ def answer_html(text: str, query: str, subheadings: bool = False) -> str:
 MAX_FULL_ANSWER_CHARS = 20_000
 
 
-def long_answer_html(answer: str, query: str, url: str = "") -> str:
+def long_answer_html(answer: str, query: str, url: str = "", whole: str = "") -> str:
     """The answer block of a card: a short answer whole; a long one by its excerpt closest to
     the question (see :mod:`faqsearch.ui.excerpt`), where it sits, and the whole answer folded
     under "Voir toute la réponse" (a ``<details>``: no script, opens in place). ``url``, the
-    entry's page, is where the rest of an answer too long to print is read."""
-    lines = excerpt.answer_lines(answer)
-    cut = excerpt.choose(lines, query_terms(query))
-    if cut.whole:
-        return f'<div class="fs-answer">{answer_html(answer, query)}</div>'
-    shown = [shorten(line, 2 * excerpt.EXCERPT_CHARS) for line in lines[cut.start:cut.end]]
+    entry's page, is where the rest of an answer too long to print is read.
+
+    ``whole`` is the entry's answer when ``answer`` is one chunk of it: the chunk (the part of
+    the entry that search found closest) is then the excerpt, placed in the entry's answer.
+    """
+    if whole and whole.strip() != answer.strip():
+        cut = excerpt.locate(answer, whole)
+        own = excerpt.answer_lines(answer)
+        lines = excerpt.answer_lines(whole)
+    else:
+        lines = excerpt.answer_lines(answer)
+        cut = excerpt.choose(lines, query_terms(query))
+        if cut.whole:
+            return f'<div class="fs-answer">{answer_html(answer, query)}</div>'
+        own = lines[cut.start:cut.end]
+    shown = [shorten(line, 2 * excerpt.EXCERPT_CHARS) for line in own]
     gap = '<div class="fs-gap" aria-hidden="true">[…]</div>'
-    left, width = 100 * cut.offset / cut.chars, 100 * sum(len(x) + 1 for x in lines[cut.start:cut.end]) / cut.chars
+    left, width = 100 * cut.offset / cut.chars, 100 * sum(len(x) + 1 for x in own) / cut.chars
     parts = [
         f'<div class="fs-where"><span class="fs-where-label">Extrait · {escape(cut.where)}</span>'
         f'<span class="fs-where-bar"><span style="left:{left:.0f}%;width:{max(width, 2):.0f}%"></span></span></div>',
@@ -355,8 +365,10 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
 
 
 def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
-                     channel: Channel | None) -> str:
-    """One passage: breadcrumb, question as title, relevance, highlighted answer, its channel."""
+                     channel: Channel | None, entry_answer: str = "") -> str:
+    """One passage: breadcrumb, question as title, relevance, highlighted answer (see
+    :func:`long_answer_html`; ``entry_answer`` is the whole entry of a chunk), link to its page,
+    its channel."""
     p = hit.passage
     rel = relevance(hit.rank, hit.score, top_score, confident)
     breadcrumb = " › ".join(escape(part) for part in (p.guide, p.section) if part)
@@ -368,7 +380,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         f'<span class="fs-relevance fs-level-{rel.level}" title="Rang {hit.rank}">'
         f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
         "</div>",
-        long_answer_html(p.answer, query, p.url),
+        long_answer_html(p.answer, query, p.url, entry_answer),
         source_link_html(p.url),
     ]
     if channel is not None:

@@ -20,6 +20,7 @@ from ..feedback import FeedbackError, normalize_question
 from ..site import Site, SiteConfig, read_site, resolve
 from . import presentation as pres
 from . import editor_auth, resources
+from .excerpt import entry_answer
 from .rebuild import rebuild_button
 from .resources import Settings
 
@@ -125,7 +126,8 @@ def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | N
     top = answer.hits[0].score
     for hit in answer.hits:
         with st.container(border=True):
-            st.html(pres.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel)))
+            st.html(pres.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel),
+                                          entry_answer(engine.index.passages, hit.passage)))
             _feedback(settings, answer, hit, plan)
 
 
@@ -143,7 +145,8 @@ def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None)
         st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
         top = answer.hits[0].score
         for hit in answer.hits:
-            st.html(pres.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel)))
+            st.html(pres.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel),
+                                          entry_answer(engine.index.passages, hit.passage)))
 
 
 def unavailable(settings: Settings, problem: str) -> None:
