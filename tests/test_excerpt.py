@@ -79,9 +79,11 @@ def test_subheadings_of_flat_pages_are_recognised_and_bolded_only_in_long_answer
     assert excerpt.is_subheading("Copie intégrale", "La copie intégrale reproduit l'acte tel qu'il figure au registre.")
     assert excerpt.is_subheading("De quoi s'agit-il ?", "Un acte se demande en ligne.")
     assert excerpt.is_subheading("Coût", "Gratuit.")
+    assert excerpt.is_subheading("De quoi s'agit-il ?", "Copie intégrale")  # a question heads a subheading
     for line, following in (("Service central d'état civil", "11, rue de la Maison Blanche"),  # an address
                             ("Gratuit.", "Délai d'obtention"), ("à ses parents", "et aux mentions marginales."),
-                            ("Numéros :", "- France : 01 23"), ("Dernière ligne", "")):
+                            ("Numéros :", "- France : 01 23"), ("Dernière ligne", ""),
+                            ("Envoyer un mail à scec@example.fr", "pour obtenir une copie d'un acte d'une personne née ailleurs.")):
         assert not excerpt.is_subheading(line, following), line
     html = pres.long_answer_html("\n".join(PAGE), "née à l'étranger")
     assert "<div class=\"fs-subhead\">Personne <mark>née</mark> à l&#x27;<mark>étranger</mark></div>" in html

@@ -69,11 +69,15 @@ def _line_scores(lines: Sequence[str], keys: frozenset[str]) -> list[float]:
 def is_subheading(line: str, following: str) -> bool:
     """True for a line that titles what follows it in a page imported as flat text ("Copie
     intégrale", "Délai d'obtention", "De quoi s'agit-il ?"): short, capitalised, not a sentence,
-    and followed by a sentence (an address line followed by another one is no heading)."""
+    and followed by a new sentence or, for a question, by anything that starts anew. An address
+    line followed by another, or a line the next one continues ("Envoyer un mail à x" then "pour
+    obtenir…"), is no heading."""
     text, after = line.strip(), following.strip()
     if not text or len(text) > 60 or not text[0].isupper() or text.endswith((".", ",", ";", ":", ")")):
         return False
-    return bool(after) and (len(after) > 60 or after.endswith((".", ":", "?", "!")))
+    if not after or not (after[0].isupper() or after[0].isdigit()):
+        return False
+    return text.endswith("?") or len(after) > 60 or after.endswith((".", ":", "?", "!"))
 
 
 def choose(lines: Sequence[str], keys: frozenset[str], budget: int = EXCERPT_CHARS) -> Excerpt:
