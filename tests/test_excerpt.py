@@ -61,8 +61,9 @@ def test_source_link_only_for_http_pages_escaped():
     assert link.startswith('<a class="fs-source" href="https://www.service-public.fr/particuliers/vosdroits/F1427?a=1&amp;b=&quot;x&quot;"')
     assert 'target="_blank" rel="noopener noreferrer"' in link and "Page d'origine : www.service-public.fr/" in link
     for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd",
-                "//evil.example/x", "www.example.org/page", "https://exa mple.org", "https://x.org/\nline", "", "https://"):
+                "//evil.example/x", "www.example.org/page", "https://exa mple.org", "https://x.org/\nline", "", "https://", "http://[::1", "https://[x]/"):
         assert pres.source_link_html(bad) == "", bad
+    assert pres.web_href("http://[::1") == ""  # a channel's address as well: no error, no link
 
 
 def test_result_card_of_an_imported_page_links_to_it_and_keeps_the_title_as_question():

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ..analyzer import analyzer
 from ..channels import plans_label
@@ -176,10 +176,19 @@ def source_href(url: str) -> str:
     """``url`` when it is an absolute http(s) address without spaces; else "" (no link at all:
     a passage's page address comes from the corpus and must not become a script or a local file)."""
     url = str(url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or re.search(r"[\s\x00-\x1f\x7f]", url):
+    parts = _split(url)
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc \
+            or re.search(r"[\s\x00-\x1f\x7f]", url):
         return ""
     return url
+
+
+def _split(url: str) -> SplitResult | None:
+    """``urlsplit(url)``, or None for an address it refuses (a broken "[IPv6]" host raises)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
 
 
 def source_link_html(url: str) -> str:
@@ -244,8 +253,8 @@ def web_href(url: str) -> str:
     url = url.strip()
     if url and "://" not in url and not url.lower().startswith(("javascript:", "data:", "vbscript:")):
         url = "https://" + url
-    parts = urlsplit(url)
-    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+    parts = _split(url)
+    return url if parts is not None and parts.scheme.lower() in ("http", "https") and parts.netloc else ""
 
 
 def email_href(address: str) -> str:
