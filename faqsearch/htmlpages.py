@@ -58,6 +58,16 @@ class _Section:
     items: list[_Item] = field(default_factory=list)
 
 
+def web_url(url: str) -> str:
+    """``url`` when it is an absolute http(s) address, else "" (a broken "[IPv6]" host, which
+    urllib refuses with an error, is no address either: one bad link must not stop a build)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", " ", normalize(text)).strip()
 
@@ -92,8 +102,7 @@ class _Reader:
         """An absolute http(s) link, or "" (anchors, scripts, relative links without a known page URL)."""
         if not isinstance(href, str) or not href.strip() or href.startswith("#"):
             return ""
-        url = urljoin(self.base, href.strip()) if self.base else href.strip()
-        return url if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc else ""
+        return web_url(urljoin(self.base, href.strip()) if self.base else href.strip())
 
     def lines_of(self, node) -> list[str]:
         return [line for line in (_squash(part) for part in self.inline(node).split("\n")) if line]
@@ -236,9 +245,9 @@ def page_blocks(html: str) -> tuple[str, str, list[Block]]:
     canonical = soup.find("link", rel=lambda r: r and "canonical" in (r if isinstance(r, list) else r.split()))
     og = soup.find("meta", attrs={"property": "og:url"})
     if canonical is not None and canonical.get("href"):
-        url = str(canonical["href"]).strip()
+        url = web_url(str(canonical["href"]).strip())
     elif og is not None and og.get("content"):
-        url = str(og["content"]).strip()
+        url = web_url(str(og["content"]).strip())
     head_title = _squash(soup.title.get_text()) if soup.title else ""
     # The page's own heading: its main content's first <h1>, even inside an article <header>.
     root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article") or soup.body or soup

@@ -209,3 +209,12 @@ def test_the_lead_paragraph_of_an_article_header_is_kept():
     assert entry.question == "Carte grise : changement d'adresse"
     assert entry.answer == ("Vous devez déclarer votre nouvelle adresse dans le mois qui suit le déménagement.\n"
                             "La démarche est gratuite.")
+
+
+def test_broken_addresses_in_a_page_are_dropped_not_fatal():
+    page = ("<html><head><link rel='canonical' href='http://[bad'></head><body><h1>Titre</h1>"
+            "<p>Voir <a href='http://[::1/x'>ici</a> et <a href='javascript:alert(1)'>là</a>.</p></body></html>")
+    [entry] = parse_page(page, "p", "corpus/p.html")
+    assert entry.url == "" and entry.answer == "Voir ici et là."
+    canonical = parse_page(page.replace("http://[bad", "/relative"), "p", "corpus/p.html")[0]
+    assert canonical.url == ""  # a relative canonical address names no page
