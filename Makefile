@@ -37,6 +37,8 @@ serve: index
 # Debian's Chromium for the end-to-end test (Playwright drives it; no browser download).
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@# A headless Debian has no colour emoji font: the page's icons would be empty boxes in screenshots.
+	@fc-list 2>/dev/null | grep -qi emoji || (apt-get update -qq && apt-get install -y -qq fonts-noto-color-emoji >/dev/null)
 
 # Debian's PostgreSQL binaries: the tests start a throwaway server of their own with them.
 postgres:
