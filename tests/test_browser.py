@@ -91,3 +91,75 @@ def test_question_in_chromium_shows_the_us_phone_number(chromium: str, server: s
             assert query.locator("b, script").count() == 0
         finally:
             browser.close()
+
+
+def _long_entry(subject: str, detail: str) -> str:
+    """A public-service-like page: the subject on every line, one precise passage in the middle."""
+    lines = [f"{subject} : ce qu'il faut savoir."]
+    lines += [f"Paragraphe {i} : la demande de {subject.lower()} se fait en ligne ou au guichet, avec les "
+              "justificatifs habituels et un délai de traitement variable." for i in range(20)]
+    lines += ["Cas particulier", detail]
+    lines += [f"Suite {i} : les conditions générales de {subject.lower()} restent celles du cas courant." for i in range(20)]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def help_center_server(real_encoder, tmp_path: Path):
+    """Another help center: a FAQ table of long pages with their addresses, no catalogue, no site.toml."""
+    import json
+
+    from faqsearch.build import build
+
+    corpus, root = tmp_path / "aide", tmp_path / "index"
+    corpus.mkdir()
+    rows = [("F1", "Carte grise : changement d'adresse",
+             "Pour un véhicule de collection, la nouvelle adresse se déclare par courrier recommandé."),
+            ("F2", "Acte de naissance", "Pour une personne née à l'étranger, écrivez au service central de Nantes."),
+            ("F3", "Passeport : première demande", "Un mineur se présente avec un parent muni de sa pièce d'identité.")]
+    with open(corpus / "demarches.jsonl", "w", encoding="utf-8") as out:
+        for pid, title, detail in rows:
+            out.write(json.dumps({"id": pid, "title": title, "text": _long_entry(title.split(" :")[0], detail),
+                                  "url": f"https://aide.example.org/{pid}"}, ensure_ascii=False) + "\n")
+    build(corpus, root, real_encoder, cache_dir=tmp_path / "cache")
+    env = {"FAQSEARCH_INDEX": str(root), "FAQSEARCH_CORPUS": str(corpus), "FAQSEARCH_DATA": str(tmp_path / "data")}
+    try:
+        with streamlit_server(env, tmp_path / "streamlit.log", STARTUP_TIMEOUT_S) as url:
+            yield url
+    except ServerError as exc:
+        pytest.fail(str(exc))
+
+
+def test_long_answers_of_another_help_center_show_an_excerpt_a_fold_and_the_page_link(chromium: str, help_center_server: str,
+                                                                                     tmp_path: Path):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1250}, locale="fr-FR")
+            page.goto(help_center_server, timeout=STARTUP_TIMEOUT_S * 1000)
+            box = page.get_by_placeholder("Posez votre question", exact=False)
+            box.wait_for(timeout=STARTUP_TIMEOUT_S * 1000)
+            expect(page).to_have_title("Demarches · Recherche")  # named after its only table, no Zoho
+            assert "Zoho" not in page.locator("body").inner_text()
+
+            box.fill("acte de naissance d'une personne née à l'étranger")
+            box.press("Enter")
+            card = page.locator(".fs-result").first
+            card.wait_for(timeout=60_000)
+            expect(card.locator(".fs-title")).to_have_text("Acte de naissance")
+            # The excerpt is the precise passage, placed in the page; the rest is folded away.
+            expect(card.locator(".fs-excerpt")).to_contain_text("service central de Nantes")
+            expect(card.locator(".fs-where")).to_contain_text("Milieu de la réponse")
+            full = card.locator("details.fs-more > .fs-answer")
+            expect(full).to_be_hidden()
+            card.locator("details.fs-more > summary").click()
+            expect(full).to_be_visible()
+            expect(full).to_contain_text("Suite 19")
+            link = card.locator("a.fs-source")
+            expect(link).to_have_attribute("href", "https://aide.example.org/F2")
+            expect(link).to_have_attribute("target", "_blank")
+            page.screenshot(path=str(tmp_path / "long-answers.png"), full_page=True)
+            assert (tmp_path / "long-answers.png").stat().st_size > 10_000
+        finally:
+            browser.close()
