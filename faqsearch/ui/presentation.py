@@ -149,7 +149,7 @@ def long_answer_html(answer: str, query: str, url: str = "", whole: str = "") ->
     left, width = 100 * cut.offset / cut.chars, 100 * sum(len(x) + 1 for x in own) / cut.chars
     parts = [
         f'<div class="fs-where"><span class="fs-where-label">Extrait · {escape(cut.where)}</span>'
-        f'<span class="fs-where-bar"><span style="left:{left:.0f}%;width:{max(width, 2):.0f}%"></span></span></div>',
+        f'<span class="fs-where-bar" aria-hidden="true"><span style="left:{left:.0f}%;width:{max(width, 2):.0f}%"></span></span></div>',
         '<div class="fs-answer fs-excerpt">', gap if cut.start > 0 else "",
         answer_html("\n".join(shown), query, subheadings=True), gap if cut.end < cut.total else "", "</div>",
     ]
