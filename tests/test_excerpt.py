@@ -118,3 +118,14 @@ def test_a_chunk_of_a_long_entry_is_its_excerpt_placed_in_the_whole_entry():
     assert pres.escape(PAGE[0]) in folded and pres.escape(PAGE[-1]) in folded
     place = excerpt.locate(chunks[2], whole)
     assert (place.start, place.end, place.total) == (30, len(PAGE), len(PAGE)) and place.where == "Fin de la réponse"
+
+
+def test_a_first_line_that_repeats_the_title_is_not_shown_twice():
+    assert excerpt.without_title_line("Se pacser : \n\nLe pacte civil de solidarité…", "Se pacser") == "Le pacte civil de solidarité…"
+    assert excerpt.without_title_line("se PACSER\nTexte.", "Se pacser ?") == "Texte."
+    kept = "Acte de naissance : demande de copie intégrale ou d'extrait :\nUn acte…"
+    assert excerpt.without_title_line(kept, "Acte de naissance") == kept
+    assert excerpt.without_title_line("Se pacser :", "Se pacser") == "Se pacser :"  # nothing else to show
+    card = pres.result_card_html(Hit(1, Passage("p", "G", "", "Se pacser", "Se pacser", "Se pacser :\nEn mairie."), 1.0),
+                                 "pacs", 1.0, True, None)
+    assert "Se pacser :" not in card and "En mairie." in card

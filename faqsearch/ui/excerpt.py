@@ -14,6 +14,7 @@ from typing import Sequence
 
 from ..analyzer import analyzer
 from ..documents import Passage
+from ..text import fold
 
 # An answer up to this size is shown whole: the seed guide's items all are, and so is a chunk of
 # a long entry cut for the model (256 tokens, about 1,100 characters of French).
@@ -123,3 +124,11 @@ def locate(part: str, whole: str) -> Excerpt:
     offset = max(joined.find(own[0].strip()), 0) if own else 0
     start = joined.count("\n", 0, offset)
     return Excerpt(start, min(start + len(own), len(lines)), len(lines), offset, len(joined) + 1)
+
+
+def without_title_line(answer: str, question: str) -> str:
+    """``answer`` without a first line that only repeats the question ("Se pacser :" under the
+    title "Se pacser", as pages saved as text often begin); any other answer unchanged."""
+    head, _, rest = answer.lstrip("\n").partition("\n")
+    same = fold(head.strip().rstrip(":").strip()) == fold(question.strip().rstrip(":?").strip())
+    return rest.lstrip("\n") if same and rest.strip() else answer

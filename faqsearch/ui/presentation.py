@@ -389,7 +389,8 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         f'<span class="fs-relevance fs-level-{rel.level}" title="Rang {hit.rank}">'
         f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
         "</div>",
-        long_answer_html(p.answer, query, p.url, entry_answer),
+        long_answer_html(excerpt.without_title_line(p.answer, p.question), query, p.url,
+                         excerpt.without_title_line(entry_answer, p.question) if entry_answer else ""),
         source_link_html(p.url),
     ]
     if channel is not None:
