@@ -129,3 +129,14 @@ def test_a_first_line_that_repeats_the_title_is_not_shown_twice():
     card = pres.result_card_html(Hit(1, Passage("p", "G", "", "Se pacser", "Se pacser", "Se pacser :\nEn mairie."), 1.0),
                                  "pacs", 1.0, True, None)
     assert "Se pacser :" not in card and "En mairie." in card
+
+
+def test_the_excerpt_is_chosen_by_the_words_the_title_does_not_already_say():
+    lines = FILLER[:10] + ["Les partenaires ne doivent pas être déjà pacsés."] + FILLER[10:20] + \
+        ["Si l'un des partenaires est étranger, il doit être majeur selon la loi de son pays."] + FILLER[20:]
+    answer = "\n".join(lines)
+    # "pacser" is the entry's subject: the excerpt follows "étranger", the word that makes the question precise.
+    html = pres.long_answer_html(answer, "comment se pacser quand on est étranger ?", title="Se pacser")
+    assert "partenaires est <mark>étranger</mark>" in html.split("<details", 1)[0]
+    alone = pres.long_answer_html(answer, "se pacser", title="Se pacser")  # only the subject: still used
+    assert "<mark>pacsés</mark>" in alone.split("<details", 1)[0]

@@ -125,7 +125,7 @@ def answer_html(text: str, query: str, subheadings: bool = False) -> str:
 MAX_FULL_ANSWER_CHARS = 20_000
 
 
-def long_answer_html(answer: str, query: str, url: str = "", whole: str = "") -> str:
+def long_answer_html(answer: str, query: str, url: str = "", whole: str = "", title: str = "") -> str:
     """The answer block of a card: a short answer whole; a long one by its excerpt closest to
     the question (see :mod:`faqsearch.ui.excerpt`), where it sits, and the whole answer folded
     under "Voir toute la réponse" (a ``<details>``: no script, opens in place). ``url``, the
@@ -133,6 +133,8 @@ def long_answer_html(answer: str, query: str, url: str = "", whole: str = "") ->
 
     ``whole`` is the entry's answer when ``answer`` is one chunk of it: the chunk (the part of
     the entry that search found closest) is then the excerpt, placed in the entry's answer.
+    ``title`` is the entry's question: its words are what the whole answer is about, so the
+    excerpt is chosen by the question's other words when it has some.
     """
     if whole and whole.strip() != answer.strip():
         cut = excerpt.locate(answer, whole)
@@ -140,7 +142,8 @@ def long_answer_html(answer: str, query: str, url: str = "", whole: str = "") ->
         lines = excerpt.answer_lines(whole)
     else:
         lines = excerpt.answer_lines(answer)
-        cut = excerpt.choose(lines, query_terms(query))
+        keys = query_terms(query)
+        cut = excerpt.choose(lines, keys - query_terms(title) or keys)
         if cut.whole:
             return f'<div class="fs-answer">{answer_html(answer, query)}</div>'
         own = lines[cut.start:cut.end]
@@ -390,7 +393,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
         "</div>",
         long_answer_html(excerpt.without_title_line(p.answer, p.question), query, p.url,
-                         excerpt.without_title_line(entry_answer, p.question) if entry_answer else ""),
+                         excerpt.without_title_line(entry_answer, p.question) if entry_answer else "", p.question),
         source_link_html(p.url),
     ]
     if channel is not None:
