@@ -202,3 +202,79 @@ def test_every_response_names_its_worker(client: TestClient):
 
     assert client.get("/healthz").headers["x-faqsearch-worker"] == str(os.getpid())
     assert client.get("/v2/nulle-part").headers["x-faqsearch-worker"] == str(os.getpid())
+
+
+def test_searches_are_not_logged_a_final_question_is(client: TestClient, settings: ServiceSettings):
+    for prefix in ("Comment", "Comment configurer", QUESTION):  # keystrokes of the widget
+        assert client.get("/v1/search", params={"q": prefix}).status_code == 200
+    store = FeedbackStore.configured(settings.data_dir, "")  # the page's own store
+    assert store.totals()["questions"] == 0
+
+    response = client.post("/v1/questions", json={"question": f"  {QUESTION} ", "plan": "lite", "session": "visiteur-1"})
+    assert response.status_code == 201 and response.json()["logged"] is True
+    assert client.post("/v1/questions", json={"question": "comment configurer imap"}).status_code == 201
+    [top] = store.top_questions()
+    assert top.count == 2 and top.question == "comment configurer imap"
+    assert store.totals()["questions"] == 2
+
+
+def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: ServiceSettings):
+    from sqlalchemy import select
+
+    from faqsearch.database import QUESTIONS, RATINGS
+
+    forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "198.51.100.9", "User-Agent": "Navigateur/1.0"}
+    assert client.post("/v1/questions", json={"question": QUESTION}, headers=forwarded).status_code == 201
+    assert client.post("/v1/feedback", json={"question": QUESTION, "passage_id": "p", "rating": "up"},
+                       headers=forwarded).status_code == 201
+    store = FeedbackStore.configured(settings.data_dir, "")
+    with store._engine.connect() as con:
+        rows = [*con.execute(select(QUESTIONS)), *con.execute(select(RATINGS))]
+    assert len(rows) == 2
+    stored = " ".join(str(value) for row in rows for value in row)
+    for trace in ("203.0.113", "198.51.100", "testclient", "127.0.0.1", "Navigateur"):
+        assert trace not in stored
+
+
+@pytest.mark.parametrize("body, status, words", [
+    ({"question": "x" * 501}, 422, ["Question trop longue", "500 caractères au plus", "elle en fait 501", "une ou deux phrases"]),
+    ({"question": ""}, 422, ["« question »", "vide"]),
+    ({"question": "?? !!"}, 422, ["Question vide"]),
+    ({"question": QUESTION, "plan": "or"}, 422, ["« plan »"]),
+    ({"question": QUESTION, "ip": "1.2.3.4"}, 422, ["« ip »", "pas un champ connu"]),
+])
+def test_bad_question_gets_a_french_error_and_logs_nothing(client: TestClient, settings: ServiceSettings,
+                                                           body, status, words):
+    assert_french_error(client.post("/v1/questions", json=body), status, *words)
+    assert FeedbackStore.configured(settings.data_dir, "").totals()["questions"] == 0
+
+
+def test_too_long_search_says_so_without_echoing_it(client: TestClient):
+    detail = assert_french_error(client.get("/v1/search", params={"q": "é" * 600}), 422,
+                                 "Question trop longue", "paramètre « q »", "500 caractères au plus", "elle en fait 600")
+    assert "éé" not in detail
+
+
+def test_question_that_cannot_be_stored_is_a_503(client: TestClient, settings: ServiceSettings):
+    path = settings.data_dir / "feedback.sqlite3"
+    path.unlink()
+    path.mkdir()
+    assert_french_error(client.post("/v1/questions", json={"question": QUESTION}), 503, "n'a pas pu être enregistrée")
+
+
+def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: TestClient, settings: ServiceSettings,
+                                                                      monkeypatch):
+    import faqsearch.corpus
+
+    reads = []
+    real = faqsearch.corpus.corpus_digest
+    monkeypatch.setattr(faqsearch.corpus, "corpus_digest", lambda folder: reads.append(folder) or real(folder))
+    faqsearch.corpus._digest.cache_clear()
+    for _ in range(5):
+        assert client.get("/healthz").json()["stale"] is False
+    assert len(reads) == 1
+    guide = next(settings.corpus_dir.glob("*.md"))
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert client.get("/healthz").json()["stale"] is True
+    assert client.get("/healthz").json()["stale"] is True
+    assert len(reads) == 2

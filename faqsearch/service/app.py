@@ -14,14 +14,11 @@ import time
 import uuid
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
-
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..documents import Passage
@@ -31,23 +28,10 @@ from ..feedback import DOWN, UP, FeedbackError, FeedbackStore
 from ..index import FaqIndex
 from . import errors
 from .middleware import BodyLimit, WorkerHeader
-from .config import MAX_PASSAGE_ID_CHARS, ServiceSettings
+from .config import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS, ServiceSettings
+from .schemas import FeedbackIn, Plan, QuestionIn
 
 STATIC = files("faqsearch.service") / "static"
-Plan = Literal["gratuit", "lite", "premium"]
-
-
-class FeedbackIn(BaseModel):
-    """A 👍 or 👎 on a passage returned for a question."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    question: str = Field(min_length=1, max_length=2000, description="La question posée, telle que tapée.")
-    passage_id: str = Field(min_length=1, max_length=MAX_PASSAGE_ID_CHARS, description="`passage_id` d'un résultat.")
-    rating: Literal["up", "down"] = Field(description="`up` (👍) ou `down` (👎).")
-    plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
-    session: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
-                                description="Identifiant anonyme du visiteur : un second avis du même visiteur remplace le premier.")
 
 
 class PassageIndex:
@@ -99,7 +83,7 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
 
     @app.get("/v1/search", summary="Chercher une question",
              description="La réponse est l'objet JSON de `python -m faqsearch search --json`.")
-    def search(q: str = Query(min_length=1, max_length=settings.max_query_chars, description="La question."),
+    def search(q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS, description="La question."),
                plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
                top_k: int = Query(5, ge=1, le=settings.max_top_k, description="Nombre de passages.")) -> JSONResponse:
         started = time.perf_counter()
@@ -119,6 +103,28 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
             raise HTTPException(503, "Votre avis n'a pas pu être enregistré : la base de retours est "
                                      "indisponible. Réessayez dans un instant.") from exc
         return {"stored": True}
+
+    @app.post("/v1/questions", status_code=201, summary="Enregistrer une question posée",
+              description="À appeler une fois par question, quand le visiteur s'y arrête (pause dans la frappe, "
+                          "Entrée, ouverture d'une réponse), pas à chaque frappe : /v1/search n'enregistre rien. "
+                          "La question rejoint celles de la page dans l'espace éditeurs (questions fréquentes, "
+                          "sans réponse). Aucune adresse IP n'est enregistrée.")
+    def question(body: QuestionIn) -> dict:
+        # Answered again here rather than trusting the client's account of it: the editors' lists
+        # (unanswered questions) must reflect what the engine says, not what a caller claims.
+        started = time.perf_counter()
+        answer = engine.ask(body.question, body.plan)
+        spent = (time.perf_counter() - started) * 1000
+        if not answer.hits:  # nothing searchable ("??"): the page does not count it either
+            raise HTTPException(422, answer.notice or "Question vide : tapez quelques mots.")
+        try:
+            store.log_question(answer.question, answer.plan, answer.confident, answer.hits[0].passage.id,
+                               len(answer.hits), round(spent, 1), session=body.session or f"api-{uuid.uuid4().hex}")
+        except FeedbackError as exc:
+            errors.log.error("question not logged: %s", exc)
+            raise HTTPException(503, "La question n'a pas pu être enregistrée : la base de retours est "
+                                     "indisponible. Réessayez dans un instant.") from exc
+        return {"logged": True, "confident": answer.confident}
 
     @app.get("/v1/passages/{passage_id:path}", summary="Un passage du guide")
     def passage(passage_id: str) -> dict:

@@ -12,7 +12,8 @@ from pathlib import Path
 from .. import settings
 from ..engine import MAX_TOP_K
 
-# A help-center question is a sentence or two; longer text only costs encoding time for everyone.
+# A request-size guard: a help-center question is a sentence or two, and longer text only costs
+# encoding time for everyone. The engine has its own cut, reported in the answer's ``notice``.
 MAX_QUERY_CHARS = 500
 MAX_BODY_BYTES = 16 * 1024
 MAX_PASSAGE_ID_CHARS = 300
@@ -35,7 +36,6 @@ class ServiceSettings:
     model: str = ""
     cors_origins: tuple[str, ...] = ()
     frame_ancestors: tuple[str, ...] = ("*",)
-    max_query_chars: int = MAX_QUERY_CHARS
     max_top_k: int = MAX_TOP_K
     max_body_bytes: int = MAX_BODY_BYTES
 

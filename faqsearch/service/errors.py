@@ -24,6 +24,22 @@ STATUS_MESSAGES = {
 PLACES = {"query": "paramètre", "path": "paramètre", "body": "champ", "header": "en-tête"}
 
 
+# Fields that carry the visitor's question: a refusal there is read by the visitor, not only by
+# the developer of the calling site, so it says what to do in plain words.
+QUESTION_FIELDS = {"q", "question"}
+
+
+def question_too_long(label: str, length: int, limit: int | None) -> str:
+    """The refusal of an over-long question; its text is not echoed, only its length.
+
+    The limit guards the size of a request; the engine has its own cut of an over-long question,
+    reported in the answer's ``notice``.
+    """
+    return (f"Question trop longue ({label}) : {limit} caractères au plus, elle en fait {length}. "
+            "Posez-la en une ou deux phrases avec les mots importants ; les détails de votre cas "
+            "iront au support si le guide n'y répond pas.")
+
+
 def describe_error(error: dict) -> dict:
     """One pydantic validation error as ``{"field", "message"}`` in French (the input is not echoed)."""
     loc = [str(part) for part in error.get("loc", ())]
@@ -35,6 +51,9 @@ def describe_error(error: dict) -> dict:
         message = "est obligatoire"
     elif kind == "string_too_short":
         message = "ne doit pas être vide" if ctx.get("min_length") == 1 else f"doit faire au moins {ctx.get('min_length')} caractères"
+    elif kind == "string_too_long" and name in QUESTION_FIELDS:
+        return {"field": name, "message": question_too_long(f"{place} « {name} »", len(str(error.get("input", ""))),
+                                                            ctx.get("max_length"))}
     elif kind == "string_too_long":
         message = f"doit faire au plus {ctx.get('max_length')} caractères"
     elif kind in ("int_parsing", "int_type", "int_from_float"):

@@ -1,0 +1,41 @@
+"""The JSON bodies the service accepts: a rating, and a question the visitor settled on.
+
+Unknown fields are refused (a typo in a field name would otherwise be silently ignored), and the
+``session`` is an opaque token chosen by the client: nothing that identifies the visitor's
+machine (address, user agent) is ever stored with it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .config import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS
+
+Plan = Literal["gratuit", "lite", "premium"]
+SESSION = dict(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class FeedbackIn(BaseModel):
+    """A 👍 or 👎 on a passage returned for a question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=2000, description="La question posée, telle que tapée.")
+    passage_id: str = Field(min_length=1, max_length=MAX_PASSAGE_ID_CHARS, description="`passage_id` d'un résultat.")
+    rating: Literal["up", "down"] = Field(description="`up` (👍) ou `down` (👎).")
+    plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
+    session: str | None = Field(**SESSION, description="Identifiant anonyme du visiteur : un second avis du même "
+                                                       "visiteur remplace le premier.")
+
+
+class QuestionIn(BaseModel):
+    """A question the visitor settled on (stopped typing, pressed Enter, opened an answer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="La question, telle que tapée.")
+    plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
+    session: str | None = Field(**SESSION, description="Identifiant anonyme du visiteur (aléatoire, choisi par le "
+                                                       "client), comme pour /v1/feedback.")
