@@ -185,3 +185,53 @@ def test_contact_links_are_only_https_mailto_and_tel(chromium: str, tmp_path: Pa
             assert page.evaluate("window.pwned") is None
         finally:
             browser.close()
+
+
+def test_widget_records_a_question_once_the_visitor_settles_on_it(chromium: str, widget_url):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    url, settings = widget_url
+    store = FeedbackStore.configured(settings.data_dir, "")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="fr-FR")
+            posts = []
+            page.on("request", lambda r: posts.append(r.post_data_json) if r.url.endswith("/v1/questions") else None)
+            page.goto(url + "/widget?plan=lite")
+            box = page.get_by_role("combobox", name="Rechercher dans l'aide")
+
+            # Typing: searches, but no prefix is recorded; the pause after the last key records it once.
+            box.press_sequentially("Quel est le numéro de téléphone du support ?", delay=20)
+            options = page.get_by_role("listbox", name="Réponses du guide").get_by_role("option")
+            expect(options.first).to_contain_text("Comment appeler le support téléphonique ?", timeout=30_000)
+            deadline = page.evaluate("Date.now()") + 10_000
+            while not posts and page.evaluate("Date.now()") < deadline:
+                page.wait_for_timeout(100)
+            assert [b["question"] for b in posts] == ["Quel est le numéro de téléphone du support ?"]
+            assert posts[0]["plan"] == "lite" and re.fullmatch(r"[0-9a-f]{32}", posts[0]["session"])
+
+            # Opening an answer of the same question does not record it a second time.
+            box.press("ArrowDown")
+            box.press("Enter")
+            expect(page.locator("#fsw-detail")).to_be_visible()
+            page.wait_for_timeout(2_000)
+            assert len(posts) == 1
+
+            # Enter records at once, without waiting for the pause, and only once.
+            box.fill("écrire un e-mail au support")
+            box.press("Enter")
+            page.wait_for_timeout(2_000)
+            assert [b["question"] for b in posts[1:]] == ["écrire un e-mail au support"]
+
+            # Typed then abandoned with Escape before the pause: not a question anyone settled on.
+            box.fill("Comment résilier")
+            box.press("Escape")  # closes the list of the previous question, if still open
+            box.press("Escape")  # clears the field
+            expect(box).to_have_value("")
+            page.wait_for_timeout(2_000)
+            assert len(posts) == 2
+        finally:
+            browser.close()
+    logged = {s.question: s.count for s in store.top_questions()}
+    assert logged == {"Quel est le numéro de téléphone du support ?": 1, "écrire un e-mail au support": 1}

@@ -3,11 +3,16 @@
  * Everything that comes from the guide, the catalogue or the visitor is inserted with textContent,
  * never as HTML; links are built only for https:, mailto: and tel: (the page's CSP forbids inline
  * scripts as a second line of defence). ARIA combobox pattern: the field owns a listbox, the
- * arrow keys move aria-activedescendant, Enter opens the answer, Escape closes the list. */
+ * arrow keys move aria-activedescendant, Enter opens the answer, Escape closes the list.
+ *
+ * Searching records nothing: a question reaches the editors (POST /v1/questions) only once the
+ * visitor settles on it, i.e. stops typing for LOG_IDLE_MS, presses Enter or opens an answer;
+ * otherwise every prefix typed ("Com", "Comment joi"...) would count as a question. */
 (function () {
   "use strict";
 
   var DEBOUNCE_MS = 250;
+  var LOG_IDLE_MS = 1500;
   var MIN_CHARS = 2;
   var TOP_K = 5;
 
@@ -20,6 +25,8 @@
   if (["gratuit", "lite", "premium"].indexOf(plan) < 0) { plan = null; }
 
   var timer = null;
+  var logTimer = null;
+  var loggedQuestion = "";  // the last question recorded, so Enter after a pause does not count it twice
   var pending = null;   // AbortController of the request in flight
   var sequence = 0;     // answers to an older keystroke are ignored
   var results = [];
@@ -78,6 +85,26 @@
     return item;
   }
 
+  // ---------------------------------------------------------------- questions for the editors
+  function settled(text) {
+    return text.toLowerCase().split(/\s+/).join(" ");
+  }
+
+  function logQuestion() {
+    window.clearTimeout(logTimer);
+    var text = input.value.trim();
+    if (text.length < MIN_CHARS || settled(text) === loggedQuestion) { return; }
+    loggedQuestion = settled(text);
+    var body = {question: text};
+    if (plan) { body.plan = plan; }
+    var session = sessionId();
+    if (session) { body.session = session; }
+    // keepalive: the question is still recorded if the visitor follows a link right away.
+    fetch("/v1/questions", {method: "POST", keepalive: true, headers: {"Content-Type": "application/json"},
+                            body: JSON.stringify(body)})
+      .catch(function () { /* statistics only: the visitor is not bothered with it */ });
+  }
+
   // ---------------------------------------------------------------- rendering
   function closeList() {
     list.hidden = true;
@@ -107,6 +134,7 @@
     detail.dataset.passage = result.passage_id;
     detail.hidden = false;
     closeList();
+    logQuestion();
   }
 
   function renderList(answer) {
@@ -236,6 +264,7 @@
   // ---------------------------------------------------------------- events
   input.addEventListener("input", function () {
     window.clearTimeout(timer);
+    window.clearTimeout(logTimer);
     var text = input.value.trim();
     if (text.length < MIN_CHARS) {
       sequence++;
@@ -244,6 +273,7 @@
       return;
     }
     timer = window.setTimeout(function () { search(text); }, DEBOUNCE_MS);
+    logTimer = window.setTimeout(logQuestion, LOG_IDLE_MS);
   });
 
   input.addEventListener("keydown", function (event) {
@@ -257,11 +287,16 @@
       setActive(event.key === "ArrowDown" ? active + 1 : (active < 0 ? -1 : active - 1));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (results.length) { showDetail(active >= 0 ? active : 0); }
+      if (results.length) {
+        showDetail(active >= 0 ? active : 0);
+      } else {
+        logQuestion();  // no answer to open: an unanswered question is what editors most need
+      }
     } else if (event.key === "Escape") {
       if (!list.hidden) {
         closeList();
       } else {
+        window.clearTimeout(logTimer);  // abandoned, not settled on
         input.value = "";
         sequence++;
         clearAll("");
