@@ -152,7 +152,7 @@ class FeedbackStore:
     # ------------------------------------------------------------------------------ writes
     def log_question(self, question: str, plan: str | None, confident: bool, top_passage: str = "",
                      results: int = 0, latency_ms: float | None = None, session: str = "") -> None:
-        """Record one question asked on the page."""
+        """Record one question asked on the page or settled on through the HTTP service."""
         row = dict(asked_at=_now(), session=session, question=question, normalized=normalize_question(question),
                    plan=plan, confident=int(confident), top_passage=top_passage or None, results=results,
                    latency_ms=latency_ms)
