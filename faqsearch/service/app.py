@@ -64,8 +64,11 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
         store = FeedbackStore.configured(settings.data_dir, settings.database_url)
     passages = PassageIndex()
     # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
+    # FastAPI's OpenTelemetry hooks off: a provider configured in the environment would otherwise
+    # export every request URL, question included, and the check costs each request a few µs.
     app = FastAPIOffline(title="faqsearch", version=__version__,
-                         description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.")
+                         description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.",
+                         telemetry={"tracing": False, "metrics": False, "logs": False})
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.cors_origins:
