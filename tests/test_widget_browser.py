@@ -224,6 +224,14 @@ def test_widget_records_a_question_once_the_visitor_settles_on_it(chromium: str,
             page.wait_for_timeout(2_000)
             assert [b["question"] for b in posts[1:]] == ["écrire un e-mail au support"]
 
+            # A question longer than the engine reads is answered from its start, and the visitor is told.
+            references = " ".join(f"X{i}Q{i * 7}Z" for i in range(40))  # under 500 characters, many tokens
+            box.fill(f"Quel est le numéro de téléphone du support ? Mes références : {references}")
+            expect(page.get_by_role("status").first).to_contain_text("seul le début", timeout=30_000)
+            box.press("Escape")
+            box.press("Escape")
+            expect(box).to_have_value("")
+
             # Typed then abandoned with Escape before the pause: not a question anyone settled on.
             box.fill("Comment résilier")
             box.press("Escape")  # closes the list of the previous question, if still open

@@ -210,6 +210,8 @@
         (answer.channel ? " ou contactez le canal proposé." : ".");
     }
     if (answer.channel) { said += " Canal recommandé : " + answer.channel.name + "."; }
+    // A question cut to what the engine reads: the visitor learns which part was answered.
+    if (answer.notice && answer.results.length) { said = answer.notice + " " + said; }
     status.textContent = said;
   }
 
