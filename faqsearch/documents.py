@@ -18,6 +18,7 @@ class Passage:
     several passages (chunks) that share it, and results are ranked by entry; empty means the
     passage is a whole entry of its own (``entry`` then is ``id``). ``variants`` are other
     phrasings of the question: indexed, never shown. ``url`` is the entry's page, when known.
+    ``part`` / ``parts`` place a chunk in its entry (chunk 2 of 5); a whole entry is 1 of 1.
     """
 
     id: str
@@ -32,6 +33,8 @@ class Passage:
     entry_id: str = ""
     url: str = ""
     variants: tuple[str, ...] = ()
+    part: int = 1
+    parts: int = 1
 
     @property
     def entry(self) -> str:
@@ -64,6 +67,7 @@ class Passage:
             "id": self.id, "guide": self.guide, "section": self.section, "title": self.title,
             "question": self.question, "answer": self.answer, "channel": self.channel,
             "plans": list(self.plans), "entry_id": self.entry, "url": self.url,
+            "part": self.part, "parts": self.parts,
         }
 
     @classmethod
