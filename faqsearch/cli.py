@@ -121,10 +121,32 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_eval_entries(args) -> int:
+    from .engine import Engine
+    from .evaluate import answer_entries, read_entry_questions, score_entries
+    from .index import SearchConfig
+
+    questions = read_entry_questions(args.file)
+    engine = Engine.open(args.index, _encoder(args))
+    methods = {"lexical": SearchConfig(use_dense=False), "dense": SearchConfig(use_lexical=False),
+               "hybrid": engine.config}
+    print(f"questions  {len(questions)} (entry level: a result counts when it comes from a gold entry)")
+    for name, config in methods.items():
+        asker = Engine(engine.index, config=config)
+        # Results are passages; several may come from one entry: ask deep enough for 10 entries.
+        answers = asker.ask_batch([q.question for q in questions], None, 50)
+        print(score_entries(questions, [answer_entries(a) for a in answers]).line(name))
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .engine import Engine
-    from .evaluate import read_questions, score
+    from .evaluate import is_entry_file, read_questions, score
 
+    if not args.file.is_file():
+        raise ValueError(f"Fichier de questions introuvable : {args.file}.")
+    if is_entry_file(args.file):
+        return cmd_eval_entries(args)
     questions = read_questions(args.file)
     if args.ablation:
         try:
@@ -224,7 +246,7 @@ def parser() -> argparse.ArgumentParser:
     common(b, corpus=True)
     b.set_defaults(func=cmd_build)
 
-    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV")
+    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV (questions de dev, ou qid/question/gold_passage_id)")
     e.add_argument("file", type=Path)
     e.add_argument("--ablation", action="store_true",
                    help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")

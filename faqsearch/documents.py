@@ -36,6 +36,13 @@ class Passage:
     part: int = 1
     parts: int = 1
 
+    def __post_init__(self):
+        # The passage table stores every column as text: a chunk's place comes back as a number.
+        object.__setattr__(self, "part", int(self.part))
+        object.__setattr__(self, "parts", int(self.parts))
+        if not 1 <= self.part <= self.parts:
+            raise ValueError(f"part must be between 1 and parts ({self.parts}). Currently, part is {self.part}.")
+
     @property
     def entry(self) -> str:
         """The id of the entry this passage belongs to."""
@@ -51,7 +58,11 @@ class Passage:
 
         A question about one detail ("how long until the e-mail reply?") matches its line better
         than the whole item, whose vector averages several topics; the passage scores its best view.
+        A chunk of a long entry has its text only: the chunks already split the entry by topic, and
+        a vector per line tripled the text embedded for a long help center.
         """
+        if self.parts > 1:
+            return [self.text()]
         groups: list[str] = []
         for line in self.answer.splitlines():
             if line.startswith((" ", "\t")) and groups:

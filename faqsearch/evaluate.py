@@ -148,6 +148,11 @@ def score_entries(questions: Sequence[EntryQuestion], rankings: Sequence[Sequenc
     return EntryMetrics(len(questions), hit1 / n, hit3 / n, hit10 / n, mrr / n)
 
 
+def answer_entries(answer: Answer) -> list[str]:
+    """The entries of an answer's results, best first, each once."""
+    return entry_ranking([hit.passage.entry for hit in answer.hits])
+
+
 def first_correct_rank(answer: Answer, gold: str) -> int | None:
     pattern = re.compile(gold)
     for hit in answer.hits:
