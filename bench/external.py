@@ -44,6 +44,7 @@ class Signals:
     title_query: np.ndarray  # cosine between the query and the title encoded as a query
     lex_chunks: np.ndarray  # best chunk BM25
     lex_entries: np.ndarray  # BM25 of the whole entry
+    chunk_blend: np.ndarray  # blend computed per chunk, then the best chunk of each entry
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,9 @@ def signals(pages: list[Passage], questions: list[str], max_tokens: int, encoder
     dense_max, dense_second = per_entry(dense, starts)
     lex_chunks = LexicalIndex.build([c.text() for c in chunks]).scores(questions)
     lex_entries = LexicalIndex.build([p.text() for p in pages]).scores(questions)
+    chunk_blend = np.maximum.reduceat(fused(dense, lex_chunks, "blend"), starts, axis=1)
     return Signals(dense_max, dense_second, query_vecs @ title_vecs.T,
-                   np.maximum.reduceat(lex_chunks, starts, axis=1), lex_entries)
+                   np.maximum.reduceat(lex_chunks, starts, axis=1), lex_entries, chunk_blend)
 
 
 def rank(scores: np.ndarray, entries: Sequence[str]) -> list[list[str]]:
@@ -168,6 +170,7 @@ def configurations(s: Signals) -> dict[str, np.ndarray]:
         "dense max(chunk, title-as-query)": np.maximum(s.dense_max, s.title_query),
         "lexical chunks (max)": s.lex_chunks,
         "lexical whole entries": s.lex_entries,
+        "blend α=0.55 per chunk, then best chunk": s.chunk_blend,
     }
     for name, lex in (("chunk BM25", s.lex_chunks), ("entry BM25", s.lex_entries)):
         for alpha in (0.4, 0.55, 0.7):

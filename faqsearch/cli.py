@@ -44,7 +44,8 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
     if answer.confident:
         for hit in answer.hits:
             p = hit.passage
-            lines.append(f"\n{hit.rank}. {p.question}  [{p.section or p.guide}]  (score {hit.score:.2f})")
+            where = f", extrait {p.part} sur {p.parts}" if p.parts > 1 else ""
+            lines.append(f"\n{hit.rank}. {p.question}  [{p.section or p.guide}{where}]  (score {hit.score:.2f})")
             lines.extend("   " + line for line in p.answer.splitlines())
     return "\n".join(lines)
 

@@ -191,6 +191,7 @@ class Answer:
                     "rank": h.rank, "score": round(h.score, 4), "passage_id": h.passage.id,
                     "section": h.passage.section, "question": h.passage.question,
                     "answer": h.passage.answer, "channel": h.passage.channel,
+                    "entry_id": h.passage.entry, "part": h.passage.part, "parts": h.passage.parts,
                 }
                 for h in self.hits
             ],

@@ -97,3 +97,25 @@ def test_a_50k_character_answer_parses_and_every_chunk_fits_the_model():
     chunks = chunk_passage(passage, count, 256)
     assert len(chunks) > 20
     assert all(count(c.text()) <= 256 for c in chunks)
+
+
+def test_a_guide_with_a_50k_character_answer_builds_and_ranks_entries(tmp_path, fake_encoder):
+    from faqsearch.build import build
+    from faqsearch.builds import current_build
+    from faqsearch.index import FaqIndex
+    from tests.corpora import write_corpus
+
+    body = "\n".join(f"- Étape {i} : remplir le formulaire cerfa numéro {i} puis l'envoyer." for i in range(900))
+    extra = f"\n## Démarches longues\n\n### Dossier complet\n{body}\n"
+    corpus = write_corpus(tmp_path / "corpus")
+    with open(corpus / "guide.md", "a", encoding="utf-8") as fh:
+        fh.write(extra)
+    report = build(corpus, tmp_path / "index", fake_encoder, cache_dir=tmp_path / "cache", check=False)
+    index = FaqIndex.load(current_build(tmp_path / "index"), fake_encoder)
+    chunks = [p for p in index.passages if p.parts > 1]
+    assert sum(len(p.answer) for p in chunks) > 50_000 and report.passages == len(index.passages)
+    assert len({p.entry for p in chunks}) == 1 and len(chunks) == chunks[0].parts > 10
+    hits = index.search("formulaire cerfa numéro 512 à envoyer", top_k=5)
+    entries = [h.passage.entry for h in hits]
+    assert len(entries) == len(set(entries))  # one result per entry
+    assert hits[0].passage.entry == chunks[0].entry and "cerfa numéro 512 " in hits[0].passage.answer

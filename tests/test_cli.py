@@ -12,7 +12,7 @@ PASSAGE_KEYS = {"id", "guide", "section", "title", "question", "answer", "channe
                 "part", "parts"}
 ANSWER_KEYS = {"question", "confident", "channel", "results"}
 CHANNEL_KEYS = {"id", "name", "contact", "plans", "reason"}
-RESULT_KEYS = {"rank", "score", "passage_id", "section", "question", "answer", "channel"}
+RESULT_KEYS = {"rank", "score", "passage_id", "section", "question", "answer", "channel", "entry_id", "part", "parts"}
 
 
 @pytest.fixture
