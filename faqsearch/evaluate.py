@@ -153,6 +153,22 @@ def answer_entries(answer: Answer) -> list[str]:
     return entry_ranking([hit.passage.entry for hit in answer.hits])
 
 
+def evaluate_entries(engine, questions: Sequence[EntryQuestion]) -> dict[str, EntryMetrics]:
+    """Entry-level metrics of ``engine`` (an :class:`faqsearch.engine.Engine`) with lexical
+    evidence only, dense only, and its own hybrid settings, through the whole answering path."""
+    from .engine import Engine
+    from .index import SearchConfig
+
+    methods = {"lexical": SearchConfig(use_dense=False), "dense": SearchConfig(use_lexical=False),
+               "hybrid": engine.config}
+    out = {}
+    for name, config in methods.items():
+        asker = Engine(engine.index, config=config, confidence=engine.confidence)
+        answers = asker.ask_batch([q.question for q in questions], None, ENTRY_DEPTH)
+        out[name] = score_entries(questions, [answer_entries(a) for a in answers])
+    return out
+
+
 def first_correct_rank(answer: Answer, gold: str) -> int | None:
     pattern = re.compile(gold)
     for hit in answer.hits:
