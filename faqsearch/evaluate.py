@@ -132,12 +132,18 @@ def entry_ranking(entries: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(entries))
 
 
+def is_gold(entry: str, gold: Sequence[str]) -> bool:
+    """True when ``entry`` is one of ``gold``: the same id, or that id inside a file's entries (a
+    FAQ table ``passages.jsonl`` row ``F1050`` is indexed as ``passages/F1050``)."""
+    return any(entry == g or entry.endswith("/" + g) for g in gold)
+
+
 def score_entries(questions: Sequence[EntryQuestion], rankings: Sequence[Sequence[str]]) -> EntryMetrics:
     """hit@1/3/10 and MRR@10 of ``rankings`` (entry ids best first, one list per question)."""
     hit1 = hit3 = hit10 = mrr = 0.0
     for q, ranking in zip(questions, rankings, strict=True):
-        gold = set(q.gold)
-        rank = next((r for r, entry in enumerate(entry_ranking(ranking)[:ENTRY_DEPTH], 1) if entry in gold), None)
+        rank = next((r for r, entry in enumerate(entry_ranking(ranking)[:ENTRY_DEPTH], 1) if is_gold(entry, q.gold)),
+                    None)
         if rank is None:
             continue
         hit1 += rank == 1

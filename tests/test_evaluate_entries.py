@@ -15,9 +15,10 @@ HEADER = "qid\tquestion\tgold_passage_id\n"
 def test_scores_count_an_entry_once_and_accept_any_gold():
     questions = [EntryQuestion("1", "a", ("E1",)), EntryQuestion("2", "b", ("E7", "E3")),
                  EntryQuestion("3", "c", ("E9",))]
-    rankings = [["E1", "E2"], ["E2", "E2", "E2", "E3"], [f"E{i}" for i in range(20, 40)] + ["E9"]]
+    rankings = [["faq/E1", "E2"], ["E2", "E2", "E2", "E3"], [f"E{i}" for i in range(20, 40)] + ["E9"]]
     m = score_entries(questions, rankings)
-    # Question 2: E2 three times is one entry, so E3 is second; question 3 is beyond rank 10.
+    # Question 1: a table's row E1 is indexed as faq/E1. Question 2: E2 three times is one entry,
+    # so E3 is second; question 3 is beyond rank 10.
     assert (m.hit1, m.hit3, m.hit10) == (pytest.approx(1 / 3), pytest.approx(2 / 3), pytest.approx(2 / 3))
     assert m.mrr10 == pytest.approx((1 + 1 / 2) / 3)
 
