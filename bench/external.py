@@ -253,15 +253,21 @@ class CachedQueryEncoder:
         return cached(list(texts), "passage", self._encoders.passages)
 
 
-def run_engine(data: Path, max_tokens: int) -> dict[str, EntryMetrics]:
-    """The product's own path: chunk, index with :class:`FaqIndex`, answer with :class:`Engine`."""
+def run_engine(data: Path, max_tokens: int, embedded_only: bool) -> dict[str, EntryMetrics]:
+    """The product's own path: chunk, index with :class:`FaqIndex`, answer with :class:`Engine`.
+    ``embedded_only`` leaves out the chunks not embedded yet (as :func:`signals` does)."""
     from faqsearch.engine import Engine
     from faqsearch.evaluate import evaluate_entries
     from faqsearch.index import FaqIndex
 
     pages, questions, count = setup(data)
     encoder = CachedQueryEncoder(Encoders())
-    index = FaqIndex.build(chunk_passages(pages, count, max_tokens), encoder)
+    chunks = chunk_passages(pages, count, max_tokens)
+    if embedded_only:
+        cache = vector_cache("passage")
+        chunks = tuple(c for c in chunks if not cache.missing([c.text()]))
+        print(f"  {len(chunks)} chunks embedded", flush=True)
+    index = FaqIndex.build(chunks, encoder)
     return evaluate_entries(Engine(index), questions)
 
 
@@ -283,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="folder holding passages.jsonl and queries.tsv")
     parser.add_argument("--max-tokens", type=int, nargs="+", default=[256])
     parser.add_argument("--raw-only", action="store_true", help="skip the runs with courtesy stripped")
+    parser.add_argument("--embedded-only", action="store_true", help="engine: leave out chunks not embedded yet")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
     if args.action == "embed":
@@ -292,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             embed_chunks(chunk_passages(pages, count, size), encoders)
         return 0
     if args.action == "engine":
-        for name, metrics in run_engine(args.data, args.max_tokens[0]).items():
+        for name, metrics in run_engine(args.data, args.max_tokens[0], args.embedded_only).items():
             print(metrics.line(name), flush=True)
         return 0
     results = run(args.data, args.max_tokens, (False,) if args.raw_only else (False, True))
