@@ -101,8 +101,9 @@ def cached(texts: Sequence[str], kind: str, encode: Callable[[list[str]], np.nda
     """Vectors of ``texts``; with ``encode``, missing ones are embedded, else they are NaN rows."""
     cache = vector_cache(kind)
     if encode is not None:
-        out, embedded = cache.embed(list(texts), encode)
-        if embedded:
+        todo = cache.missing(list(texts))
+        out = cache.embed(list(texts), encode)
+        if todo:
             cache.save()
         return out
     keys = [text_key(cache.model, t) for t in texts]

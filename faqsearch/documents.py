@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 PLANS = ("gratuit", "lite", "premium")
+# A list item: a bullet, or a number followed by "." or ")".
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–]\s|\d{1,2}[.)]\s)")
 PLAN_LABELS = {"gratuit": "Gratuit", "lite": "Mail Lite", "premium": "Premium"}
 
 
@@ -58,19 +61,24 @@ class Passage:
 
         A question about one detail ("how long until the e-mail reply?") matches its line better
         than the whole item, whose vector averages several topics; the passage scores its best view.
+        Only a list gets line views: its items are separate topics, while the lines of prose are
+        sentences of one topic, and short ones ("Où s'adresser ?") matched every question (the
+        63 one-chunk pages of the service-public set lost dense hit@1 with them, BENCHMARKS.md).
         A chunk of a long entry has its text only: the chunks already split the entry by topic, and
         a vector per line tripled the text embedded for a long help center.
         """
         if self.parts > 1:
             return [self.text()]
         groups: list[str] = []
+        listed = True
         for line in self.answer.splitlines():
             if line.startswith((" ", "\t")) and groups:
                 groups[-1] += " " + line.strip()
             elif line.strip():
+                listed = listed and bool(_LIST_ITEM.match(line))
                 groups.append(line.strip().lstrip("-• ").strip())
         head = self.title or self.question
-        return [self.text()] + ([f"{head} : {g}" for g in groups] if len(groups) > 1 else [])
+        return [self.text()] + ([f"{head} : {g}" for g in groups] if len(groups) > 1 and listed else [])
 
     def to_dict(self) -> dict:
         """JSON-ready fields of the passage contract."""

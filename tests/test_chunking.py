@@ -119,3 +119,10 @@ def test_a_guide_with_a_50k_character_answer_builds_and_ranks_entries(tmp_path, 
     entries = [h.passage.entry for h in hits]
     assert len(entries) == len(set(entries))  # one result per entry
     assert hits[0].passage.entry == chunks[0].entry and "cerfa numéro 512 " in hits[0].passage.answer
+
+
+def test_line_views_for_lists_only():
+    listed = entry("- Accès : console.\n- Délai : 24 h.\n  détail de sous-ligne")
+    prose = entry("Où s'adresser ?\nÀ la mairie de votre domicile.\nLe délai est de 2 semaines.")
+    assert listed.views()[1:] == ["Logement : Accès : console.", "Logement : Délai : 24 h. détail de sous-ligne"]
+    assert prose.views() == [prose.text()]
