@@ -384,8 +384,6 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
     p = hit.passage
     rel = relevance(hit.rank, hit.score, top_score, confident)
     breadcrumb = " › ".join(escape(part) for part in (p.guide, p.section) if part)
-    if p.parts > 1:  # a chunk of a long entry: say where it sits
-        breadcrumb += f'{" · " if breadcrumb else ""}extrait {p.part} sur {p.parts}'
     parts = [
         '<div class="fs-result">',
         f'<div class="fs-breadcrumb">{breadcrumb}</div>' if breadcrumb else "",
