@@ -107,7 +107,7 @@ def _rank_entries(passages: Sequence[Passage], entries: EntryTable, dense_scores
     else:
         chosen = entries.best(fused, candidates)
         shown = candidates[chosen]
-        entry_dense = entries.entry_max(dense_scores, candidates, chosen)
+        entry_dense = entries.entry_max(entries.opening_first(dense_scores), candidates, chosen)
         entry_lex = entries.entry_max(lex, candidates, chosen)
         fused = config.fuse(entry_dense, entry_lex, np.arange(len(shown)))
     order = np.argsort(-fused, kind="stable")[:top_k]
