@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from faqsearch.chunking import chunk_passages, tokenizer_counter
-from faqsearch.courtesy import strip_courtesy
+from bench.courtesy import strip_courtesy
 from faqsearch.documents import Passage
 from faqsearch.embcache import EmbeddingCache, text_key
 from faqsearch.settings import DEFAULT_MODEL

@@ -1,10 +1,10 @@
 """Strip the courtesy around a question written as a message: greetings, thanks, sign-offs.
 
 People write to a help center as they would to a person ("Bonjour, … ? Merci d'avance.
-Cordialement, Jean"). Those words carry no topic, yet BM25 and the model weigh them like any
-other; on the service-public citizen questions removing them helped both retrievers (see
-BENCHMARKS.md). Only generic French formulas are removed, at the start or at the end of the
-message, and never the whole message. Pure logic.
+Cordialement, Jean"). Those words carry no topic; a research variant of the query side in
+``bench.external``. On the service-public citizen questions it changed hybrid hit@1 by one
+question (0.346 -> 0.352, BENCHMARKS.md), so the engine does not use it. Only generic French
+formulas are removed, at the start or at the end of the message, never the whole message.
 """
 
 from __future__ import annotations
