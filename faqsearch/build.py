@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import settings
+from .chunking import chunk_passages, model_token_counter
 from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
@@ -190,25 +191,27 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     warnings = list(corpus.warnings)
     if strict and warnings:
         raise strict_error(warnings)
-    texts, offsets = views_of(corpus.passages)
+    # Long answers become several passages of one entry, each short enough for the model.
+    passages = chunk_passages(corpus.passages, model_token_counter(encoder.name))
+    texts, offsets = views_of(passages)
     cache_folder = Path(cache_dir) if cache_dir else settings.embed_cache_dir()
     if dry_run:
         # No dimension given: a dry run must not load the model just to count.
         cache = EmbeddingCache(cache_folder, encoder.name)
-        counts = diff(previous_passages(root), corpus.passages)
-        return BuildReport(len(corpus.passages), **counts, embedded=cache.missing_passages(texts, offsets),
+        counts = diff(previous_passages(root), passages)
+        return BuildReport(len(passages), **counts, embedded=cache.missing_passages(texts, offsets),
                            seconds=round(time.perf_counter() - started, 3), dry_run=True, warnings=tuple(warnings))
     with build_lock(root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
         discard_abandoned(root)
         cache = EmbeddingCache(cache_folder, encoder.name, dim=encoder.dim)
         # Compared under the lock: a build that waited must report against what it replaces.
-        counts = diff(previous_passages(root), corpus.passages)
+        counts = diff(previous_passages(root), passages)
         embedded = cache.missing_passages(texts, offsets)
         stage(EMBED)
         vectors = cache.embed(texts, lambda todo: encoder.encode_passages(todo, progress=progress))
         catalogue = corpus.catalogue if corpus.catalogue.channels else None
-        index = FaqIndex.from_vectors(corpus.passages, vectors, offsets, encoder, catalogue, corpus.digest,
+        index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
                                       corpus.synonyms)
         cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
         stage(WRITE)
@@ -221,7 +224,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
             except IndexLoadError as exc:
                 raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
                                  "l'index en service n'a pas été modifié.") from exc
-            warnings += verify(loaded, len(corpus.passages), sample=VERIFY_SAMPLE if check else 0)
+            warnings += verify(loaded, len(passages), sample=VERIFY_SAMPLE if check else 0)
             if strict and warnings:
                 raise strict_error(warnings)
             record_warnings(staged, warnings)
@@ -230,7 +233,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
-    return BuildReport(len(corpus.passages), **counts, embedded=embedded,
+    return BuildReport(len(passages), **counts, embedded=embedded,
                        seconds=round(time.perf_counter() - started, 3), index_dir=str(final), warnings=tuple(warnings))
 
 

@@ -44,7 +44,8 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
     if answer.confident:
         for hit in answer.hits:
             p = hit.passage
-            lines.append(f"\n{hit.rank}. {p.question}  [{p.section or p.guide}]  (score {hit.score:.2f})")
+            where = f", extrait {p.part} sur {p.parts}" if p.parts > 1 else ""
+            lines.append(f"\n{hit.rank}. {p.question}  [{p.section or p.guide}{where}]  (score {hit.score:.2f})")
             lines.extend("   " + line for line in p.answer.splitlines())
     return "\n".join(lines)
 
@@ -121,10 +122,26 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_eval_entries(args) -> int:
+    from .engine import Engine
+    from .evaluate import evaluate_entries, read_entry_questions
+
+    questions = read_entry_questions(args.file)
+    engine = Engine.open(args.index, _encoder(args))
+    print(f"questions  {len(questions)} (entry level: a result counts when it comes from a gold entry)")
+    for name, metrics in evaluate_entries(engine, questions).items():
+        print(metrics.line(name))
+    return 0
+
+
 def cmd_eval(args) -> int:
     from .engine import Engine
-    from .evaluate import read_questions, score
+    from .evaluate import is_entry_file, read_questions, score
 
+    if not args.file.is_file():
+        raise ValueError(f"Fichier de questions introuvable : {args.file}.")
+    if is_entry_file(args.file):
+        return cmd_eval_entries(args)
     questions = read_questions(args.file)
     if args.ablation:
         try:
@@ -224,7 +241,7 @@ def parser() -> argparse.ArgumentParser:
     common(b, corpus=True)
     b.set_defaults(func=cmd_build)
 
-    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV")
+    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV (questions de dev, ou qid/question/gold_passage_id)")
     e.add_argument("file", type=Path)
     e.add_argument("--ablation", action="store_true",
                    help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")

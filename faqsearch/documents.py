@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 PLANS = ("gratuit", "lite", "premium")
+# A list item: a bullet, or a number followed by "." or ")".
+_LIST_ITEM = re.compile(r"^\s*(?:[-•*–]\s|\d{1,2}[.)]\s)")
 PLAN_LABELS = {"gratuit": "Gratuit", "lite": "Mail Lite", "premium": "Premium"}
 
 
@@ -18,6 +21,7 @@ class Passage:
     several passages (chunks) that share it, and results are ranked by entry; empty means the
     passage is a whole entry of its own (``entry`` then is ``id``). ``variants`` are other
     phrasings of the question: indexed, never shown. ``url`` is the entry's page, when known.
+    ``part`` / ``parts`` place a chunk in its entry (chunk 2 of 5); a whole entry is 1 of 1.
     """
 
     id: str
@@ -32,6 +36,15 @@ class Passage:
     entry_id: str = ""
     url: str = ""
     variants: tuple[str, ...] = ()
+    part: int = 1
+    parts: int = 1
+
+    def __post_init__(self):
+        # The passage table stores every column as text: a chunk's place comes back as a number.
+        object.__setattr__(self, "part", int(self.part))
+        object.__setattr__(self, "parts", int(self.parts))
+        if not 1 <= self.part <= self.parts:
+            raise ValueError(f"part must be between 1 and parts ({self.parts}). Currently, part is {self.part}.")
 
     @property
     def entry(self) -> str:
@@ -48,15 +61,24 @@ class Passage:
 
         A question about one detail ("how long until the e-mail reply?") matches its line better
         than the whole item, whose vector averages several topics; the passage scores its best view.
+        Only a list gets line views: its items are separate topics, while the lines of prose are
+        sentences of one topic, and short ones ("Où s'adresser ?") matched every question (the
+        63 one-chunk pages of the service-public set lost dense hit@1 with them, BENCHMARKS.md).
+        A chunk of a long entry has its text only: the chunks already split the entry by topic, and
+        a vector per line tripled the text embedded for a long help center.
         """
+        if self.parts > 1:
+            return [self.text()]
         groups: list[str] = []
+        listed = True
         for line in self.answer.splitlines():
             if line.startswith((" ", "\t")) and groups:
                 groups[-1] += " " + line.strip()
             elif line.strip():
+                listed = listed and bool(_LIST_ITEM.match(line))
                 groups.append(line.strip().lstrip("-• ").strip())
         head = self.title or self.question
-        return [self.text()] + ([f"{head} : {g}" for g in groups] if len(groups) > 1 else [])
+        return [self.text()] + ([f"{head} : {g}" for g in groups] if len(groups) > 1 and listed else [])
 
     def to_dict(self) -> dict:
         """JSON-ready fields of the passage contract."""
@@ -64,6 +86,7 @@ class Passage:
             "id": self.id, "guide": self.guide, "section": self.section, "title": self.title,
             "question": self.question, "answer": self.answer, "channel": self.channel,
             "plans": list(self.plans), "entry_id": self.entry, "url": self.url,
+            "part": self.part, "parts": self.parts,
         }
 
     @classmethod
@@ -176,6 +199,7 @@ class Answer:
                     "rank": h.rank, "score": round(h.score, 4), "passage_id": h.passage.id,
                     "section": h.passage.section, "question": h.passage.question,
                     "answer": h.passage.answer, "channel": h.passage.channel,
+                    "entry_id": h.passage.entry, "part": h.passage.part, "parts": h.passage.parts,
                 }
                 for h in self.hits
             ],

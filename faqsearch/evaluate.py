@@ -1,7 +1,10 @@
-"""Quality on a question set (``shared/eval`` format): hit@k, MRR@5, channel and out-of-scope accuracy.
+"""Quality on a question set: hit@k, MRR, channel and out-of-scope accuracy.
 
-A passage is correct when ``re.search(gold, section + question + answer)`` matches; an out-of-scope
-question (empty gold) is answered correctly when the engine says it has no confident answer.
+Two formats. The dev-set format (``shared/eval``: id, question, gold, channel, style): a passage is
+correct when ``re.search(gold, section + question + answer)`` matches, and an out-of-scope question
+(empty gold) is answered correctly when the engine says it has no confident answer. The entry
+format (header qid, question, gold_passage_id, as a help center's logs give): the gold is one or
+more entry ids joined with ``|``, and a result is correct when it comes from one of them.
 """
 
 from __future__ import annotations
@@ -71,6 +74,105 @@ def read_questions(path: Path) -> list[EvalQuestion]:
     if missing:
         raise ValueError(f"{path}: colonnes manquantes {sorted(missing)} (attendu : id, question, gold, channel, style).")
     return [EvalQuestion(r["id"], r["question"], r["gold"] or "", r["channel"] or "", r["style"] or "") for r in rows]
+
+
+ENTRY_COLUMNS = ("qid", "question", "gold_passage_id")
+ENTRY_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class EntryQuestion:
+    """A question whose right answers are whole entries (any chunk of them counts)."""
+
+    id: str
+    question: str
+    gold: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntryMetrics:
+    """Entry-level quality of one ranking method."""
+
+    questions: int
+    hit1: float
+    hit3: float
+    hit10: float
+    mrr10: float
+
+    def line(self, name: str) -> str:
+        return (f"{name:<10} hit@1 {self.hit1:.3f}   hit@3 {self.hit3:.3f}   hit@10 {self.hit10:.3f}   "
+                f"MRR@10 {self.mrr10:.3f}")
+
+
+def is_entry_file(path: Path) -> bool:
+    """True when ``path``'s header is the entry format (qid, question, gold_passage_id)."""
+    with open(path, encoding="utf-8-sig") as fh:
+        header = fh.readline().rstrip("\r\n").split("\t")
+    return set(ENTRY_COLUMNS) <= set(header)
+
+
+def read_entry_questions(path: Path) -> list[EntryQuestion]:
+    """Read a TSV with columns qid, question, gold_passage_id (several ids separated by ``|``)."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    missing = set(ENTRY_COLUMNS) - set(rows[0] if rows else {})
+    if missing:
+        raise ValueError(f"{path}: colonnes manquantes {sorted(missing)} (attendu : {', '.join(ENTRY_COLUMNS)}).")
+    out = []
+    for number, r in enumerate(rows, 2):
+        gold = tuple(g.strip() for g in (r["gold_passage_id"] or "").split("|") if g.strip())
+        if not gold or not (r["question"] or "").strip():
+            raise ValueError(f"{path}:{number}: question ou identifiant d'entrée attendu (gold_passage_id) manquant.")
+        out.append(EntryQuestion(r["qid"] or str(number), r["question"], gold))
+    return out
+
+
+def entry_ranking(entries: Sequence[str]) -> list[str]:
+    """Entries in order of first appearance: several chunks of one entry count once."""
+    return list(dict.fromkeys(entries))
+
+
+def is_gold(entry: str, gold: Sequence[str]) -> bool:
+    """True when ``entry`` is one of ``gold``: the same id, or that id inside a file's entries (a
+    FAQ table ``passages.jsonl`` row ``F1050`` is indexed as ``passages/F1050``)."""
+    return any(entry == g or entry.endswith("/" + g) for g in gold)
+
+
+def score_entries(questions: Sequence[EntryQuestion], rankings: Sequence[Sequence[str]]) -> EntryMetrics:
+    """hit@1/3/10 and MRR@10 of ``rankings`` (entry ids best first, one list per question)."""
+    hit1 = hit3 = hit10 = mrr = 0.0
+    for q, ranking in zip(questions, rankings, strict=True):
+        rank = next((r for r, entry in enumerate(entry_ranking(ranking)[:ENTRY_DEPTH], 1) if is_gold(entry, q.gold)),
+                    None)
+        if rank is None:
+            continue
+        hit1 += rank == 1
+        hit3 += rank <= 3
+        hit10 += 1
+        mrr += 1.0 / rank
+    n = max(len(questions), 1)
+    return EntryMetrics(len(questions), hit1 / n, hit3 / n, hit10 / n, mrr / n)
+
+
+def answer_entries(answer: Answer) -> list[str]:
+    """The entries of an answer's results, best first, each once."""
+    return entry_ranking([hit.passage.entry for hit in answer.hits])
+
+
+def evaluate_entries(engine, questions: Sequence[EntryQuestion]) -> dict[str, EntryMetrics]:
+    """Entry-level metrics of ``engine`` (an :class:`faqsearch.engine.Engine`) with lexical
+    evidence only, dense only, and its own hybrid settings, through the whole answering path."""
+    from .engine import Engine
+    from .index import SearchConfig
+
+    methods = {"lexical": SearchConfig(use_dense=False), "dense": SearchConfig(use_lexical=False),
+               "hybrid": engine.config}
+    out = {}
+    for name, config in methods.items():
+        asker = Engine(engine.index, config=config, confidence=engine.confidence)
+        answers = asker.ask_batch([q.question for q in questions], None, ENTRY_DEPTH)
+        out[name] = score_entries(questions, [answer_entries(a) for a in answers])
+    return out
 
 
 def first_correct_rank(answer: Answer, gold: str) -> int | None:

@@ -21,6 +21,7 @@ from .documents import Passage
 from .encoder import Encoder
 from .lexical import LexicalIndex
 from .persist import FORMAT, IndexLoadError
+from .entries import EntryTable
 from .search import Results, SearchConfig, search_batch
 
 __all__ = ["FaqIndex", "IndexLoadError", "SearchConfig", "Results", "views_of", "FORMAT"]
@@ -50,6 +51,7 @@ class FaqIndex:
         self.encoder = encoder
         self.manifest = manifest
         self.catalogue = catalogue
+        self.entries = EntryTable.of(self.passages)
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -86,13 +88,13 @@ class FaqIndex:
 
     def search_batch(self, queries: Sequence[str], top_k: int = 5,
                      config: SearchConfig = SearchConfig()) -> list[Results]:
-        """The ``top_k`` passages for each query, best first."""
+        """The ``top_k`` entries for each query, best first, each through its best passage."""
         if top_k < 1:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}.")
         if not queries:
             return []
         vectors = self.encoder.encode_queries(list(queries))
-        return search_batch(self.passages, self.dense, self.lexical, vectors, queries, top_k, config)
+        return search_batch(self.passages, self.dense, self.lexical, vectors, queries, top_k, config, self.entries)
 
     # ------------------------------------------------------------- save/load
     def save(self, folder: Path) -> Path:

@@ -20,8 +20,6 @@ from .documents import Passage
 from .questions import item_question, section_question, summary_question
 from .text import fold, normalize, slug
 
-MAX_ANSWER_CHARS = 1500
-
 # Page chrome around the guide's body; folded (lower case, no accents) before matching.
 _HEADER_CHROME = (r"comment faire \(faq\)", r"temps estime\b.*", r"faq", r"sommaire")
 _FOOTER_START = (
@@ -234,9 +232,8 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
     passages: list[Passage] = []
 
     def add(section: str, item_title: str, question: str, answer: str, line: int, channel: str = "", key: str = "") -> None:
+        # However long: the build cuts long answers into chunks the model can read (see chunking).
         answer = answer.strip()
-        if len(answer) > MAX_ANSWER_CHARS:
-            raise ContentError.at(source, line, f"« {item_title} » fait {len(answer)} caractères (maximum {MAX_ANSWER_CHARS}) : découpez-le en plusieurs éléments.")
         pid = "/".join(p for p in (guide_id, slug(section) if section else "", key or slug(item_title)) if p)
         passages.append(Passage(pid, title, section, item_title, question, answer, channel, source=f"{source}:{line}"))
 

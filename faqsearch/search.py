@@ -1,4 +1,4 @@
-"""Hybrid search: dense and BM25 candidates, fused into one ranking per query.
+"""Hybrid search: dense and BM25 candidates, fused into one ranking of entries per query.
 
 Pure over the index's parts (the dense index, the lexical index, the passages); the query
 vectors come from the caller, so this module never loads a model.
@@ -13,6 +13,7 @@ import numpy as np
 
 from .ann import DenseIndex
 from .documents import Hit, Passage
+from .entries import EntryTable
 from .fusion import blend, rrf
 from .lexical import LexicalIndex
 
@@ -68,8 +69,11 @@ class Results:
 
 
 def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex, query_vectors: np.ndarray,
-                 queries: Sequence[str], top_k: int, config: SearchConfig) -> list[Results]:
-    """The ``top_k`` passages for each query, with the evidence behind them."""
+                 queries: Sequence[str], top_k: int, config: SearchConfig,
+                 entries: EntryTable | None = None) -> list[Results]:
+    """The ``top_k`` entries for each query, each through its best passage, with the evidence
+    behind them. ``entries`` groups the passages (computed from them when not given)."""
+    entries = entries or EntryTable.of(passages)
     n = len(passages)
     if config.use_lexical:
         lexical_scores, evidence = lexical.match(queries)
@@ -88,9 +92,24 @@ def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: Lexica
             candidates = np.union1d(from_dense[qi], lex_top[lex[lex_top] > 0])
             dense_scores = np.zeros(n, dtype=np.float32)
             dense_scores[candidates] = dense.scores_of(candidates, query_vectors[qi])
-        fused = config.fuse(dense_scores, lex, candidates)
-        order = np.argsort(-fused, kind="stable")[:top_k]
-        hits = tuple(Hit(rank + 1, passages[int(candidates[i])], float(fused[i]), float(dense_scores[candidates[i]]),
-                         float(lex[candidates[i]])) for rank, i in enumerate(order))
-        results.append(Results(hits, float(evidence[qi])))
+        results.append(Results(_rank_entries(passages, entries, dense_scores, lex, candidates, top_k, config),
+                               float(evidence[qi])))
     return results
+
+
+def _rank_entries(passages: Sequence[Passage], entries: EntryTable, dense_scores: np.ndarray, lex: np.ndarray,
+                  candidates: np.ndarray, top_k: int, config: SearchConfig) -> tuple[Hit, ...]:
+    """Fuse, then rank entries: an entry cut into chunks takes its best cosine and its best BM25
+    over its chunks (fused again at entry level) and is shown through its best fused chunk."""
+    fused = config.fuse(dense_scores, lex, candidates)
+    if entries.one_passage_each:
+        shown, entry_dense, entry_lex = candidates, dense_scores[candidates], lex[candidates]
+    else:
+        chosen = entries.best(fused, candidates)
+        shown = candidates[chosen]
+        entry_dense = entries.entry_max(entries.opening_first(dense_scores), candidates, chosen)
+        entry_lex = entries.entry_max(lex, candidates, chosen)
+        fused = config.fuse(entry_dense, entry_lex, np.arange(len(shown)))
+    order = np.argsort(-fused, kind="stable")[:top_k]
+    return tuple(Hit(rank + 1, passages[int(shown[i])], float(fused[i]), float(entry_dense[i]), float(entry_lex[i]))
+                 for rank, i in enumerate(order))

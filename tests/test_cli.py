@@ -8,10 +8,11 @@ import pytest
 
 from faqsearch import cli
 
-PASSAGE_KEYS = {"id", "guide", "section", "title", "question", "answer", "channel", "plans", "entry_id", "url"}
+PASSAGE_KEYS = {"id", "guide", "section", "title", "question", "answer", "channel", "plans", "entry_id", "url",
+                "part", "parts"}
 ANSWER_KEYS = {"question", "confident", "channel", "results"}
 CHANNEL_KEYS = {"id", "name", "contact", "plans", "reason"}
-RESULT_KEYS = {"rank", "score", "passage_id", "section", "question", "answer", "channel"}
+RESULT_KEYS = {"rank", "score", "passage_id", "section", "question", "answer", "channel", "entry_id", "part", "parts"}
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from faqsearch.engine import MAX_QUESTION_CHARS, Engine, clean_question
 from faqsearch.index import FaqIndex, IndexLoadError
 from faqsearch.persist import MANIFEST
 from faqsearch.errors import ContentError
-from faqsearch.parser import MAX_ANSWER_CHARS, parse_guide
+from faqsearch.parser import parse_guide
 from faqsearch.builds import POINTER, current_build
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
@@ -162,7 +162,7 @@ def test_any_text_gives_valid_passages_or_a_clear_error(text, markdown):
     assert passages
     for p in passages:
         assert p.id.startswith("guide/") and p.question.strip().endswith("?")
-        assert p.answer.strip() and len(p.answer) <= MAX_ANSWER_CHARS
+        assert p.answer.strip()
         assert p.guide.strip() and p.source.startswith("corpus/guide.md:")
         assert re.fullmatch(r"[a-z0-9]+(?:[/-][a-z0-9]+)*", p.id), p.id  # a stable slug, whatever the text
 
