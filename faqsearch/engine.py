@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .channels import Catalogue, parse_plan, recommend
+from .channels import Catalogue, parse_plan
 from .corpus import current_digest
 from .documents import Answer, Hit
 from .encoder import Encoder
 from .index import FaqIndex, SearchConfig
+from .mentions import advise
 from .builds import current_build, pointer_stamp
 from .tokens import MAX_QUERY_TOKENS, QueryTokenizer
 
@@ -194,6 +195,6 @@ class Engine:
                 answers.append(Answer(text, False, None, (), EMPTY_QUESTION, plan))
                 continue
             confident = self.confidence(result.hits, result.evidence)
-            answers.append(Answer(text, confident, recommend(result.hits, catalogue, plan, confident), result.hits,
+            answers.append(Answer(text, confident, advise(text, result.hits, catalogue, plan, confident), result.hits,
                                   notice, plan))
         return answers
