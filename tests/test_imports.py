@@ -62,7 +62,7 @@ def test_jsonl_with_the_service_public_fields_reads_as_is():
 def test_reserved_tables_are_not_read_as_entries(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
     (corpus / "synonyms.csv").write_text("panne, hors service\n", encoding="utf-8")
-    (corpus / "variants.csv").write_text("id,variants\nx,y\n", encoding="utf-8")
+    (corpus / "variants.csv").write_text("passage_id,question,added_by,added_at\n", encoding="utf-8")
     (corpus / "faq.csv").write_text(FRENCH_CSV, encoding="utf-8")
     (corpus / "faq.jsonl").write_text('{"question": "Comment fermer un compte ?", "answer": "Écrivez-nous."}\n',
                                       encoding="utf-8")
