@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Sequence
 
 from .channels import Catalogue, plans_label, recommend
@@ -18,13 +19,14 @@ from .text import fold
 
 PAID = "payant"
 # Plan words, matched on the folded question with non-alphanumerics turned into spaces.
-_PLAN_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+_PLAN_PATTERNS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple((re.compile(p), plans) for p, plans in (
     (r"\bmail lite\b|\blite\b", ("lite",)),
     (r"\bpremium\b", ("premium",)),
     (r"\b(?:plans?|forfaits?|offres?|abonnements?|versions?|comptes?) (?:payants?|premium)\b|\bpayants?\b"
      r"|\bpaid\b|\ben payant\b", ("lite", "premium")),
     (r"\bgratuite?s?\b|\bfree\b|\bsans payer\b", ("gratuit",)),
-)
+))
+_PRODUCT_NAMES = re.compile(r"\bmail lite\b|\bzoho mail\b")
 # "numéro gratuit" is a toll-free number, not the free plan.
 _NOT_A_PLAN = re.compile(r"\b(?:numeros?|appels?|lignes?) (?:gratuite?s?|free)\b|\btoll free\b")
 # "mail" alone means e-mail, except in the product's and the plan's names.
@@ -67,19 +69,28 @@ def find_mentions(question: str, catalogue: Catalogue) -> Mentions:
     plans: list[str] = []
     plan_free = _NOT_A_PLAN.sub(" ", flat)
     for pattern, named in _PLAN_PATTERNS:
-        if re.search(pattern, plan_free):
+        if pattern.search(plan_free):
             plans.extend(p for p in named if p not in plans)
-        plan_free = re.sub(pattern, " ", plan_free)  # "Mail Lite" must not also count as mail
+        plan_free = pattern.sub(" ", plan_free)  # "Mail Lite" must not also count as mail
     if "gratuit" in plans and len(plans) > 1:
         plans = []
-    text = _BARE_MAIL.sub(" e mail ", re.sub(r"\bmail lite\b|\bzoho mail\b", " ", flat))
+    text = _BARE_MAIL.sub(" e mail ", _PRODUCT_NAMES.sub(" ", flat))
     found: list[tuple[int, int, str]] = []
-    for order, channel in enumerate(catalogue.channels):
-        positions = [m.start() for k in channel.keywords if (key := _flat(k).strip())
-                     for m in re.finditer(" " + re.escape(key), text)]
-        if positions:
-            found.append((min(positions), order, channel.id))
+    for order, (channel_id, pattern) in enumerate(_keyword_patterns(catalogue)):
+        first = pattern.search(text) if pattern else None
+        if first:
+            found.append((first.start(), order, channel_id))
     return Mentions(tuple(cid for _, _, cid in sorted(found)), tuple(p for p in PLANS if p in plans))
+
+
+@lru_cache(maxsize=8)
+def _keyword_patterns(catalogue: Catalogue) -> tuple[tuple[str, re.Pattern | None], ...]:
+    """One pattern per channel, any of its keywords at the start of a word (compiled once per catalogue)."""
+    out = []
+    for channel in catalogue.channels:
+        keys = [re.escape(key) for k in channel.keywords if (key := _flat(k).strip())]
+        out.append((channel.id, re.compile(" (?:" + "|".join(keys) + ")") if keys else None))
+    return tuple(out)
 
 
 def rerank(question: str, hits: Sequence[Hit], catalogue: Catalogue, bonus: float, top_k: int) -> tuple[Hit, ...]:
