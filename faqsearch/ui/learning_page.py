@@ -2,7 +2,8 @@
 
 One click writes the question(s) to ``corpus/variants.csv`` (with who and when), then rebuilds the
 index like the rebuild button (only the changed passage is embedded again), so the next visitor
-asking the same thing is answered; another click dismisses the group.
+asking the same question is answered (see the known-question rule in :mod:`faqsearch.search`);
+another click dismisses the group.
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ def render(settings: Settings, engine: Engine) -> None:
     st.markdown("##### Questions à apprendre")
     st.caption("Questions refusées, répondues sans assurance ou jugées 👎, regroupées quand elles se ressemblent. "
                "« Rattacher » ajoute la question au passage choisi comme variante (dans "
-               f"`{VARIANTS_FILE}`, avec votre nom et l'heure) puis reconstruit l'index : la prochaine question "
-               "semblable trouvera ce passage.")
+               f"`{VARIANTS_FILE}`, avec votre nom et l'heure) puis reconstruit l'index : la même question "
+               "(à la casse, la ponctuation ou une faute de frappe près) trouvera ensuite ce passage.")
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(pres.escape_markdown(notice), icon="✅")
