@@ -17,7 +17,7 @@ from .errors import ContentError
 from .lookalikes import BuildWarning, disambiguate
 from .parser import parse_guide
 from .text import slug
-from .variants import VARIANTS_FILE, apply_variants, read_variants, without_variants
+from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
 
 CATALOGUE_FILE = "channels.csv"
 SYNONYMS_FILE = "synonyms.csv"
@@ -200,7 +200,9 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
     synonyms = read_synonyms(folder / SYNONYMS_FILE) if _present(folder / SYNONYMS_FILE) else ()
     if _present(folder / VARIANTS_FILE):
-        passages = apply_variants(passages, read_variants(folder / VARIANTS_FILE), str(folder / VARIANTS_FILE))
+        # Read like every content file: a link or a control character is refused with file:line.
+        rows = parse_variants(read_content(folder / VARIANTS_FILE, folder), folder / VARIANTS_FILE)
+        passages = apply_variants(passages, rows, str(folder / VARIANTS_FILE))
     if not variants:
         passages = without_variants(passages)
     if catalogue.channels:

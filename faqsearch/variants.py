@@ -45,13 +45,18 @@ def _key(question: str) -> str:
 
 
 def read_variants(path: Path) -> tuple[Variant, ...]:
-    """Read ``variants.csv``; raise :class:`ContentError` naming the line to fix."""
+    """Read ``variants.csv`` (UTF-8); raise :class:`ContentError` naming the line to fix."""
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError.at(path, line, "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
+    return parse_variants(text, path)
+
+
+def parse_variants(text: str, path: Path | str) -> tuple[Variant, ...]:
+    """The rows of a variants file's ``text``; ``path`` names it in errors."""
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS[:2] if c not in (reader.fieldnames or [])]
     if missing:
@@ -62,7 +67,7 @@ def read_variants(path: Path) -> tuple[Variant, ...]:
         line = reader.line_num
         row = {k: (v or "").strip() for k, v in row.items() if k}
         if not row.get("passage_id") or not row.get("question"):
-            raise ContentError.at(path, line, f"« passage_id » et « question » sont obligatoires : "
+            raise ContentError.at(path, line, "« passage_id » et « question » sont obligatoires : "
                                 "complétez la ligne ou supprimez-la.")
         if len(row["question"]) > MAX_VARIANT_CHARS or "\t" in row["question"]:
             raise ContentError.at(path, line, f"la question dépasse {MAX_VARIANT_CHARS} caractères ou contient une "

@@ -146,3 +146,12 @@ def test_no_variants_build_ignores_every_variant(corpus_copy, tmp_path, monkeypa
     assert int(index.dense.is_question.sum()) == len(index.passages)  # the question itself only
     assert index.manifest["variants"] == 0
     assert np.all(np.diff(index.dense.offsets) >= 2)
+
+
+def test_a_linked_variants_file_is_refused(corpus_copy, tmp_path):
+    elsewhere = tmp_path / "secret.csv"
+    elsewhere.write_text("passage_id,question\n", encoding="utf-8")
+    (corpus_copy / VARIANTS_FILE).unlink()
+    (corpus_copy / VARIANTS_FILE).symlink_to(elsewhere)
+    with pytest.raises(ContentError, match="variants.csv"):
+        load_corpus(corpus_copy)

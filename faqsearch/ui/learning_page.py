@@ -15,7 +15,6 @@ import streamlit as st
 
 from ..dismissals import Dismissals
 from ..engine import Engine
-from ..feedback import DB_NAME
 from ..learning import Asked, MissGroup, collect
 from ..variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
 from . import presentation as pres
@@ -47,7 +46,7 @@ def render(settings: Settings, engine: Engine) -> None:
     if notice:
         st.success(pres.escape_markdown(notice), icon="✅")
     store = resources.store_for(settings)
-    dismissals = Dismissals(settings.data_dir / DB_NAME)
+    dismissals = Dismissals(store.url)
     asked = [Asked(q.question, q.count) for q in store.top_questions(HISTORY)]
     asked += [Asked(d.question, 0, d.down) for d in store.disliked(HISTORY)]
     groups = collect(engine, asked, dismissals.keys(), LIMIT)
