@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from contextlib import contextmanager
+from typing import Iterator
+
 from sqlalchemy import Column, Table, Text, delete, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .database import METADATA, connect, create_schema
-from .feedback import normalize_question
+from .feedback import FeedbackError, normalize_question
 
 DISMISSED = Table(
     "dismissed_questions", METADATA,
@@ -27,13 +31,17 @@ class Dismissals:
     """The dismissed questions of the feedback database at ``url``."""
 
     def __init__(self, url: str):
-        self._engine = connect(url)
-        create_schema(self._engine)  # the file may be new, or have been deleted while the page runs
+        try:
+            self._engine = connect(url)
+        except ValueError as exc:  # a bad setting, reported like an unreachable database
+            raise FeedbackError(str(exc)) from exc
+        with _reported():
+            create_schema(self._engine)  # the file may be new, or have been deleted while the page runs
 
     def dismiss(self, question: str, by: str) -> None:
         """Keep ``question`` (and every question that normalises like it) off the list."""
         key = normalize_question(question)
-        with self._engine.begin() as con:  # one transaction: replaced, never doubled
+        with _reported(), self._engine.begin() as con:  # one transaction: replaced, never doubled
             con.execute(delete(DISMISSED).where(DISMISSED.c.normalized == key))
             con.execute(insert(DISMISSED).values(
                 normalized=key, question=question, dismissed_by=by,
@@ -41,5 +49,15 @@ class Dismissals:
 
     def keys(self) -> set[str]:
         """The normalised forms of every dismissed question."""
-        with self._engine.connect() as con:
+        with _reported(), self._engine.connect() as con:
             return {r[0] for r in con.execute(select(DISMISSED.c.normalized))}
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Database failures as :class:`FeedbackError`, the error the page reports for the feedback."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise FeedbackError(f"La base des retours est inaccessible ({type(exc).__name__}) : vérifiez le fichier ou "
+                            "l'adresse de la base.") from exc

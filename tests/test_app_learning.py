@@ -10,7 +10,8 @@ from faqsearch.feedback import DB_NAME, DOWN, FeedbackStore, normalize_question
 from faqsearch.variants import VARIANTS_FILE, read_variants
 from faqsearch.ui.learning_page import widget_key
 from tests.conftest import SEED_CORPUS
-from tests.test_app import EDITORS_TAB, SEARCH_TAB, ask, healthy, page_env, results, start  # noqa: F401
+from tests.editors import sign_in
+from tests.test_app import SEARCH_TAB, ask, healthy, page_env, results, start  # noqa: F401
 
 QUESTION = "mon patron exige une trace écrite de notre demande"
 EMAIL = ("comment-obtenir-du-support-zoho-mail/support-pour-les-utilisateurs-des-plans-payants-mail-lite-premium/"
@@ -30,8 +31,7 @@ def test_attaching_a_disliked_question_teaches_the_engine(monkeypatch, page_env,
     [asked] = store.top_questions()
     store.rate(QUESTION, "un-passage", DOWN, None, session="s")
 
-    at.session_state["tab"] = EDITORS_TAB
-    healthy(at.run())
+    healthy(sign_in(at))
     key = widget_key(normalize_question(QUESTION))
     healthy(at.selectbox(key=f"target-{key}").set_value(EMAIL).run())
     healthy(at.button(key=f"attach-{key}").click().run(timeout=180))
@@ -47,9 +47,7 @@ def test_attaching_a_disliked_question_teaches_the_engine(monkeypatch, page_env,
 
 
 def test_dismissing_keeps_the_question_off_the_list(monkeypatch, page_env):
-    at = ask(start(), QUESTION)
-    at.session_state["tab"] = EDITORS_TAB
-    healthy(at.run())
+    at = healthy(sign_in(ask(start(), QUESTION)))
     key = widget_key(normalize_question(QUESTION))
     if not [b for b in at.button if b.key == f"dismiss-{key}"]:
         FeedbackStore(page_env / DB_NAME).rate(QUESTION, "un-passage", DOWN, None, session="s")

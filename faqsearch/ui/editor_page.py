@@ -52,7 +52,7 @@ def render(settings: Settings, engine: Engine | None) -> None:
     if engine is not None:
         try:
             learning_page.render(settings, engine)
-        except (sqlite3.Error, OSError) as exc:
+        except (FeedbackError, OSError) as exc:
             log.exception("questions to learn unavailable")
             st.error(f"Les questions à apprendre sont indisponibles ({pres.escape_markdown(exc)}).", icon="⚠️")
 
