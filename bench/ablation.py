@@ -61,14 +61,21 @@ TEXTS: dict[str, Callable[[Passage], Passage]] = {
     "no section": lambda p: replace(p, section=""),
     "no question": lambda p: replace(p, question="", title=""),
     "answer only": lambda p: replace(p, section="", question="", title=""),
+    "no variants": lambda p: replace(p, variants=()),
+}
+# Indexed-text variants that change how the index is built rather than the passages.
+INDEX_OPTIONS: dict[str, dict] = {
+    "variants in BM25": {"lexical_variants": True},
+    "no synonyms": {"synonyms": ()},
 }
 
 
 def variant_index(corpus: Corpus, encoder: Encoder, text: str = "full") -> FaqIndex:
     """An in-memory index of the corpus built by :meth:`FaqIndex.build` from the ``text`` variant
     of every passage (see :data:`TEXTS`); ``answers`` maps hits back to the real passages."""
-    passages = [TEXTS[text](p) for p in corpus.passages]
-    return FaqIndex.build(passages, encoder, corpus.catalogue, synonyms=corpus.synonyms)
+    passages = [TEXTS.get(text, TEXTS["full"])(p) for p in corpus.passages]
+    options = {"synonyms": corpus.synonyms, **INDEX_OPTIONS.get(text, {})}
+    return FaqIndex.build(passages, encoder, corpus.catalogue, **options)
 
 
 def original_answers(answers: Sequence[Answer], passages: Sequence[Passage]) -> list[Answer]:
@@ -97,9 +104,15 @@ def default_variants(base: SearchConfig = SearchConfig()) -> list[Variant]:
     for alpha in (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8):
         out.append(Variant(f"blend α={alpha:g}", config=replace(base, fusion="blend", alpha=alpha,
                                                                  use_dense=True, use_lexical=True)))
-    for text in TEXTS:
+    for text in [*TEXTS, *INDEX_OPTIONS]:
         if text != "full":
             out.append(Variant(f"default, {text}", text=text, config=base))
+    out.append(Variant("no question views", config=replace(base, use_question_views=False)))
+    for offset in (0.0, 0.05, 0.15):
+        out.append(Variant(f"question views −{offset:g}", config=replace(base, question_offset=offset)))
+    out.append(Variant("no known-question rule", config=replace(base, known_question=1.01)))
+    for bonus in (0.0, 0.1, 0.3):
+        out.append(Variant(f"named channel +{bonus:g}", config=replace(base, named_channel_bonus=bonus)))
     return out
 
 
@@ -199,7 +212,9 @@ def _describe(v: Variant) -> str:
         what = f"fusion=rrf, rrf_k={c.rrf_k}, lexical_weight={c.lexical_weight:g}"
     else:
         what = f"fusion=blend, alpha={c.alpha:g}"
-    return f"{what}, candidates={c.candidates}, text={v.text}"
+    views = (f"question views −{c.question_offset:g} (known ≥ {c.known_question:g})" if c.use_question_views
+             else "no question views")
+    return f"{what}, candidates={c.candidates}, {views}, named channel +{c.named_channel_bonus:g}, text={v.text}"
 
 
 def refusal_stats(questions: Sequence[EvalQuestion], confident: Sequence[bool]) -> tuple[float, float, int]:

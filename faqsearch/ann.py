@@ -22,6 +22,7 @@ HNSW_EF_SEARCH = 800
 VIEWS_PER_PASSAGE = 4
 KINDS = ("exact", "hnsw")
 VECTORS_FILE, OFFSETS_FILE, GRAPH_FILE = "embeddings.npy", "offsets.npy", "dense.faiss"
+QUESTIONS_FILE = "question_views.npy"
 
 
 def ef_search(size: int) -> int:
@@ -44,24 +45,29 @@ def _graph(vectors: np.ndarray):
 class DenseIndex:
     """Passage views' vectors, searched exactly or through an HNSW graph (``kind``)."""
 
-    def __init__(self, vectors: np.ndarray, offsets: np.ndarray, graph=None):
+    def __init__(self, vectors: np.ndarray, offsets: np.ndarray, graph=None, is_question: np.ndarray | None = None):
         self.vectors = vectors
         self.offsets = offsets.astype(np.int64)
         self.graph = graph
         # owner[v]: the passage of view v, to map graph hits back to passages.
         self.owner = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
+        # Which views are question views (see faqsearch.qviews); none when not given.
+        self.is_question = (np.zeros(len(vectors), dtype=bool) if is_question is None
+                            else np.asarray(is_question, dtype=bool))
 
     @classmethod
-    def build(cls, vectors: np.ndarray, offsets: np.ndarray | None = None, kind: str | None = None) -> "DenseIndex":
+    def build(cls, vectors: np.ndarray, offsets: np.ndarray | None = None, kind: str | None = None,
+              is_question: np.ndarray | None = None) -> "DenseIndex":
         """Index ``vectors`` (one view per passage unless ``offsets`` says otherwise); ``kind``
-        forces "exact" or "hnsw" (measurements), else the size decides."""
+        forces "exact" or "hnsw" (measurements), else the size decides; ``is_question`` marks
+        question views."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if offsets is None:
             offsets = np.arange(len(vectors) + 1, dtype=np.int64)
         kind = kind or ("hnsw" if len(vectors) >= HNSW_THRESHOLD else "exact")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}. Currently, kind is {kind!r}.")
-        return cls(vectors, offsets, _graph(vectors) if kind == "hnsw" else None)
+        return cls(vectors, offsets, _graph(vectors) if kind == "hnsw" else None, is_question)
 
     @property
     def kind(self) -> str:
@@ -97,6 +103,24 @@ class DenseIndex:
         rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
         return np.maximum.reduceat(self.vectors[rows] @ query, first).astype(np.float32)
 
+    def best_views(self, query: np.ndarray, passages: np.ndarray | None = None, lower: float = 0.0,
+                   known: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+        """Best-view score of every passage (or of ``passages`` only), question views counting
+        ``lower`` less unless their cosine reaches ``known``; and, per passage, whether one of its
+        question views reached ``known`` (the visitor asked that very question)."""
+        if passages is None:
+            rows, first = np.arange(self.size), self.offsets[:-1]
+        else:
+            starts, lengths = self.offsets[passages], self.offsets[passages + 1] - self.offsets[passages]
+            first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+            rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
+        scores = self.vectors[rows] @ query
+        asked = self.is_question[rows]
+        exact = asked & (scores >= known)
+        scores[asked & ~exact] -= lower
+        return (np.maximum.reduceat(scores, first).astype(np.float32),
+                np.maximum.reduceat(exact.astype(np.int8), first) > 0)
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, view ids) per query, exact or approximate by ``kind``; ids are -1
         where fewer than k views exist."""
@@ -110,11 +134,11 @@ class DenseIndex:
 
     def files(self) -> tuple[str, ...]:
         """The files :meth:`save` writes (the graph only when it is searched)."""
-        return (VECTORS_FILE, OFFSETS_FILE) + ((GRAPH_FILE,) if self.graph is not None else ())
+        return (VECTORS_FILE, OFFSETS_FILE, QUESTIONS_FILE) + ((GRAPH_FILE,) if self.graph is not None else ())
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
-        for name, array in ((VECTORS_FILE, self.vectors), (OFFSETS_FILE, self.offsets)):
+        for name, array in ((VECTORS_FILE, self.vectors), (OFFSETS_FILE, self.offsets), (QUESTIONS_FILE, self.is_question)):
             with open(folder / name, "wb") as fh:
                 np.save(fh, array, allow_pickle=False)
         if self.graph is not None:
@@ -129,6 +153,12 @@ class DenseIndex:
             vectors = np.load(fh, allow_pickle=False)
         with open(folder / OFFSETS_FILE, "rb") as fh:
             offsets = np.load(fh, allow_pickle=False)
+        is_question = None
+        if (folder / QUESTIONS_FILE).is_file():
+            with open(folder / QUESTIONS_FILE, "rb") as fh:
+                is_question = np.load(fh, allow_pickle=False)
+            if is_question.shape != (len(vectors),):
+                raise ValueError(f"{QUESTIONS_FILE} marks {is_question.shape} views, {VECTORS_FILE} holds {len(vectors)}")
         graph = None
         if kind == "hnsw":
             import faiss
@@ -140,4 +170,4 @@ class DenseIndex:
                                  f"{VECTORS_FILE} {vectors.shape}")
         elif kind != "exact":
             raise ValueError(f"unknown dense index kind {kind!r}")
-        return cls(vectors, offsets, graph)
+        return cls(vectors, offsets, graph, is_question)

@@ -17,13 +17,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+import numpy as np
+
 from . import settings
 from .chunking import chunk_passages, model_token_counter
 from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
 from .encoder import Encoder
-from .index import FaqIndex, IndexLoadError, views_of
+from .index import FaqIndex, IndexLoadError
+from .qviews import layout
 from .persist import MANIFEST
 from .builds import current_build, discard_abandoned, publish, staging_dir
 from .lookalikes import SELF_RETRIEVAL_TOP_K, BuildWarning, self_retrieval_warnings
@@ -37,6 +40,7 @@ STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", 
 READ, EMBED, WRITE, CHECK, PUBLISH = STAGES
 # The French summary lists this many warnings; the JSON report and the manifest keep them all.
 SUMMARY_WARNINGS = 20
+QUERY_CACHE_SUFFIX = " #query"  # question views are embedded as queries: cached apart
 
 
 class BuildError(RuntimeError):
@@ -130,8 +134,9 @@ def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
     """Counts of added / changed / removed / unchanged passages, matched by id."""
     # Compared through ``to_dict``, which leaves out ``source`` (file:line): a line added above
     # an item moves it without changing it.
-    before = {p.id: p.to_dict() for p in old}
-    after = {p.id: p.to_dict() for p in new}
+    # Variants count: attaching a phrasing to a passage changes how it is found.
+    before = {p.id: {**p.to_dict(), "variants": list(p.variants)} for p in old}
+    after = {p.id: {**p.to_dict(), "variants": list(p.variants)} for p in new}
     return {
         "added": sum(1 for i in after if i not in before),
         "changed": sum(1 for i, p in after.items() if i in before and before[i] != p),
@@ -172,48 +177,64 @@ def manifest_warnings(manifest: dict) -> tuple[BuildWarning, ...]:
     return tuple(BuildWarning.from_dict(w) for w in found if isinstance(w, dict)) if isinstance(found, list) else ()
 
 
+def _to_embed(views, cache: EmbeddingCache, query_cache: EmbeddingCache) -> int:
+    """Passages with a passage view or a question view to embed (an editor thinks in items)."""
+    p_at = np.concatenate([[0], np.cumsum(views.passage_counts)])
+    q_at = np.concatenate([[0], np.cumsum(views.question_counts)])
+    return sum(bool(cache.missing(views.passage_texts[p_at[i]:p_at[i + 1]])
+                    or query_cache.missing(views.question_texts[q_at[i]:q_at[i + 1]]))
+               for i in range(len(views.passage_counts)))
+
+
 def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None = None, dry_run: bool = False,
           progress: bool = False, wait: bool = False, check: bool = True, strict: bool = False,
-          on_stage: Callable[[str], None] | None = None) -> BuildReport:
+          on_stage: Callable[[str], None] | None = None, variants: bool | None = None) -> BuildReport:
     """Rebuild the index of ``corpus_dir`` into ``root`` and put it in service.
 
     Raises :class:`faqsearch.errors.ContentError` for content to fix and :class:`BuildError` when
     another build is running or the new index fails its checks; either way the index in service
     is left as it was. Look-alike entries are warnings in the report (and the manifest), unless
     ``strict`` makes them a :class:`BuildError` too. ``on_stage`` is told each step's name.
+    ``variants`` False (default: ``$FAQSEARCH_NO_VARIANTS``) builds without question variants.
     """
     started = time.perf_counter()
     stage = on_stage or (lambda _: None)
     root = Path(root)
     stage(READ)
     # Validation comes first: a corpus error must stop the build before anything is written.
-    corpus: Corpus = load_corpus(corpus_dir)
+    corpus: Corpus = load_corpus(corpus_dir, variants=settings.use_variants() if variants is None else variants)
     warnings = list(corpus.warnings)
     if strict and warnings:
         raise strict_error(warnings)
     # Long answers become several passages of one entry, each short enough for the model.
     passages = chunk_passages(corpus.passages, model_token_counter(encoder.name))
-    texts, offsets = views_of(passages)
+    views = layout(passages)
     cache_folder = Path(cache_dir) if cache_dir else settings.embed_cache_dir()
     if dry_run:
         # No dimension given: a dry run must not load the model just to count.
         cache = EmbeddingCache(cache_folder, encoder.name)
+        query_cache = EmbeddingCache(cache_folder, encoder.name + QUERY_CACHE_SUFFIX)
         counts = diff(previous_passages(root), passages)
-        return BuildReport(len(passages), **counts, embedded=cache.missing_passages(texts, offsets),
+        return BuildReport(len(passages), **counts, embedded=_to_embed(views, cache, query_cache),
                            seconds=round(time.perf_counter() - started, 3), dry_run=True, warnings=tuple(warnings))
     with build_lock(root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
         discard_abandoned(root)
         cache = EmbeddingCache(cache_folder, encoder.name, dim=encoder.dim)
+        query_cache = EmbeddingCache(cache_folder, encoder.name + QUERY_CACHE_SUFFIX, dim=encoder.dim)
         # Compared under the lock: a build that waited must report against what it replaces.
         counts = diff(previous_passages(root), passages)
-        embedded = cache.missing_passages(texts, offsets)
+        embedded = _to_embed(views, cache, query_cache)
         stage(EMBED)
-        vectors = cache.embed(texts, lambda todo: encoder.encode_passages(todo, progress=progress))
+        vectors = views.assemble(
+            cache.embed(views.passage_texts, lambda todo: encoder.encode_passages(todo, progress=progress)),
+            query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo)))
         catalogue = corpus.catalogue if corpus.catalogue.channels else None
-        index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
-                                      corpus.synonyms)
-        cache.save(keep=texts)  # the vectors are valid whatever the checks below decide
+        index = FaqIndex.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus.digest,
+                                      corpus.synonyms, views.is_question)
+        # The vectors are valid whatever the checks below decide.
+        cache.save(keep=views.passage_texts)
+        query_cache.save(keep=views.question_texts)
         stage(WRITE)
         staged = staging_dir(root)
         try:

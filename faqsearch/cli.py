@@ -114,7 +114,7 @@ def cmd_build(args) -> int:
         print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
         return 1 if reason else 0
     report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run, progress=not args.json,
-                   wait=args.wait, strict=args.strict,
+                   wait=args.wait, strict=args.strict, variants=False if args.no_variants else None,
                    on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
     print(report.summary())
     if args.json:
@@ -143,6 +143,15 @@ def cmd_eval(args) -> int:
     if is_entry_file(args.file):
         return cmd_eval_entries(args)
     questions = read_questions(args.file)
+    if args.learn_half:
+        try:
+            from bench.learning import run as learning_run
+        except ImportError:
+            print("La mesure de l'apprentissage fait partie des outils de mesure (dossier bench/ du dépôt) : "
+                  "lancez la commande depuis la racine du dépôt.", file=sys.stderr)
+            return 2
+        print("\n".join(learning_run(args.corpus, _encoder(args), questions).lines()))
+        return 0
     if args.ablation:
         try:
             from bench.ablation import run
@@ -235,6 +244,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--dry-run", action="store_true", help="dire ce qui changerait sans rien écrire")
     b.add_argument("--check", action="store_true", help="code 1 si l'index n'est plus à jour")
     b.add_argument("--wait", action="store_true", help="attendre la fin d'une autre reconstruction")
+    b.add_argument("--no-variants", action="store_true",
+                   help="ignorer les variantes de questions (lignes « Variante : » et corpus/variants.csv)")
     b.add_argument("--strict", action="store_true",
                    help="refuser la construction s'il y a des avertissements (titres en double, passages "
                         "qui ne se retrouvent pas) : code 1, index en service inchangé")
@@ -243,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV (questions de dev, ou qid/question/gold_passage_id)")
     e.add_argument("file", type=Path)
+    e.add_argument("--learn-half", action="store_true",
+                   help="rattacher la moitié des questions manquées (identifiants impairs) sur une copie de --corpus, "
+                        "reconstruire, et mesurer l'autre moitié avant et après")
     e.add_argument("--ablation", action="store_true",
                    help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
     common(e, corpus=True)

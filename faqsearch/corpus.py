@@ -17,10 +17,10 @@ from .errors import ContentError
 from .lookalikes import BuildWarning, disambiguate
 from .parser import parse_guide
 from .text import slug
+from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
 
 CATALOGUE_FILE = "channels.csv"
 SYNONYMS_FILE = "synonyms.csv"
-VARIANTS_FILE = "variants.csv"
 # Tables of the corpus folder that configure it rather than hold entries.
 RESERVED_TABLES = (CATALOGUE_FILE, SYNONYMS_FILE, VARIANTS_FILE)
 GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
@@ -157,8 +157,12 @@ def _digest(folder: Path, signature: tuple) -> str:
     return corpus_digest(folder)
 
 
-def load_corpus(folder: Path) -> Corpus:
+def load_corpus(folder: Path, variants: bool = True) -> Corpus:
     """Parse and validate every guide of ``folder`` against its channel catalogue.
+
+    With ``variants`` False, the passages carry no other phrasing of their question (neither the
+    guides' ``Variante :`` lines nor ``variants.csv``, which is still validated): what the engine
+    finds on its own can then be told apart from what editors wrote.
 
     Raises :class:`ContentError` before anything is built when a file or the catalogue has a
     problem, with the file, the line and what to change. Without ``channels.csv`` the corpus has
@@ -195,6 +199,12 @@ def load_corpus(folder: Path) -> Corpus:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
     synonyms = read_synonyms(folder / SYNONYMS_FILE) if _present(folder / SYNONYMS_FILE) else ()
+    if _present(folder / VARIANTS_FILE):
+        # Read like every content file: a link or a control character is refused with file:line.
+        rows = parse_variants(read_content(folder / VARIANTS_FILE, folder), folder / VARIANTS_FILE)
+        passages = apply_variants(passages, rows, str(folder / VARIANTS_FILE))
+    if not variants:
+        passages = without_variants(passages)
     if catalogue.channels:
         passages = assign_channels(passages, catalogue)
     return Corpus(tuple(passages), catalogue, digest, synonyms, tuple(warnings))

@@ -159,12 +159,18 @@ class Hit:
 
 @dataclass(frozen=True)
 class ChannelAdvice:
-    """The channel recommended for a question, and why; ``alternatives`` when the plan forbids it."""
+    """The channel recommended for a question, and why; ``alternatives`` when the plan forbids it.
+
+    ``named_in_question`` when the question itself names the channel; ``assumed_plan`` is the plan
+    the question names ("gratuit", "lite", "premium", or "payant") when the user chose none.
+    """
 
     channel: Channel
     reason: str
     available: bool = True
     alternatives: tuple[Channel, ...] = ()
+    named_in_question: bool = False
+    assumed_plan: str = ""
 
     def to_dict(self) -> dict:
         c = self.channel
@@ -174,6 +180,7 @@ class ChannelAdvice:
             "availability": c.availability, "response_time": c.response_time,
             "alternatives": [{"id": a.id, "name": a.name, "contact": a.contact(), "plans": list(a.plans)}
                              for a in self.alternatives],
+            "named_in_question": self.named_in_question, "assumed_plan": self.assumed_plan or None,
         }
 
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from .channels import Catalogue, parse_plan, recommend
+from .channels import Catalogue, parse_plan
 from .corpus import current_digest
 from .documents import Answer, Hit
 from .encoder import Encoder
 from .index import FaqIndex, SearchConfig
+from .mentions import advise, rerank
 from .builds import current_build, pointer_stamp
 from .tokens import MAX_QUERY_TOKENS, QueryTokenizer
 
@@ -31,6 +32,7 @@ MAX_QUESTION_CHARS = 2000
 ZWJ = "\u200d"
 EMPTY_QUESTION = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
 MAX_TOP_K = 50
+RERANK_POOL = 10
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,9 @@ class Engine:
         tokenizer = self._tokenizer(index)
         cleaned = [fit_to_model(*clean_question(q), tokenizer) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
-        found = index.search_batch([cleaned[i][0] for i in searchable], top_k, self.config) if searchable else []
+        # A few more than asked: a passage about a channel the question names may move up.
+        pool = max(top_k, RERANK_POOL)
+        found = index.search_batch([cleaned[i][0] for i in searchable], pool, self.config) if searchable else []
         results = dict(zip(searchable, found))
         answers = []
         for i, (text, notice) in enumerate(cleaned):
@@ -193,7 +197,7 @@ class Engine:
             if result is None:
                 answers.append(Answer(text, False, None, (), EMPTY_QUESTION, plan))
                 continue
-            confident = self.confidence(result.hits, result.evidence)
-            answers.append(Answer(text, confident, recommend(result.hits, catalogue, plan, confident), result.hits,
-                                  notice, plan))
+            hits = rerank(text, result.hits, catalogue, self.config.named_channel_bonus, top_k)
+            confident = self.confidence(hits, result.evidence)
+            answers.append(Answer(text, confident, advise(text, hits, catalogue, plan, confident), hits, notice, plan))
         return answers

@@ -22,6 +22,7 @@ from .encoder import Encoder
 from .lexical import LexicalIndex
 from .persist import FORMAT, IndexLoadError
 from .entries import EntryTable
+from .qviews import layout
 from .search import Results, SearchConfig, search_batch
 
 __all__ = ["FaqIndex", "IndexLoadError", "SearchConfig", "Results", "views_of", "FORMAT"]
@@ -32,6 +33,13 @@ def views_of(passages: Sequence[Passage]) -> tuple[list[str], np.ndarray]:
     views = [p.views() for p in passages]
     offsets = np.concatenate([[0], np.cumsum([len(v) for v in views])]).astype(np.int64)
     return [text for group in views for text in group], offsets
+
+
+def lexical_text(passage: Passage, variants: bool = False) -> str:
+    """What BM25 sees: the passage's text, and its question's variants only when ``variants`` asks:
+    appended, they cost dev MRR@5 (0.933 -> 0.928, ``eval --ablation``), their everyday words
+    ("aide", "support") matching every passage, so variants are left to the question views."""
+    return "\n".join([passage.text(), *passage.variants]) if variants else passage.text()
 
 
 def normalised(vectors: np.ndarray) -> np.ndarray:
@@ -56,28 +64,33 @@ class FaqIndex:
     # ------------------------------------------------------------------ build
     @classmethod
     def build(cls, passages: Sequence[Passage], encoder: Encoder, catalogue: Catalogue | None = None,
-              corpus_hash: str = "", synonyms: Sequence[Sequence[str]] = ()) -> "FaqIndex":
-        """Embed and index ``passages``; ``synonyms`` are groups of equivalent terms that widen lexical queries."""
-        texts, offsets = views_of(passages)
-        return cls.from_vectors(passages, encoder.encode_passages(texts), offsets, encoder, catalogue,
-                                corpus_hash, synonyms)
+              corpus_hash: str = "", synonyms: Sequence[Sequence[str]] = (), lexical_variants: bool = False) -> "FaqIndex":
+        """Embed and index ``passages`` with their question views (see :mod:`faqsearch.qviews`);
+        ``synonyms`` are groups of equivalent terms that widen lexical queries."""
+        views = layout(passages)
+        vectors = views.assemble(encoder.encode_passages(views.passage_texts), encoder.encode_queries(views.question_texts))
+        return cls.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus_hash, synonyms,
+                                views.is_question, lexical_variants)
 
     @classmethod
     def from_vectors(cls, passages: Sequence[Passage], vectors: np.ndarray, offsets: np.ndarray, encoder: Encoder,
                      catalogue: Catalogue | None = None, corpus_hash: str = "",
-                     synonyms: Sequence[Sequence[str]] = ()) -> "FaqIndex":
-        """Index ``passages`` whose views (see :func:`views_of`) are already embedded."""
+                     synonyms: Sequence[Sequence[str]] = (), is_question: np.ndarray | None = None,
+                     lexical_variants: bool = False) -> "FaqIndex":
+        """Index ``passages`` whose views (see :func:`views_of`, or a :class:`faqsearch.qviews.Layout`
+        with ``is_question``) are already embedded."""
         if not passages:
             raise ValueError("passages must not be empty: add at least one guide to the corpus.")
         started = time.perf_counter()
         vectors = normalised(vectors)
-        dense = DenseIndex.build(vectors, offsets)
-        lexical = LexicalIndex.build([p.text() for p in passages], synonyms=synonyms)
+        dense = DenseIndex.build(vectors, offsets, is_question=is_question)
+        lexical = LexicalIndex.build([lexical_text(p, lexical_variants) for p in passages], synonyms=synonyms)
         manifest = {
             "format": FORMAT, "version": __version__, "model": encoder.name, "dimension": int(vectors.shape[1]),
             "passages": len(passages), "vectors": int(vectors.shape[0]), "corpus_hash": corpus_hash,
             "dense_index": dense.kind, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 3),
+            "variants": sum(len(p.variants) for p in passages),
         }
         return cls(passages, dense, lexical, encoder, manifest, catalogue)
 

@@ -6,8 +6,9 @@ ends with " :" followed by their sub-bullets at the same indent, indented proces
 sub-lists, then page chrome (ratings, comments, sharing). Markdown guides use ``#`` for the title,
 ``##`` for sections and either ``###`` headings or ``- Item :`` bullets for items.
 
-Inside an item, two reserved sub-bullets let an editor steer the result and are not shown:
-``Question : …`` overrides the generated question, ``Canal : id`` sets the support channel.
+Inside an item, reserved sub-bullets let an editor steer the result and are not shown:
+``Question : …`` overrides the generated question, ``Canal : id`` sets the support channel, and
+``Variante : …`` (several allowed) adds another phrasing of the question, indexed for search.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ _FOOTER_START = (
 _CONCLUSION = {"conclusion", "en resume", "resume", "synthese", "pour conclure", "en bref"}
 _BULLET = re.compile(r"^[•●◦▪‣∙○■□➢►\-\*–]\s+(.*)$")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(.*)$")
-_RESERVED = {"question": "question", "canal": "channel", "channel": "channel"}
+_RESERVED = {"question": "question", "canal": "channel", "channel": "channel", "variante": "variants",
+             "variant": "variants"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class _Item:
     children: list[_Line] = field(default_factory=list)
     question: str = ""
     channel: str = ""
+    variants: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -207,10 +210,13 @@ def _render_children(item: _Item, source: str) -> str:
         reserved = _RESERVED.get(fold(key.strip().rstrip(":").strip()))  # "Canal :" with nothing after, too
         if reserved and child.indent == base and (value or child.text.rstrip().endswith(":")):
             if not value.strip():  # an editor who meant to steer the item must not be silently ignored
-                example = "Canal : email" if reserved == "channel" else "Question : Comment … ?"
+                example = {"channel": "Canal : email", "variants": "Variante : Comment … ?"}.get(reserved, "Question : Comment … ?")
                 raise ContentError.at(source, child.number, f"« {key.strip().rstrip(':').strip()} : » est vide dans "
                                  f"« {item.title} » : complétez-le (par exemple « {example} ») ou supprimez la ligne.")
-            setattr(item, reserved, value.strip())
+            if reserved == "variants":
+                item.variants.append(value.strip())
+            else:
+                setattr(item, reserved, value.strip())
             continue
         depth = "  " * ((child.indent - base + 1) // 2 if child.indent > base else 0)
         # Steps keep their own number ("1. …"); only bullets need a marker written back.
@@ -231,11 +237,13 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
     guide_id = slug(name)
     passages: list[Passage] = []
 
-    def add(section: str, item_title: str, question: str, answer: str, line: int, channel: str = "", key: str = "") -> None:
+    def add(section: str, item_title: str, question: str, answer: str, line: int, channel: str = "", key: str = "",
+            variants: tuple[str, ...] = ()) -> None:
         # However long: the build cuts long answers into chunks the model can read (see chunking).
         answer = answer.strip()
         pid = "/".join(p for p in (guide_id, slug(section) if section else "", key or slug(item_title)) if p)
-        passages.append(Passage(pid, title, section, item_title, question, answer, channel, source=f"{source}:{line}"))
+        passages.append(Passage(pid, title, section, item_title, question, answer, channel, source=f"{source}:{line}",
+                                variants=tuple(dict.fromkeys(variants))))
 
     if intro:
         question = title if title.endswith("?") else f"De quoi parle le guide « {title} » ?"
@@ -253,7 +261,7 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
             question = item.question or item_question(item.title, section.name)
             if not question.endswith("?"):
                 question = question.rstrip(" .") + " ?"
-            add(section.name, item.title, question, answer, item.line, item.channel)
+            add(section.name, item.title, question, answer, item.line, item.channel, variants=tuple(item.variants))
     if not passages:
         raise ContentError.at(source, 1, "aucun passage trouvé : le guide est vide ou ne contient que l'habillage de la page.")
     return passages

@@ -28,6 +28,14 @@ class SearchConfig:
     ``fusion`` is "blend" (normalised mix, ``alpha`` for dense) or "rrf" (reciprocal ranks,
     ``lexical_weight`` scaling the BM25 share); ``candidates`` passages are taken from each
     retriever before fusion when the dense index is approximate.
+
+    Question views (:mod:`faqsearch.qviews`) count ``question_offset`` less than passage views: a
+    visitor's question is always closer to another question than to a passage (off-topic ones
+    reach 0.86–0.89 against the generated questions), so only a near-identical phrasing should win
+    through one; from 0.1 they no longer displace a right passage on the dev sets. A question view
+    at ``known_question`` or above is the same question (up to case, punctuation or a typo): it keeps
+    its cosine and its passage comes first. ``named_channel_bonus`` is added to the fused score of
+    passages about a channel the question names (see :func:`faqsearch.mentions.rerank`).
     """
 
     fusion: str = "blend"
@@ -37,6 +45,10 @@ class SearchConfig:
     candidates: int = 100
     use_lexical: bool = True
     use_dense: bool = True
+    use_question_views: bool = True
+    question_offset: float = 0.1
+    known_question: float = 0.985
+    named_channel_bonus: float = 0.2
     fuse: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -44,6 +56,9 @@ class SearchConfig:
             raise ValueError(f"fusion must be one of {', '.join(FUSIONS)}. Currently, fusion is {self.fusion!r}.")
         if self.candidates < 1:
             raise ValueError(f"candidates must be greater than 0. Currently, candidates is {self.candidates}.")
+        if self.question_offset < 0 or self.named_channel_bonus < 0:
+            raise ValueError("question_offset and named_channel_bonus must be 0 or more. Currently, they are "
+                             f"{self.question_offset} and {self.named_channel_bonus}.")
         if not (self.use_lexical or self.use_dense):
             raise ValueError("At least one of use_lexical and use_dense must be True.")
         # Resolved once here rather than compared per query.
@@ -85,23 +100,28 @@ def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: Lexica
     results = []
     for qi in range(len(queries)):
         lex = lexical_scores[qi]
+        # Dropping the question views is lowering them below any cosine.
+        lower, known = (config.question_offset, config.known_question) if config.use_question_views else (3.0, 3.0)
         if not approximate:
-            dense_scores, candidates = dense.all_scores(query_vectors[qi]), np.arange(n)
+            candidates = np.arange(n)
+            dense_scores, exact = dense.best_views(query_vectors[qi], None, lower, known)
         else:
             lex_top = np.argpartition(-lex, pool - 1)[:pool] if pool < n else np.arange(n)
             candidates = np.union1d(from_dense[qi], lex_top[lex[lex_top] > 0])
             dense_scores = np.zeros(n, dtype=np.float32)
-            dense_scores[candidates] = dense.scores_of(candidates, query_vectors[qi])
-        results.append(Results(_rank_entries(passages, entries, dense_scores, lex, candidates, top_k, config),
-                               float(evidence[qi])))
+            dense_scores[candidates], exact = dense.best_views(query_vectors[qi], candidates, lower, known)
+        hits = _rank_entries(passages, entries, dense_scores, lex, candidates, exact, top_k, config)
+        results.append(Results(hits, float(evidence[qi])))
     return results
 
 
 def _rank_entries(passages: Sequence[Passage], entries: EntryTable, dense_scores: np.ndarray, lex: np.ndarray,
-                  candidates: np.ndarray, top_k: int, config: SearchConfig) -> tuple[Hit, ...]:
+                  candidates: np.ndarray, exact: np.ndarray, top_k: int, config: SearchConfig) -> tuple[Hit, ...]:
     """Fuse, then rank entries: an entry cut into chunks takes its best cosine and its best BM25
-    over its chunks (fused again at entry level) and is shown through its best fused chunk."""
-    fused = config.fuse(dense_scores, lex, candidates)
+    over its chunks (fused again at entry level) and is shown through its best fused chunk.
+    ``exact`` (by candidate) marks passages one of whose questions is the very question asked."""
+    # Fused scores are at most 1 (blend) or 2 (rrf): a known question goes first.
+    fused = config.fuse(dense_scores, lex, candidates) + 2.0 * exact
     if entries.one_passage_each:
         shown, entry_dense, entry_lex = candidates, dense_scores[candidates], lex[candidates]
     else:
@@ -109,7 +129,10 @@ def _rank_entries(passages: Sequence[Passage], entries: EntryTable, dense_scores
         shown = candidates[chosen]
         entry_dense = entries.entry_max(entries.opening_first(dense_scores), candidates, chosen)
         entry_lex = entries.entry_max(lex, candidates, chosen)
-        fused = config.fuse(entry_dense, entry_lex, np.arange(len(shown)))
+        known = np.zeros(len(passages))
+        known[candidates] = exact
+        fused = config.fuse(entry_dense, entry_lex, np.arange(len(shown))) + 2.0 * entries.entry_max(
+            known, candidates, chosen)
     order = np.argsort(-fused, kind="stable")[:top_k]
     return tuple(Hit(rank + 1, passages[int(shown[i])], float(fused[i]), float(entry_dense[i]), float(entry_lex[i]))
                  for rank, i in enumerate(order))

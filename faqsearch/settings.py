@@ -21,6 +21,7 @@ DATABASE_URL_ENV = "FAQSEARCH_DATABASE_URL"
 CORS_ENV = "FAQSEARCH_CORS_ORIGINS"
 WIDGET_ANCESTORS_ENV = "FAQSEARCH_WIDGET_ANCESTORS"
 EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.auth
+NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
 
 
 def _folder(env: str, default: Path) -> Path:
@@ -81,3 +82,9 @@ def cors_origins() -> tuple[str, ...]:
 def widget_ancestors() -> tuple[str, ...]:
     """``$FAQSEARCH_WIDGET_ANCESTORS``: comma-separated sites that may embed the widget (every site by default)."""
     return _origins(WIDGET_ANCESTORS_ENV) or ("*",)
+
+
+def use_variants() -> bool:
+    """False when ``$FAQSEARCH_NO_VARIANTS`` is set to 1 (yes, true, oui): build without the question
+    variants, to tell what the engine finds alone from what editors wrote."""
+    return os.environ.get(NO_VARIANTS_ENV, "").strip().lower() not in {"1", "true", "yes", "oui"}

@@ -7,6 +7,8 @@ import json
 import pytest
 
 from faqsearch.build import build, stale_reason
+from faqsearch.builds import current_build
+from faqsearch.index import FaqIndex
 from faqsearch.corpus import corpus_digest, guide_files, load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.engine import Engine
@@ -62,7 +64,7 @@ def test_jsonl_with_the_service_public_fields_reads_as_is():
 def test_reserved_tables_are_not_read_as_entries(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
     (corpus / "synonyms.csv").write_text("panne, hors service\n", encoding="utf-8")
-    (corpus / "variants.csv").write_text("id,variants\nx,y\n", encoding="utf-8")
+    (corpus / "variants.csv").write_text("passage_id,question,added_by,added_at\n", encoding="utf-8")
     (corpus / "faq.csv").write_text(FRENCH_CSV, encoding="utf-8")
     (corpus / "faq.jsonl").write_text('{"question": "Comment fermer un compte ?", "answer": "Écrivez-nous."}\n',
                                       encoding="utf-8")
@@ -159,7 +161,10 @@ def test_a_50k_character_answer_reads_whole_and_builds(tmp_path, name, content):
     [long] = [p for p in load_corpus(corpus).passages if p.source.startswith(str(corpus / name))]
     assert long.answer == answer
     report = build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache")
-    assert report.passages == 9
+    # The 8 guide items stay whole; the long entry is cut into chunks that share its entry id.
+    chunks = [p for p in FaqIndex.read_passages(current_build(tmp_path / "index")) if p.entry == long.id]
+    assert report.passages == 8 + len(chunks) and len(chunks) > 1
+    assert "\n".join(c.answer for c in chunks).count("Étape") == 700
 
 
 def test_imported_entries_are_searched_and_the_digest_follows_them(tmp_path):

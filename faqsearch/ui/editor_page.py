@@ -11,7 +11,7 @@ from ..build import manifest_warnings
 from ..engine import Engine
 from ..feedback import FeedbackError
 from . import presentation as pres
-from . import resources
+from . import learning_page, resources
 from .rebuild import rebuild_button, show_last_report, warnings_table
 from .resources import Settings
 
@@ -49,6 +49,13 @@ def render(settings: Settings, engine: Engine | None) -> None:
     cols[1].metric("Sans réponse sûre", totals["unanswered"])
     cols[2].metric("Avis 👍 / 👎", f"{totals['up']} / {totals['down']}")
 
+    if engine is not None:
+        try:
+            learning_page.render(settings, engine)
+        except (FeedbackError, OSError) as exc:
+            log.exception("questions to learn unavailable")
+            st.error(f"Les questions à apprendre sont indisponibles ({pres.escape_markdown(exc)}).", icon="⚠️")
+
     st.markdown("##### Questions les plus posées")
     _table(pd.DataFrame(
         [{"Question": q.question, "Fois": q.count, "Réponse sûre": f"{round(100 * q.confident / q.count)} %",
@@ -56,8 +63,8 @@ def render(settings: Settings, engine: Engine | None) -> None:
         "Aucune question posée pour l'instant.")
 
     st.markdown("##### Questions sans réponse sûre")
-    st.caption("Le guide ne les couvre pas (ou pas avec ces mots) : ajoutez un passage, ou une formulation "
-               "« Question : … » à un élément existant.")
+    st.caption("Le guide ne les couvre pas (ou pas avec ces mots) : rattachez-les à un passage ci-dessus, "
+               "ajoutez un passage, ou une ligne « Variante : … » à un élément existant.")
     _table(pd.DataFrame(
         [{"Question": q.question, "Fois": q.count, "Dernière fois": pres.built_at_label(q.last_asked)} for q in unanswered]),
         "Toutes les questions posées ont reçu une réponse sûre.")

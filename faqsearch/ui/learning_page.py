@@ -1,0 +1,104 @@
+"""The editors' "À apprendre" section: attach a visitor's question to the passage that answers it.
+
+One click writes the question(s) to ``corpus/variants.csv`` (with who and when), then rebuilds the
+index like the rebuild button (only the changed passage is embedded again), so the next visitor
+asking the same question is answered (see the known-question rule in :mod:`faqsearch.search`);
+another click dismisses the group.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import streamlit as st
+
+from ..dismissals import Dismissals
+from ..engine import Engine
+from ..learning import Asked, MissGroup, collect
+from ..variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
+from . import presentation as pres
+from . import resources
+from .rebuild import run_rebuild
+from .resources import Settings
+
+log = logging.getLogger(__name__)
+LIMIT = 15
+HISTORY = 200  # distinct questions read from the feedback store and answered again on each visit
+NOTICE_KEY = "learning_notice"
+# Where a sign-in, when the page has one, leaves the editor's name.
+EDITOR_NAME_KEY = "editor_name"
+
+
+def editor_name() -> str:
+    """The signed-in editor's name, or "éditeur"."""
+    return str(st.session_state.get(EDITOR_NAME_KEY) or "").strip() or DEFAULT_AUTHOR
+
+
+def render(settings: Settings, engine: Engine) -> None:
+    """List the questions to learn from, each with its candidate passages and two buttons."""
+    st.markdown("##### Questions à apprendre")
+    st.caption("Questions refusées, répondues sans assurance ou jugées 👎, regroupées quand elles se ressemblent. "
+               "« Rattacher » ajoute la question au passage choisi comme variante (dans "
+               f"`{VARIANTS_FILE}`, avec votre nom et l'heure) puis reconstruit l'index : la même question "
+               "(à la casse, la ponctuation ou une faute de frappe près) trouvera ensuite ce passage.")
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.success(pres.escape_markdown(notice), icon="✅")
+    store = resources.store_for(settings)
+    dismissals = Dismissals(store.url)
+    asked = [Asked(q.question, q.count) for q in store.top_questions(HISTORY)]
+    asked += [Asked(d.question, 0, d.down) for d in store.disliked(HISTORY)]
+    groups = collect(engine, asked, dismissals.keys(), LIMIT)
+    if not groups:
+        st.caption("Rien à apprendre pour l'instant : chaque question posée a reçu une réponse sûre.")
+        return
+    passages = {p.id: p for p in engine.current().passages}
+    for group in groups:
+        _group(settings, group, passages, dismissals)
+
+
+def widget_key(key: str) -> str:
+    """The widgets' key suffix of a group (its normalised question): stable across reruns."""
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _group(settings: Settings, group: MissGroup, passages: dict, dismissals: Dismissals) -> None:
+    key = widget_key(group.key)
+    with st.container(border=True):
+        st.markdown(f"**{pres.escape_markdown(group.question)}**")
+        others = group.questions[1:]
+        st.caption(f"{group.count} fois · {', '.join(group.reasons)}"
+                   + (f" · aussi : {pres.escape_markdown(' ; '.join(others))}" if others else ""))
+        # The candidates first, then every other passage: the right one may not have come up at all.
+        options = [p.id for p in group.candidates] + [pid for pid in passages if pid not in {p.id for p in group.candidates}]
+        target = st.selectbox("Passage qui répond", options, key=f"target-{key}",
+                              format_func=lambda pid: _label(passages.get(pid), pid))
+        attach, dismiss = st.columns(2)
+        if attach.button("Rattacher à ce passage", key=f"attach-{key}", type="primary", icon="🔗"):
+            _attach(settings, group, target)
+        if dismiss.button("Ignorer", key=f"dismiss-{key}", icon="🙈"):
+            for question in group.questions:
+                dismissals.dismiss(question, editor_name())
+            st.session_state[NOTICE_KEY] = f"« {group.question} » ne sera plus proposée."
+            st.rerun()
+
+
+def _label(passage, pid: str) -> str:
+    return pres.shorten(f"{passage.question} — {passage.section}" if passage and passage.section
+                        else (passage.question if passage else pid), 110)
+
+
+def _attach(settings: Settings, group: MissGroup, passage_id: str) -> None:
+    path = settings.corpus_dir / VARIANTS_FILE
+    try:
+        added = sum(append_variant(path, passage_id, q, editor_name()) for q in group.questions)
+    except (ValueError, OSError) as exc:  # a damaged variants file: say which line to fix
+        st.error(pres.message_markdown(f"La variante n'a pas pu être ajoutée : {exc}"), icon="⚠️")
+        return
+    log.info("%d variant(s) attached to %s", added, passage_id)
+    report = run_rebuild(settings)
+    if report is not None:
+        st.session_state[NOTICE_KEY] = (f"{len(group.questions)} question(s) rattachée(s) ; index reconstruit "
+                                        f"({report.changed} passage(s) modifié(s)).")
+        st.rerun()

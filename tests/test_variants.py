@@ -1,0 +1,157 @@
+"""Question variants: the guides' "Variante :" lines, corpus/variants.csv, and the question views."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faqsearch.build import build
+from faqsearch.corpus import load_corpus
+from faqsearch.errors import ContentError
+from faqsearch.engine import Engine
+from faqsearch.index import FaqIndex, SearchConfig
+from faqsearch.qviews import question_views
+from faqsearch.parser import parse_guide
+from faqsearch.builds import current_build
+from faqsearch.variants import VARIANTS_FILE, append_variant, read_variants
+from tests.fakes import FakeEncoder
+
+GUIDE = """# Guide
+
+## Section
+
+### Réinitialiser un mot de passe
+- Console > Utilisateurs > Réinitialiser.
+- Variante : j'ai oublié mon mot de passe
+- Variante : reset my password
+- Question : Comment réinitialiser un mot de passe ?
+
+### Exporter les e-mails
+- Paramètres > Import/Export.
+"""
+
+EMAIL_ID = "comment-obtenir-du-support-zoho-mail/support-pour-les-utilisateurs-des-plans-payants-mail-lite-premium/support-par-email"
+
+
+def test_variant_lines_are_kept_apart_and_never_shown():
+    first, second = parse_guide(GUIDE, "g", markdown=True)
+    assert first.variants == ("j'ai oublié mon mot de passe", "reset my password")
+    assert "Variante" not in first.answer and "oublié" not in first.answer
+    assert first.question == "Comment réinitialiser un mot de passe ?"
+    assert second.variants == ()
+
+
+def test_an_empty_variant_line_is_an_error_with_its_line():
+    with pytest.raises(ContentError, match=r"g:7: « Variante : » est vide"):
+        parse_guide(GUIDE.replace("- Variante : j'ai oublié mon mot de passe", "- Variante :"), "g", markdown=True)
+
+
+def test_the_seed_guide_carries_variants_that_the_answers_do_not_show(corpus_copy):
+    passages = load_corpus(corpus_copy).passages
+    assert sum(len(p.variants) for p in passages) >= 40
+    assert not any("Variante" in p.answer for p in passages)
+    assert load_corpus(corpus_copy, variants=False).passages[0].variants == ()
+
+
+def test_variants_file_adds_phrasings_to_the_passage(corpus_copy):
+    append_variant(corpus_copy / VARIANTS_FILE, EMAIL_ID, "on peut leur écrire ?", "Alice")
+    email = next(p for p in load_corpus(corpus_copy).passages if p.id == EMAIL_ID)
+    assert "on peut leur écrire ?" in email.variants
+
+
+def test_unknown_passage_in_variants_file_names_file_and_line(corpus_copy):
+    path = corpus_copy / VARIANTS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + ["guide/inconnu,une question,Bob,"]) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=rf"variants.csv:{len(lines) + 1}: le passage « guide/inconnu » n'existe pas"):
+        load_corpus(corpus_copy)
+
+
+def test_variants_file_must_be_utf8_and_complete(tmp_path):
+    path = tmp_path / VARIANTS_FILE
+    path.write_bytes("passage_id,question\nx,caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"variants.csv:2: le fichier n'est pas en UTF-8"):
+        read_variants(path)
+    path.write_text("passage_id,question\nx,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"variants.csv:2: « passage_id » et « question » sont obligatoires"):
+        read_variants(path)
+
+
+def test_append_keeps_who_and_when_and_skips_duplicates(tmp_path):
+    path = tmp_path / VARIANTS_FILE
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert append_variant(path, "p/1", "Où est le chat ?", "", when)
+    assert not append_variant(path, "p/1", "où est le CHAT", "Bob", when)
+    (row,) = read_variants(path)
+    assert (row.passage_id, row.question, row.added_by, row.added_at) == ("p/1", "Où est le chat ?", "éditeur",
+                                                                          "2026-01-02T03:04:05+00:00")
+
+
+def _append_many(path: str, who: str) -> None:
+    for i in range(25):
+        append_variant(Path(path), f"p/{i}", f"question {who} {i}", who)
+
+
+def test_two_editors_appending_at_once_lose_nothing(tmp_path):
+    path = tmp_path / VARIANTS_FILE
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_append_many, args=(str(path), who)) for who in ("alice", "bob")]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    rows = read_variants(path)
+    assert len(rows) == 50 and {r.added_by for r in rows} == {"alice", "bob"}
+
+
+def test_question_views_are_stored_marked_and_reloaded(corpus_copy, tmp_path):
+    encoder = FakeEncoder()
+    build(corpus_copy, tmp_path / "index", encoder, cache_dir=tmp_path / "cache")
+    index = FaqIndex.load(current_build(tmp_path / "index"), encoder)
+    views = sum(len(question_views(p)) for p in index.passages)
+    assert int(index.dense.is_question.sum()) == views
+    first = index.passages[0]
+    rows = index.dense.offsets[0], index.dense.offsets[1]
+    assert index.dense.is_question[rows[0]:rows[1]].tolist() == [False] * len(first.views()) + [True] * len(question_views(first))
+
+
+def test_an_attached_question_finds_its_passage_after_rebuild(corpus_copy, tmp_path):
+    """The loop in small: a question that found the wrong passage is attached, and then it is found."""
+    encoder, root = FakeEncoder(), tmp_path / "index"
+    question = "mon patron veut une trace écrite de la demande"
+    build(corpus_copy, root, encoder, cache_dir=tmp_path / "cache")
+    before = Engine.open(root, encoder).ask(question)
+    assert before.hits[0].passage.id != EMAIL_ID
+    append_variant(corpus_copy / VARIANTS_FILE, EMAIL_ID, question)
+    report = build(corpus_copy, root, encoder, cache_dir=tmp_path / "cache")
+    assert report.changed == 1 and report.embedded == 1
+    after = Engine.open(root, encoder).ask(question)
+    assert after.hits[0].passage.id == EMAIL_ID
+    # Without question views the attached phrasing would not count.
+    index = FaqIndex.load(current_build(root), encoder)
+    plain = index.search(question, 5, SearchConfig(use_question_views=False))
+    assert plain.hits[0].passage.id != EMAIL_ID
+
+
+def test_no_variants_build_ignores_every_variant(corpus_copy, tmp_path, monkeypatch):
+    encoder, root = FakeEncoder(), tmp_path / "index"
+    monkeypatch.setenv("FAQSEARCH_NO_VARIANTS", "1")
+    build(corpus_copy, root, encoder, cache_dir=tmp_path / "cache")
+    index = FaqIndex.load(current_build(root), encoder)
+    assert all(p.variants == () for p in index.passages)
+    assert int(index.dense.is_question.sum()) == len(index.passages)  # the question itself only
+    assert index.manifest["variants"] == 0
+    assert np.all(np.diff(index.dense.offsets) >= 2)
+
+
+def test_a_linked_variants_file_is_refused(corpus_copy, tmp_path):
+    elsewhere = tmp_path / "secret.csv"
+    elsewhere.write_text("passage_id,question\n", encoding="utf-8")
+    (corpus_copy / VARIANTS_FILE).unlink()
+    (corpus_copy / VARIANTS_FILE).symlink_to(elsewhere)
+    with pytest.raises(ContentError, match="variants.csv"):
+        load_corpus(corpus_copy)
