@@ -1,4 +1,4 @@
-"""The HTTP service: search, feedback, passages, health, and the search widget.
+"""The HTTP service: search, questions and feedback for the editors, passages, health, and the search widget.
 
 ``create_app(settings)`` builds one app per process: the model and the index are loaded once, and
 the engine follows the index folder, so a newly published build answers the next request without a
