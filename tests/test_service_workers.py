@@ -30,13 +30,15 @@ def test_two_workers_share_the_store_and_follow_a_rebuild(real_encoder, database
     build(corpus, index, real_encoder)
     env = {"FAQSEARCH_DATA": str(tmp_path / "data"), "FAQSEARCH_DATABASE_URL": database_url}
     with service_process(index, corpus, tmp_path / "serve.log", workers=2, env=env) as (url, _):
-        def search(edition: int) -> tuple[str, str]:
-            worker, answer = ask(url, "/v1/search?q=" + urllib.request.quote(QUESTION))
+        def search(edition: int, visitor: int) -> tuple[str, str]:
+            # A different wording per visitor: the encoder's cache of recent questions would answer
+            # a repeated one so fast that a single worker could take every request.
+            worker, answer = ask(url, "/v1/search?q=" + urllib.request.quote(f"{QUESTION} (visiteur {visitor})"))
             assert f"(édition {edition})" in answer["results"][0]["answer"], f"worker {worker} is not on edition {edition}"
             return worker, answer["results"][0]["passage_id"]
 
         def rate(i: int) -> str:
-            _, passage_id = search(1)
+            _, passage_id = search(1, i)
             worker, reply = ask(url, "/v1/feedback", {"question": QUESTION, "passage_id": passage_id, "rating": "up",
                                                       "session": f"visiteur-{i}"})
             assert reply == {"stored": True}
@@ -51,7 +53,7 @@ def test_two_workers_share_the_store_and_follow_a_rebuild(real_encoder, database
         write_corpus(corpus, generation=2)
         build(corpus, index, real_encoder)
         with ThreadPoolExecutor(4) as pool:
-            after = {worker for worker, _ in pool.map(search, [2] * 40)}
+            after = {worker for worker, _ in pool.map(search, [2] * 40, range(40))}
         assert after == raters
         builds = {ask(url, "/healthz")[1]["build"] for _ in range(10)}
         assert len(builds) == 1 and builds.pop() in (index / "CURRENT").read_text()
