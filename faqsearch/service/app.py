@@ -14,6 +14,7 @@ import time
 import uuid
 from importlib.resources import files
 from pathlib import Path
+
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
