@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import (Column, Float, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, event)
+                        create_engine, event, text)
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
@@ -94,6 +94,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+# Any constant: the key of the PostgreSQL advisory lock that serialises schema creation.
+SCHEMA_LOCK_KEY = 7_041_932
+
+
 def create_schema(engine: Engine) -> None:
-    """Create the tables and indexes that are missing (existing ones and their rows are kept)."""
-    METADATA.create_all(engine, checkfirst=True)
+    """Create the tables and indexes that are missing (existing ones and their rows are kept).
+
+    Several processes (workers, replicas) may start at once on a new database: on PostgreSQL they
+    take turns under an advisory lock, so the later ones find the tables instead of colliding on
+    them; SQLite callers retry (see :meth:`FeedbackStore._prepare`).
+    """
+    with engine.begin() as con:
+        if con.dialect.name == "postgresql":
+            con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+        METADATA.create_all(con, checkfirst=True)

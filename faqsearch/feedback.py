@@ -13,6 +13,7 @@ created again and the operation is retried; an operation that still fails raises
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +32,10 @@ DB_NAME = "feedback.sqlite3"
 UP, DOWN = 1, 0  # the values of st.feedback("thumbs")
 
 T = TypeVar("T")
+
+
+# Concurrent first starts on one new SQLite file: each retry finds more of the schema in place.
+SCHEMA_ATTEMPTS = 5
 
 
 class FeedbackError(RuntimeError):
@@ -125,11 +130,15 @@ class FeedbackStore:
         try:
             if self.path is not None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                create_schema(self._engine)
-            except SQLAlchemyError:
-                # Another process created the same tables between the check and the CREATE.
-                create_schema(self._engine)
+            for attempt in range(SCHEMA_ATTEMPTS):
+                try:
+                    create_schema(self._engine)
+                    break
+                except SQLAlchemyError:
+                    # Another process created a table or index between the check and the CREATE.
+                    if attempt == SCHEMA_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
         except (SQLAlchemyError, OSError) as exc:
             raise FeedbackError(f"La base de retours {self.describe()} est inutilisable : {_reason(exc)}") from exc
 

@@ -77,7 +77,7 @@ def test_normalize_question():
 def test_concurrent_writers_lose_nothing(database_url: str):
     threads, per_thread = 8, 40
     errors: list[BaseException] = []
-    start = threading.Barrier(threads)
+    start = threading.Barrier(threads, timeout=120)  # a thread that fails early must not hang the others
 
     def work(n: int) -> None:
         try:
@@ -88,12 +88,14 @@ def test_concurrent_writers_lose_nothing(database_url: str):
                 store.rate(f"question {n}-{i}", "p", i % 2, "lite", f"s{n}")
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
+            start.abort()
 
     workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
+    assert not [e for e in errors if not isinstance(e, threading.BrokenBarrierError)], errors
     assert not errors
     totals = FeedbackStore.from_url(database_url).totals()
     assert totals["questions"] == threads * per_thread
