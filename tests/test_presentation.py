@@ -134,6 +134,13 @@ def test_channel_card_when_the_plan_cannot_use_the_channel():
     assert 'href="https://www.zoho.com/mail/help/"' in card and 'href="https://help.zoho.com/portal"' in card
 
 
+def test_channel_card_names_the_plan_the_question_named_when_none_was_chosen():
+    advice = ChannelAdvice(PHONE, "Réservé aux forfaits payants.", available=False, alternatives=(HELP,),
+                           assumed_plan="gratuit")
+    card = pres.channel_card_html(advice, None)
+    assert "pas inclus dans le forfait Gratuit" in card and "tous les forfaits." not in card
+
+
 def test_general_card_is_titled_for_the_plan():
     card = pres.channel_card_html(ChannelAdvice(HELP, "Canaux généraux.", alternatives=(FORUMS,)), "gratuit", general=True)
     assert "Canaux généraux du forfait Gratuit" in card and "Canal recommandé" not in card

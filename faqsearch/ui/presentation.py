@@ -357,7 +357,9 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
         f'<p class="fs-reason">{escape(advice.reason)}</p>',
     ]
     if not advice.available:
-        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans le forfait {escape(plan_label(plan))}.</p>')
+        # With no plan chosen, the plan the question named is the one the channel was refused for.
+        refused_for = plan_label(plan) if plan else PLAN_LABELS.get(advice.assumed_plan, advice.assumed_plan)
+        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans le forfait {escape(refused_for)}.</p>')
     links = channel_links(c)
     if links:
         parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
