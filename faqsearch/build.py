@@ -24,6 +24,7 @@ from .chunking import chunk_passages, model_token_counter
 from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
+from .progress import Progress, encode_in_blocks
 from .encoder import Encoder
 from .index import FaqIndex, IndexLoadError
 from .qviews import layout
@@ -188,7 +189,8 @@ def _to_embed(views, cache: EmbeddingCache, query_cache: EmbeddingCache) -> int:
 
 def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None = None, dry_run: bool = False,
           progress: bool = False, wait: bool = False, check: bool = True, strict: bool = False,
-          on_stage: Callable[[str], None] | None = None, variants: bool | None = None) -> BuildReport:
+          on_stage: Callable[[str], None] | None = None, variants: bool | None = None,
+          on_progress: Callable[[Progress], None] | None = None) -> BuildReport:
     """Rebuild the index of ``corpus_dir`` into ``root`` and put it in service.
 
     Raises :class:`faqsearch.errors.ContentError` for content to fix and :class:`BuildError` when
@@ -196,6 +198,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     is left as it was. Look-alike entries are warnings in the report (and the manifest), unless
     ``strict`` makes them a :class:`BuildError` too. ``on_stage`` is told each step's name.
     ``variants`` False (default: ``$FAQSEARCH_NO_VARIANTS``) builds without question variants.
+    ``on_progress`` is told how far the embedding of passages is, with the time left.
     """
     started = time.perf_counter()
     stage = on_stage or (lambda _: None)
@@ -227,7 +230,8 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         embedded = _to_embed(views, cache, query_cache)
         stage(EMBED)
         vectors = views.assemble(
-            cache.embed(views.passage_texts, lambda todo: encoder.encode_passages(todo, progress=progress)),
+            cache.embed(views.passage_texts, lambda todo: encode_in_blocks(
+                todo, lambda block: encoder.encode_passages(block, progress=progress), on_progress)),
             query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo)))
         catalogue = corpus.catalogue if corpus.catalogue.channels else None
         index = FaqIndex.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus.digest,

@@ -113,7 +113,8 @@ def cmd_build(args) -> int:
         reason = stale_reason(args.corpus, args.index)
         print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
         return 1 if reason else 0
-    report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run, progress=not args.json,
+    report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run,
+                   on_progress=None if args.json else (lambda p: print(f"… {p.label()}", file=sys.stderr)),
                    wait=args.wait, strict=args.strict, variants=False if args.no_variants else None,
                    on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
     print(report.summary())

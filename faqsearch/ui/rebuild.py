@@ -12,7 +12,8 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
-from ..build import STAGES, BuildReport, build
+from ..build import EMBED, STAGES, BuildReport, build
+from ..progress import Progress
 from ..lookalikes import BuildWarning
 from .presentation import escape_markdown, message_markdown
 from . import resources
@@ -48,9 +49,13 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
         bar.progress(min(done / len(STAGES), 0.95), text=f"{name}…")
         status.update(label=f"Reconstruction de l'index : {name.lower()}…")
 
+    def on_progress(progress: Progress) -> None:
+        # The embedding is most of a long build: the bar moves through its stage with it.
+        bar.progress(min((STAGES.index(EMBED) + progress.fraction) / len(STAGES), 0.95), text=progress.label())
+
     try:
         encoder = resources.encoder(settings.model)
-        report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage)
+        report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage, on_progress=on_progress)
     except (ValueError, RuntimeError, OSError) as exc:  # ContentError, BuildError, IndexLoadError… say what to fix
         _failed(status, message_markdown(str(exc)))
         return None
