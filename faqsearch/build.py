@@ -146,12 +146,14 @@ def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
     }
 
 
-def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE) -> list[BuildWarning]:
+def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE,
+           encode_queries: Callable[[list[str]], np.ndarray] | None = None) -> list[BuildWarning]:
     """Check a freshly written index before it goes into service; return its warnings.
 
     Integrity is fatal: the index must hold ``expected`` passages. Self-retrieval is reported:
     each entry whose own question does not find it among the top 3 (checked on up to ``sample``
     entries, which covers any help center) is a warning naming the entry that wins instead.
+    ``encode_queries`` gives the questions' vectors (default: the index's encoder).
     """
     if len(index.passages) != expected:
         raise BuildError(f"L'index écrit contient {len(index.passages)} passages au lieu de {expected} : "
@@ -159,7 +161,8 @@ def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE) -> list[
     if sample <= 0:
         return []
     return self_retrieval_warnings(
-        index.passages, lambda qs: [found.hits for found in index.search_batch(qs, top_k=VERIFY_TOP_K)], sample)
+        index.passages, lambda qs: [found.hits for found in index.search_batch(
+            qs, top_k=VERIFY_TOP_K, query_vectors=encode_queries(qs) if encode_queries else None)], sample)
 
 
 def record_warnings(folder: Path, warnings: list[BuildWarning]) -> None:
@@ -249,7 +252,9 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
             except IndexLoadError as exc:
                 raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
                                  "l'index en service n'a pas été modifié.") from exc
-            warnings += verify(loaded, len(passages), sample=VERIFY_SAMPLE if check else 0)
+            # The entries' questions were just embedded as question views: the check reuses them.
+            warnings += verify(loaded, len(passages), sample=VERIFY_SAMPLE if check else 0,
+                               encode_queries=lambda qs: query_cache.embed(qs, encoder.encode_queries))
             if strict and warnings:
                 raise strict_error(warnings)
             record_warnings(staged, warnings)

@@ -99,14 +99,16 @@ class FaqIndex:
         """The ``top_k`` passages for one query, and the evidence behind them."""
         return self.search_batch([query], top_k, config)[0]
 
-    def search_batch(self, queries: Sequence[str], top_k: int = 5,
-                     config: SearchConfig = SearchConfig()) -> list[Results]:
-        """The ``top_k`` entries for each query, best first, each through its best passage."""
+    def search_batch(self, queries: Sequence[str], top_k: int = 5, config: SearchConfig = SearchConfig(),
+                     query_vectors: np.ndarray | None = None) -> list[Results]:
+        """The ``top_k`` entries for each query, best first, each through its best passage.
+        ``query_vectors``, when the caller already has them (the build's check, from its cache),
+        spare encoding the queries again."""
         if top_k < 1:
             raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}.")
         if not queries:
             return []
-        vectors = self.encoder.encode_queries(list(queries))
+        vectors = self.encoder.encode_queries(list(queries)) if query_vectors is None else query_vectors
         return search_batch(self.passages, self.dense, self.lexical, vectors, queries, top_k, config, self.entries)
 
     # ------------------------------------------------------------- save/load

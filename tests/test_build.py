@@ -421,3 +421,18 @@ def test_build_index_script_with_the_real_model(tmp_path):
     assert last == {"passages": 4, "added": 4, "changed": 0, "removed": 0, "unchanged": 0, "embedded": 4, "warnings": []}
     assert sum(1 for line in run.stdout.splitlines() if line.startswith("{")) == 1
     assert FaqIndex.read_manifest(current_build(tmp_path / "index"))["model"] == "intfloat/multilingual-e5-small"
+
+
+def test_the_self_retrieval_check_reuses_the_question_vectors_just_embedded(tmp_path):
+    class CountingEncoder(FakeEncoder):
+        queried: list[str] = []
+
+        def encode_queries(self, texts):
+            self.queried.extend(texts)
+            return super().encode_queries(texts)
+
+    corpus = write_corpus(tmp_path / "corpus")
+    encoder = CountingEncoder()
+    build(corpus, tmp_path / "index", encoder, cache_dir=tmp_path / "cache")
+    # Every question was encoded once, as a question view: the check asked the model for nothing more.
+    assert encoder.queried and len(encoder.queried) == len(set(encoder.queried))
