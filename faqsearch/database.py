@@ -48,6 +48,16 @@ RATINGS = Table(
 )
 
 
+# Questions an editor dismissed from the "to learn" list (see :mod:`faqsearch.dismissals`).
+DISMISSED = Table(
+    "dismissed_questions", METADATA,
+    Column("normalized", Text, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("dismissed_by", Text, nullable=False),
+    Column("dismissed_at", Text, nullable=False),
+)
+
+
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{Path(path).resolve()}"

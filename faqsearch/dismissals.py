@@ -7,25 +7,15 @@ without deleting what visitors asked.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from typing import Iterator
 
-from sqlalchemy import Column, Table, Text, delete, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import METADATA, connect, create_schema
+from .database import DISMISSED, connect, create_schema
 from .feedback import FeedbackError, normalize_question
-
-DISMISSED = Table(
-    "dismissed_questions", METADATA,
-    Column("normalized", Text, primary_key=True),
-    Column("question", Text, nullable=False),
-    Column("dismissed_by", Text, nullable=False),
-    Column("dismissed_at", Text, nullable=False),
-)
-
 
 class Dismissals:
     """The dismissed questions of the feedback database at ``url``."""
