@@ -20,7 +20,7 @@ from .corpus import current_digest
 from .documents import Answer, Hit
 from .encoder import Encoder
 from .index import FaqIndex, SearchConfig
-from .mentions import advise, rerank
+from .mentions import advise, find_mentions, rerank
 from .builds import current_build, pointer_stamp
 from .tokens import MAX_QUERY_TOKENS, QueryTokenizer
 
@@ -197,7 +197,9 @@ class Engine:
             if result is None:
                 answers.append(Answer(text, False, None, (), EMPTY_QUESTION, plan))
                 continue
-            hits = rerank(text, result.hits, catalogue, self.config.named_channel_bonus, top_k)
+            named = find_mentions(text, catalogue)  # read once, for the ranking and for the card
+            hits = rerank(text, result.hits, catalogue, self.config.named_channel_bonus, top_k, named)
             confident = self.confidence(hits, result.evidence)
-            answers.append(Answer(text, confident, advise(text, hits, catalogue, plan, confident), hits, notice, plan))
+            advice = advise(text, hits, catalogue, plan, confident, named)
+            answers.append(Answer(text, confident, advice, hits, notice, plan))
         return answers

@@ -93,11 +93,12 @@ def _keyword_patterns(catalogue: Catalogue) -> tuple[tuple[str, re.Pattern | Non
     return tuple(out)
 
 
-def rerank(question: str, hits: Sequence[Hit], catalogue: Catalogue, bonus: float, top_k: int) -> tuple[Hit, ...]:
+def rerank(question: str, hits: Sequence[Hit], catalogue: Catalogue, bonus: float, top_k: int,
+           mentions: Mentions | None = None) -> tuple[Hit, ...]:
     """The ``top_k`` best of ``hits`` after adding ``bonus`` to the fused score of passages about a
     channel the question names ("par courriel" lifts the e-mail passage over one that merely
     shares "contacter" and "Zoho")."""
-    named = set(find_mentions(question, catalogue).channels) if bonus else set()
+    named = set((mentions or find_mentions(question, catalogue)).channels) if bonus else set()
     if not named or not any(h.passage.channel in named for h in hits):
         return tuple(hits[:top_k])
     scored = sorted(hits, key=lambda h: -(h.score + (bonus if h.passage.channel in named else 0.0)))
@@ -114,7 +115,7 @@ def _general(catalogue: Catalogue, plans: Sequence[str]) -> tuple[Channel, ...]:
 
 
 def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str | None,
-           confident: bool) -> ChannelAdvice | None:
+           confident: bool, mentions: Mentions | None = None) -> ChannelAdvice | None:
     """The channel card for a question, reading what the question names (see :func:`recommend`).
 
     A named channel is the one the card speaks about, when the answer is confident or one of the
@@ -122,7 +123,7 @@ def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str |
     card). Among several named channels, the one the best passages speak of wins. The user's chosen
     ``plan`` comes first; a plan named in the question is assumed only when the user chose none.
     """
-    mentions = find_mentions(question, catalogue)
+    mentions = mentions or find_mentions(question, catalogue)
     assumed = mentions if plan is None and mentions.plans else None
     plans: tuple[str, ...] = (plan,) if plan else (assumed.plans if assumed else ())
     top_channels = [h.passage.channel for h in hits[:3]]
