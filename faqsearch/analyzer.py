@@ -37,6 +37,7 @@ class FrenchAnalyzer:
 
         self._stemmer = Stemmer.Stemmer("french")
         self._cache: dict[str, str] = {}
+        self._tokens: dict[str, tuple[str, ...]] = {}
 
     def stem(self, word: str) -> str | None:
         """The key of one folded word; None for stop words and single letters."""
@@ -53,16 +54,25 @@ class FrenchAnalyzer:
         """The keys of ``text``'s words, in order (duplicates kept)."""
         return [s for s in (self.stem(w) for w in words(text)) if s]
 
+    def word_tokens(self, word: str) -> tuple[str, ...]:
+        """BM25 tokens of one folded word: its stem, then its character 4-grams; () for a stop word."""
+        tokens = self._tokens.get(word)
+        if tokens is None:
+            stem = self.stem(word)
+            padded = f"<{word}>"
+            tokens = () if stem is None else (stem, *(
+                GRAM_MARK + padded[i : i + GRAM] for i in range(max(1, len(padded) - GRAM + 1))))
+            if len(self._tokens) > 200_000:  # bounded, like the stems
+                self._tokens.clear()
+            self._tokens[word] = tokens
+        return tokens
+
     def __call__(self, text: str) -> list[str]:
         """BM25 tokens: each word's stem followed by its character 4-grams."""
-        out = []
+        out: list[str] = []
+        # A help center repeats its words: each word's tokens are made once, then looked up.
         for word in words(text):
-            stem = self.stem(word)
-            if stem is None:
-                continue
-            out.append(stem)
-            padded = f"<{word}>"
-            out.extend(GRAM_MARK + padded[i : i + GRAM] for i in range(max(1, len(padded) - GRAM + 1)))
+            out.extend(self.word_tokens(word))
         return out
 
     def spans(self, text: str) -> Iterator[tuple[int, int, str]]:

@@ -7,6 +7,7 @@ available for fusion and the index saves as plain arrays (no pickle).
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -54,13 +55,10 @@ class LexicalIndex:
         vocabulary: dict[str, int] = {}
         rows, cols, tfs = [], [], []
         for i, doc in enumerate(docs):
-            counts: dict[int, int] = {}
-            for token in doc:
-                j = vocabulary.setdefault(token, len(vocabulary))
-                counts[j] = counts.get(j, 0) + 1
+            counts = Counter(doc)  # counted in C: a Python step per token was a third of the build
             rows += [i] * len(counts)
-            cols += list(counts)
-            tfs += list(counts.values())
+            cols += [vocabulary.setdefault(token, len(vocabulary)) for token in counts]
+            tfs += counts.values()
         n = len(docs)
         lengths = np.array([len(d) for d in docs], dtype=np.float32)
         avg = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0

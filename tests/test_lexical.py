@@ -21,6 +21,28 @@ def test_analyzer_folds_accents_and_drops_stop_words():
     assert stems == ["numero", "telephon"]
 
 
+def test_analyzer_tokens_are_the_same_when_its_word_cache_answers():
+    analyzer = FrenchAnalyzer()
+    text = "Le téléphone du support : appelez le support téléphonique, 24/7 ; le Support répond."
+    first = analyzer(text)
+    assert first == analyzer(text)  # every word now comes from the cache
+    assert first[:6] == ["telephon", "#<tel", "#tele", "#elep", "#leph", "#epho"]
+    assert first.count("support") == 3 and "le" not in first and "du" not in first
+
+
+def test_bm25_weights_match_the_formula():
+    """Okapi BM25 with idf log(1 + (n − df + 0.5) / (df + 0.5)), checked by hand on one term."""
+    docs = ["chat chat support", "support e-mail", "forum"]
+    index = LexicalIndex.build(docs, k1=1.2, b=0.75)
+    lengths = [len(FrenchAnalyzer()(d)) for d in docs]
+    avg = sum(lengths) / 3
+    j = index.vocabulary["chat"]
+    idf = np.log(1 + (3 - 1 + 0.5) / (1 + 0.5))
+    expected = idf * 2 * 2.2 / (2 + 1.2 * (0.25 + 0.75 * lengths[0] / avg))
+    assert abs(float(index.weights[0, j]) - expected) < 1e-5
+    assert float(index.weights[1, j]) == 0.0 and float(index.weights[2, index.vocabulary["support"]]) == 0.0
+
+
 def test_typo_and_accentless_query_still_match():
     index = LexicalIndex.build(DOCS)
     scores = index.scores(["suport telephonique"])[0]
