@@ -113,6 +113,8 @@ def default_variants(base: SearchConfig = SearchConfig()) -> list[Variant]:
     out.append(Variant("no known-question rule", config=replace(base, known_question=1.01)))
     for bonus in (0.0, 0.1, 0.3):
         out.append(Variant(f"named channel +{bonus:g}", config=replace(base, named_channel_bonus=bonus)))
+    for weight in (0.0, 0.2, 0.5):
+        out.append(Variant(f"heading field ×{weight:g}", config=replace(base, heading_weight=weight)))
     return out
 
 
@@ -214,7 +216,8 @@ def _describe(v: Variant) -> str:
         what = f"fusion=blend, alpha={c.alpha:g}"
     views = (f"question views −{c.question_offset:g} (known ≥ {c.known_question:g})" if c.use_question_views
              else "no question views")
-    return f"{what}, candidates={c.candidates}, {views}, named channel +{c.named_channel_bonus:g}, text={v.text}"
+    return (f"{what}, candidates={c.candidates}, {views}, named channel +{c.named_channel_bonus:g}, "
+            f"heading ×{c.heading_weight:g}, text={v.text}")
 
 
 def refusal_stats(questions: Sequence[EvalQuestion], confident: Sequence[bool]) -> tuple[float, float, int]:

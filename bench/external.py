@@ -254,12 +254,16 @@ class CachedQueryEncoder:
         return cached(list(texts), "passage", self._encoders.passages)
 
 
-def run_engine(data: Path, max_tokens: int, embedded_only: bool) -> dict[str, EntryMetrics]:
+def run_engine(data: Path, max_tokens: int, embedded_only: bool,
+               heading_weight: float | None = None) -> dict[str, EntryMetrics]:
     """The product's own path: chunk, index with :class:`FaqIndex`, answer with :class:`Engine`.
-    ``embedded_only`` leaves out the chunks not embedded yet (as :func:`signals` does)."""
+    ``embedded_only`` leaves out the chunks not embedded yet (as :func:`signals` does);
+    ``heading_weight`` replaces the engine's share of the heading field."""
+    from dataclasses import replace
+
     from faqsearch.engine import Engine
     from faqsearch.evaluate import evaluate_entries
-    from faqsearch.index import FaqIndex
+    from faqsearch.index import FaqIndex, SearchConfig
 
     pages, questions, count = setup(data)
     encoder = CachedQueryEncoder(Encoders())
@@ -269,7 +273,8 @@ def run_engine(data: Path, max_tokens: int, embedded_only: bool) -> dict[str, En
         chunks = tuple(c for c in chunks if not cache.missing([c.text()]))
         print(f"  {len(chunks)} chunks embedded", flush=True)
     index = FaqIndex.build(chunks, encoder)
-    return evaluate_entries(Engine(index), questions)
+    config = SearchConfig() if heading_weight is None else replace(SearchConfig(), heading_weight=heading_weight)
+    return evaluate_entries(Engine(index, config=config), questions)
 
 
 def table(results: Sequence[Result]) -> str:
@@ -291,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-tokens", type=int, nargs="+", default=[256])
     parser.add_argument("--raw-only", action="store_true", help="skip the runs with courtesy stripped")
     parser.add_argument("--embedded-only", action="store_true", help="engine: leave out chunks not embedded yet")
+    parser.add_argument("--heading-weight", type=float, nargs="+", default=[None],
+                        help="engine: the heading field's share(s) to try (default: the engine's)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args(argv)
     if args.action == "embed":
@@ -300,8 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             embed_chunks(chunk_passages(pages, count, size), encoders)
         return 0
     if args.action == "engine":
-        for name, metrics in run_engine(args.data, args.max_tokens[0], args.embedded_only).items():
-            print(metrics.line(name), flush=True)
+        for weight in args.heading_weight:
+            label = "" if weight is None else f", heading ×{weight:g}"
+            for name, metrics in run_engine(args.data, args.max_tokens[0], args.embedded_only, weight).items():
+                print(metrics.line(name + label), flush=True)
         return 0
     results = run(args.data, args.max_tokens, (False,) if args.raw_only else (False, True))
     if args.markdown:

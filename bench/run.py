@@ -539,7 +539,8 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
         size = folder_size(Path(tmp))
     search_engine = Engine(index)
     recall = dense_recall(index, fixed.encode_queries(list(questions)))
-    end_to_end = Engine(FaqIndex(index.passages, index.dense, index.lexical, encoder, index.manifest, catalogue))
+    end_to_end = Engine(FaqIndex(index.passages, index.dense, index.lexical, encoder, index.manifest, catalogue,
+                                 index.headings))
     timings = time_systems({"search": search_engine.ask, "e2e": end_to_end.ask}, questions, repeat)
     row = {"name": name, "passages": len(passages), "vectors": index.dense.size, "kind": index.dense.kind,
            "recall": recall,

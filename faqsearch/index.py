@@ -19,6 +19,7 @@ from .ann import DenseIndex
 from .channels import Catalogue
 from .documents import Passage
 from .encoder import Encoder
+from .headings import entry_headings
 from .lexical import LexicalIndex
 from .persist import FORMAT, IndexLoadError
 from .entries import EntryTable
@@ -52,10 +53,11 @@ class FaqIndex:
     """Passages, their vectors and BM25 weights, searchable together."""
 
     def __init__(self, passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex, encoder: Encoder,
-                 manifest: dict, catalogue: Catalogue | None = None):
+                 manifest: dict, catalogue: Catalogue | None = None, headings: LexicalIndex | None = None):
         self.passages = tuple(passages)
         self.dense = dense
         self.lexical = lexical
+        self.headings = headings
         self.encoder = encoder
         self.manifest = manifest
         self.catalogue = catalogue
@@ -85,6 +87,7 @@ class FaqIndex:
         vectors = normalised(vectors)
         dense = DenseIndex.build(vectors, offsets, is_question=is_question)
         lexical = LexicalIndex.build([lexical_text(p, lexical_variants) for p in passages], synonyms=synonyms)
+        headings = LexicalIndex.build(entry_headings(passages), synonyms=synonyms)
         manifest = {
             "format": FORMAT, "version": __version__, "model": encoder.name, "dimension": int(vectors.shape[1]),
             "passages": len(passages), "vectors": int(vectors.shape[0]), "corpus_hash": corpus_hash,
@@ -92,7 +95,7 @@ class FaqIndex:
             "build_seconds": round(time.perf_counter() - started, 3),
             "variants": sum(len(p.variants) for p in passages),
         }
-        return cls(passages, dense, lexical, encoder, manifest, catalogue)
+        return cls(passages, dense, lexical, encoder, manifest, catalogue, headings)
 
     # ----------------------------------------------------------------- search
     def search(self, query: str, top_k: int = 5, config: SearchConfig = SearchConfig()) -> Results:
@@ -109,12 +112,14 @@ class FaqIndex:
         if not queries:
             return []
         vectors = self.encoder.encode_queries(list(queries)) if query_vectors is None else query_vectors
-        return search_batch(self.passages, self.dense, self.lexical, vectors, queries, top_k, config, self.entries)
+        return search_batch(self.passages, self.dense, self.lexical, vectors, queries, top_k, config, self.entries,
+                            self.headings)
 
     # ------------------------------------------------------------- save/load
     def save(self, folder: Path) -> Path:
         """Write every file of the index into ``folder`` (created; an existing one is overwritten)."""
-        self.manifest = persist.save(folder, self.passages, self.dense, self.lexical, self.catalogue, self.manifest)
+        self.manifest = persist.save(folder, self.passages, self.dense, self.lexical, self.catalogue, self.manifest,
+                                     self.headings)
         return Path(folder)
 
     @staticmethod
@@ -128,5 +133,5 @@ class FaqIndex:
     @classmethod
     def load(cls, folder: Path, encoder: Encoder) -> "FaqIndex":
         """Load an index saved by :meth:`save`, checking it was built with ``encoder``'s model."""
-        passages, dense, lexical, catalogue, manifest = persist.load(folder, encoder.name, encoder.dim)
-        return cls(passages, dense, lexical, encoder, manifest, catalogue)
+        passages, dense, lexical, catalogue, manifest, headings = persist.load(folder, encoder.name, encoder.dim)
+        return cls(passages, dense, lexical, encoder, manifest, catalogue, headings)

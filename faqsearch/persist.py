@@ -22,10 +22,11 @@ from .documents import PLANS, Passage
 from .lexical import LexicalIndex
 
 # 3: the FAISS graph is written only when it is searched (HNSW); passages have entry ids,
-# URLs and variants.
-FORMAT = 3
+# URLs and variants. 4: the BM25 of the entries' headings (see faqsearch.headings).
+FORMAT = 4
 MANIFEST = "manifest.json"
 PASSAGES_FILE, LEXICAL_FILE, CATALOGUE_FILE = "passages.parquet", "lexical.npz", "channels.csv"
+HEADINGS_FILE = "headings.npz"
 REBUILD = "reconstruisez l'index avec `python build_index.py`"
 
 
@@ -60,14 +61,15 @@ def sha256(path: Path) -> str:
 
 
 def save(folder: Path, passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex,
-         catalogue: Catalogue | None, manifest: dict) -> dict:
+         catalogue: Catalogue | None, manifest: dict, headings: LexicalIndex) -> dict:
     """Write an index into ``folder`` (created); return the manifest as written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     passages_frame(passages).to_parquet(folder / PASSAGES_FILE, index=False)
     dense.save(folder)
     lexical.save(folder / LEXICAL_FILE)
-    files = [PASSAGES_FILE, LEXICAL_FILE, *dense.files()]
+    headings.save(folder / HEADINGS_FILE)
+    files = [PASSAGES_FILE, LEXICAL_FILE, HEADINGS_FILE, *dense.files()]
     if catalogue is not None and catalogue.channels:  # a corpus without catalogue: no channels.csv
         write_catalogue(catalogue, folder / CATALOGUE_FILE)
         files.append(CATALOGUE_FILE)
@@ -106,8 +108,8 @@ def _check_files(folder: Path, manifest: dict) -> None:
 
 
 def load(folder: Path, model: str, dim: int):
-    """(passages, dense, lexical, catalogue, manifest) of the index in ``folder``, checked against
-    the model that will search it."""
+    """(passages, dense, lexical, catalogue, manifest, headings) of the index in ``folder``, checked
+    against the model that will search it."""
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest.get("model") != model:
@@ -122,11 +124,14 @@ def load(folder: Path, model: str, dim: int):
         passages = frame_passages(pd.read_parquet(folder / PASSAGES_FILE))
         dense = DenseIndex.load(folder, manifest.get("dense_index", "exact"))
         lexical = LexicalIndex.load(folder / LEXICAL_FILE)
+        headings = LexicalIndex.load(folder / HEADINGS_FILE)
         catalogue = read_catalogue(folder / CATALOGUE_FILE) if (folder / CATALOGUE_FILE).is_file() else None
     except Exception as exc:  # any damaged file means the same fix
         raise IndexLoadError(f"L'index {folder} est incomplet ou endommagé ({type(exc).__name__}: {exc}) : "
                              "reconstruisez-le avec `python build_index.py`.") from exc
     counts = {len(passages), dense.passages, lexical.weights.shape[0], manifest.get("passages")}
+    if headings.weights.shape[0] != len({p.entry for p in passages}):
+        counts.add(-1)  # one heading per entry, or the index does not hold together
     offsets = dense.offsets
     vectors = {int(offsets[-1]) if len(offsets) else -1, dense.size, manifest.get("vectors")}
     if len(counts) != 1 or len(vectors) != 1 or (len(offsets) and np.any(np.diff(offsets) < 1)):
@@ -141,4 +146,4 @@ def load(folder: Path, model: str, dim: int):
             f"produit de dimension {dim} : reconstruisez l'index avec `python build_index.py"
             f"{'' if model == manifest.get('model') else ' --model ' + model}`."
         )
-    return passages, dense, lexical, catalogue, manifest
+    return passages, dense, lexical, catalogue, manifest, headings

@@ -15,6 +15,7 @@ from .ann import DenseIndex
 from .documents import Hit, Passage
 from .entries import EntryTable
 from .fusion import blend, rrf
+from .headings import HEADING_WEIGHT, with_headings
 from .lexical import LexicalIndex
 
 FUSIONS = ("blend", "rrf")
@@ -36,6 +37,8 @@ class SearchConfig:
     at ``known_question`` or above is the same question (up to case, punctuation or a typo): it keeps
     its cosine and its passage comes first. ``named_channel_bonus`` is added to the fused score of
     passages about a channel the question names (see :func:`faqsearch.mentions.rerank`).
+    ``heading_weight`` is the share of the entry's heading on the lexical side (see
+    :mod:`faqsearch.headings`).
     """
 
     fusion: str = "blend"
@@ -49,6 +52,7 @@ class SearchConfig:
     question_offset: float = 0.1
     known_question: float = 0.985
     named_channel_bonus: float = 0.2
+    heading_weight: float = HEADING_WEIGHT
     fuse: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -56,9 +60,9 @@ class SearchConfig:
             raise ValueError(f"fusion must be one of {', '.join(FUSIONS)}. Currently, fusion is {self.fusion!r}.")
         if self.candidates < 1:
             raise ValueError(f"candidates must be greater than 0. Currently, candidates is {self.candidates}.")
-        if self.question_offset < 0 or self.named_channel_bonus < 0:
-            raise ValueError("question_offset and named_channel_bonus must be 0 or more. Currently, they are "
-                             f"{self.question_offset} and {self.named_channel_bonus}.")
+        if self.question_offset < 0 or self.named_channel_bonus < 0 or self.heading_weight < 0:
+            raise ValueError("question_offset, named_channel_bonus and heading_weight must be 0 or more. Currently, "
+                             f"they are {self.question_offset}, {self.named_channel_bonus} and {self.heading_weight}.")
         if not (self.use_lexical or self.use_dense):
             raise ValueError("At least one of use_lexical and use_dense must be True.")
         # Resolved once here rather than compared per query.
@@ -85,13 +89,17 @@ class Results:
 
 def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex, query_vectors: np.ndarray,
                  queries: Sequence[str], top_k: int, config: SearchConfig,
-                 entries: EntryTable | None = None) -> list[Results]:
+                 entries: EntryTable | None = None, headings: LexicalIndex | None = None) -> list[Results]:
     """The ``top_k`` entries for each query, each through its best passage, with the evidence
-    behind them. ``entries`` groups the passages (computed from them when not given)."""
+    behind them. ``entries`` groups the passages (computed from them when not given);
+    ``headings`` is the BM25 of the entries' headings, one row per entry in ``entries``' numbering."""
     entries = entries or EntryTable.of(passages)
     n = len(passages)
     if config.use_lexical:
         lexical_scores, evidence = lexical.match(queries)
+        if headings is not None and config.heading_weight > 0:
+            lexical_scores = with_headings(lexical_scores, headings.scores(queries), entries.owner,
+                                           config.heading_weight)
     else:
         lexical_scores, evidence = np.zeros((len(queries), n), np.float32), np.zeros(len(queries), np.float32)
     pool = min(n, max(config.candidates, top_k))
