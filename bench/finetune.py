@@ -160,7 +160,8 @@ def train(pairs: Sequence[Pair], tune: TuneSettings = TuneSettings(), base: Path
     from transformers import get_linear_schedule_with_warmup
 
     if len({p.passage_id for p in pairs}) < 2:
-        raise ValueError("At least two passages are needed to train with in-batch negatives: add entries to the corpus.")
+        raise ValueError("Il faut au moins deux passages pour entraîner (les autres passages d'un lot servent de "
+                         "contre-exemples) : ajoutez des entrées au corpus.")
     torch.manual_seed(tune.seed)
     model = load_model(base or base_model_dir())
     # Training reads at most max_seq_length tokens of a passage; the saved model keeps the base's
@@ -264,26 +265,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=TuneSettings.learning_rate)
     parser.add_argument("--data", type=Path, default=None, help="external: folder of passages.jsonl and queries.tsv")
     args = parser.parse_args(argv)
+    if args.epochs is not None and args.epochs < 1:
+        parser.error(f"--epochs doit valoir au moins 1 (reçu : {args.epochs}).")
+    if not 0 < args.lr < 1:
+        parser.error(f"--lr doit être compris entre 0 et 1, par exemple 2e-5 (reçu : {args.lr}).")
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        parser.error(f"fichier de questions introuvable : {', '.join(missing)}.")
+    if args.data is not None and not ((args.data / "passages.jsonl").is_file() and (args.data / "queries.tsv").is_file()):
+        parser.error(f"--data {args.data} doit contenir passages.jsonl et queries.tsv.")
     epochs = args.epochs or (1 if args.action == "external" else TuneSettings.epochs)
-    tune = replace(TuneSettings(), epochs=epochs, learning_rate=args.lr)
-    from bench import tuned
+    from faqsearch.errors import ContentError
 
-    if args.action == "train":
-        from faqsearch.corpus import load_corpus
-
-        found = tuned_model(training_pairs(load_corpus(args.corpus, variants=not args.no_variants).passages), tune)
-        print(f"{found.path} ({found.pairs} pairs; "
-              + (f"trained in {found.minutes:.1f} min)" if found.minutes is not None else "already in the cache)"))
-        return 0
-    if args.action == "eval":
-        print("\n".join(tuned.compare_sets(args.corpus, args.files or tuned.default_sets(), tune)))
-        return 0
-    if args.action == "heldout":
-        print("\n".join(tuned.held_out(args.corpus, tune)))
-        return 0
-    print("\n".join(tuned.external(args.data or tuned.EXTERNAL_DATA, tune)))
+    try:
+        print("\n".join(_run(args, replace(TuneSettings(), epochs=epochs, learning_rate=args.lr))))
+    except (ContentError, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     return 0
 
+
+def _run(args, tune: TuneSettings) -> list[str]:
+    from bench import tuned
+    from faqsearch.corpus import load_corpus
+
+    if args.action == "train":
+        found = tuned_model(training_pairs(load_corpus(args.corpus, variants=not args.no_variants).passages), tune)
+        return [f"{found.path} ({found.pairs} pairs; "
+                + (f"trained in {found.minutes:.1f} min)" if found.minutes is not None else "already in the cache)")]
+    if args.action == "eval":
+        return tuned.compare_sets(args.corpus, args.files or tuned.default_sets(), tune)
+    if args.action == "heldout":
+        return tuned.held_out(args.corpus, tune)
+    return tuned.external(args.data or tuned.EXTERNAL_DATA, tune)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -123,3 +123,21 @@ def test_held_out_variants_stay_out_of_training_and_of_the_index(corpus, fake_en
     assert sorted(seen) == sorted(v for p in corpus.passages for v in p.variants)  # two folds: every variant once
     with pytest.raises(ValueError, match="fold"):
         split_entries(corpus.passages, 2)
+
+
+def test_training_needs_two_passages_and_says_so_in_french():
+    from bench.finetune import train
+
+    with pytest.raises(ValueError, match="au moins deux passages"):
+        train([Pair("q", "p", "a"), Pair("q2", "p", "a")])
+
+
+def test_the_command_refuses_bad_arguments_in_french(capsys):
+    from bench.finetune import main
+
+    with pytest.raises(SystemExit):
+        main(["eval", "introuvable.tsv"])
+    assert "fichier de questions introuvable" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--epochs", "0"])
+    assert "--epochs doit valoir au moins 1" in capsys.readouterr().err
