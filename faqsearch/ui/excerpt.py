@@ -16,8 +16,8 @@ from ..analyzer import analyzer
 from ..documents import Passage
 from ..text import fold
 
-# An answer up to this size is shown whole: the seed guide's items all are, and so is a chunk of
-# a long entry cut for the model (256 tokens, about 1,100 characters of French).
+# An answer up to this size is shown whole: the seed guide's items all are. A chunk of a long
+# entry (up to 400 tokens, about 1,700 characters of French) shows its part around the words asked.
 SHORT_ANSWER_CHARS = 1200
 SHORT_ANSWER_LINES = 14
 # Characters of the excerpt of a long answer: about six lines of a card.
