@@ -109,13 +109,15 @@ class DenseIndex:
         ``lower`` less unless their cosine reaches ``known``; and, per passage, whether one of its
         question views reached ``known`` (the visitor asked that very question)."""
         if passages is None:
-            rows, first = np.arange(self.size), self.offsets[:-1]
+            # Every view: the stored matrix itself. Gathering it by row numbers copied all of it
+            # for every question (7 ms a question at 5,400 views).
+            block, asked, first = self.vectors, self.is_question, self.offsets[:-1]
         else:
             starts, lengths = self.offsets[passages], self.offsets[passages + 1] - self.offsets[passages]
             first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
-        scores = self.vectors[rows] @ query
-        asked = self.is_question[rows]
+            block, asked = self.vectors[rows], self.is_question[rows]
+        scores = block @ query
         exact = asked & (scores >= known)
         scores[asked & ~exact] -= lower
         return (np.maximum.reduceat(scores, first).astype(np.float32),
