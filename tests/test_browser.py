@@ -97,9 +97,9 @@ def _long_entry(subject: str, detail: str) -> str:
     """A public-service-like page: the subject on every line, one precise passage in the middle."""
     lines = [f"{subject} : ce qu'il faut savoir."]
     lines += [f"Paragraphe {i} : la demande de {subject.lower()} se fait en ligne ou au guichet, avec les "
-              "justificatifs habituels et un délai de traitement variable." for i in range(20)]
+              "justificatifs habituels et un délai de traitement variable." for i in range(30)]
     lines += ["Cas particulier", detail]
-    lines += [f"Suite {i} : les conditions générales de {subject.lower()} restent celles du cas courant." for i in range(20)]
+    lines += [f"Suite {i} : les conditions générales de {subject.lower()} restent celles du cas courant." for i in range(30)]
     return "\n".join(lines)
 
 
