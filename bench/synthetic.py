@@ -11,8 +11,11 @@ The generator is deterministic: the same arguments give the same passages and ve
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -109,3 +112,46 @@ def synthetic_vectors(seed_vectors: np.ndarray, origins: np.ndarray, noise: floa
         v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
         out[start:start + len(chunk)] = v
     return out
+
+
+def write_tables(passages: Sequence[Passage], folder: Path) -> int:
+    """Write ``passages`` into ``folder`` as FAQ tables, one ``.jsonl`` per guide (what an editor
+    exports from a help center), so that they are built through the product's reading path;
+    returns the number of files written. Ids are the passages' ranks, unique whatever the titles."""
+    folder.mkdir(parents=True, exist_ok=True)
+    guides: dict[str, list[str]] = {}
+    for i, p in enumerate(passages):
+        row = {"id": f"p{i:06d}", "section": p.section, "question": p.question, "answer": p.answer,
+               "channel": p.channel, "variants": "|".join(p.variants)}
+        guides.setdefault(p.guide, []).append(json.dumps(row, ensure_ascii=False) + "\n")
+    for guide, rows in guides.items():
+        (folder / f"{guide}.jsonl").write_text("".join(rows), encoding="utf-8")
+    return len(guides)
+
+
+class SyntheticEncoder:
+    """An encoder without a model, for scale runs through the real build: a text's vector is one
+    of ``seed_vectors`` plus noise (as :func:`synthetic_vectors`), both chosen by a hash of the
+    text, so a text gets the same vector whatever it is batched with (the embedding cache relies
+    on it) and copies stay clustered around a few seed vectors."""
+
+    def __init__(self, seed_vectors: np.ndarray, noise: float = 0.5, name: str = "synthetic-vectors"):
+        self.seed_vectors = np.asarray(seed_vectors, dtype=np.float32)
+        if self.seed_vectors.ndim != 2 or not len(self.seed_vectors):
+            raise ValueError(f"seed_vectors must be a non-empty matrix. Currently, its shape is {self.seed_vectors.shape}.")
+        self.noise = noise
+        self.name = name
+        self.dim = int(self.seed_vectors.shape[1])
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            h = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+            out[i] = synthetic_vectors(self.seed_vectors, np.array([h % len(self.seed_vectors)]), self.noise, seed=h)[0]
+        return out
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts)

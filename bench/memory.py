@@ -1,0 +1,202 @@
+"""Peak memory of one index build, phase by phase: ``python -m bench.memory --passages 100000``.
+
+A synthetic corpus (:func:`bench.synthetic.generate`, varied copies of the seed passages) is
+written into a temporary folder as FAQ tables, then built in a fresh child process through
+:func:`faqsearch.build.build` itself (reading, chunking, embedding cache, dense index, BM25,
+writing, loading back and the self-retrieval check), with :class:`bench.synthetic.SyntheticEncoder`
+instead of the model, so no model is loaded and no CPU is spent embedding.
+
+In the child, a thread reads ``VmRSS`` every few milliseconds and charges each sample to the
+phase the build is in: the innermost function of :func:`phases` on the main thread's stack.
+``VmHWM`` is the process's true peak (a sample can miss a spike that lasts less than a tick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_CORPUS = ROOT / "corpus"
+TICK = 0.005  # seconds between two samples
+IMPORTS, OTHER = "imports", "other (in build)"
+
+
+def phases() -> tuple[tuple[str, str, str], ...]:
+    """(phase, file, function) of the build, in order; a sample goes to the outermost of them on
+    the stack (the check's own cache lookups are the check's), to "other" if none."""
+    return (
+        ("reading", "corpus.py", "load_corpus"),
+        ("chunking", "chunking.py", "chunk_passages"),
+        ("views", "qviews.py", "layout"),
+        ("views", "build.py", "_to_embed"),
+        ("views", "build.py", "diff"),
+        ("vectors", "embcache.py", "EmbeddingCache.embed"),
+        ("vectors", "qviews.py", "Layout.assemble"),
+        ("vectors", "index.py", "normalised"),
+        ("dense/HNSW", "ann.py", "DenseIndex.build"),
+        ("BM25", "lexical.py", "LexicalIndex.build"),
+        ("cache save", "embcache.py", "EmbeddingCache.save"),
+        ("save", "persist.py", "save"),
+        ("load back", "persist.py", "load"),
+        ("verify", "build.py", "verify"),
+    )
+
+
+def status_mib(field: str) -> float:
+    """A ``/proc/self/status`` memory field (VmRSS, VmHWM), in MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+@dataclass
+class Phase:
+    """What the samples charged to one phase saw."""
+
+    seconds: float = 0.0
+    first_mib: float = -1.0
+    peak_mib: float = 0.0
+
+
+class Sampler(threading.Thread):
+    """Samples the main thread's phase and the process RSS until :meth:`stop`."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.main = threading.main_thread().ident
+        self.table = {(file, func): name for name, file, func in phases()}
+        self.seen: dict[str, Phase] = {}
+        self._done = threading.Event()
+
+    def phase(self) -> str | None:
+        """The phase the main thread is in; None once the build has returned."""
+        frame, found, building = sys._current_frames().get(self.main), None, False
+        while frame is not None:
+            code = frame.f_code
+            key = (Path(code.co_filename).name, code.co_qualname)
+            found = self.table.get(key, found)
+            building = building or key == ("build.py", "build")
+            frame = frame.f_back
+        if building:
+            return found or OTHER
+        return None if self.seen.keys() - {IMPORTS} else IMPORTS
+
+    def run(self) -> None:
+        last = time.perf_counter()
+        while not self._done.is_set():
+            name, rss, now = self.phase(), status_mib("VmRSS"), time.perf_counter()
+            if name is not None:
+                phase = self.seen.setdefault(name, Phase())
+                phase.seconds += now - last
+                phase.first_mib = rss if phase.first_mib < 0 else phase.first_mib
+                phase.peak_mib = max(phase.peak_mib, rss)
+            last = now
+            time.sleep(TICK)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def child(corpus: Path, work: Path, check: bool, variants: bool) -> dict:
+    """Build ``corpus`` into ``work`` in this process, sampled; the measurements as a dict."""
+    sampler = Sampler()
+    sampler.start()
+    import numpy as np
+
+    from bench.synthetic import SyntheticEncoder
+    from faqsearch.build import build
+
+    started = time.perf_counter()
+    seeds = np.random.default_rng(0).standard_normal((64, 384)).astype(np.float32)
+    report = build(corpus, work / "index", SyntheticEncoder(seeds), cache_dir=work / "cache", check=check,
+                   variants=variants)
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    manifest = json.loads((Path(report.index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    order = list(dict.fromkeys([IMPORTS] + [name for name, _, _ in phases()] + [OTHER]))
+    return {"passages": report.passages, "vectors": manifest["vectors"], "dense": manifest["dense_index"],
+            "seconds": round(seconds, 1), "cpu": round(usage.ru_utime + usage.ru_stime, 1),
+            "hwm_mib": round(status_mib("VmHWM")), "warnings": len(report.warnings), "files": manifest["files"],
+            "phases": [{"phase": name, "seconds": round(p.seconds, 1), "start_mib": round(p.first_mib),
+                        "peak_mib": round(p.peak_mib)}
+                       for name in order if (p := sampler.seen.get(name))]}
+
+
+def write_corpus(folder: Path, passages: int, seed: int) -> int:
+    """The synthetic corpus of ``passages`` passages as tables, with the seed's catalogue and synonyms."""
+    from bench.synthetic import generate, write_tables
+    from faqsearch.corpus import load_corpus
+
+    corpus = load_corpus(SEED_CORPUS)
+    files = write_tables(generate(corpus.passages, passages, seed=seed).passages, folder)
+    for name in ("channels.csv", "synonyms.csv"):
+        shutil.copy(SEED_CORPUS / name, folder / name)
+    return files
+
+
+def table(result: dict) -> list[str]:
+    lines = ["| phase | seconds | RSS at start MiB | peak RSS MiB |", "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {p['phase']} | {p['seconds']:.1f} | {p['start_mib']:,} | {p['peak_mib']:,} |" for p in result["phases"]]
+    lines.append(f"| **whole build (VmHWM)** | {result['seconds']:.1f} | | **{result['hwm_mib']:,}** |")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.splitlines()[0])
+    parser.add_argument("--passages", type=int, default=100_000, help="synthetic passages to build (default 100000)")
+    parser.add_argument("--seed", type=int, default=100_000, help="generator seed (default 100000)")
+    parser.add_argument("--no-check", action="store_true", help="skip the self-retrieval check, as build --no-check")
+    parser.add_argument("--variants", action="store_true",
+                        help="keep the question variants the copies inherit from their seed passage (each seed "
+                             "variant then repeats in thousands of passages, each a vector); default: built without")
+    parser.add_argument("--work", type=Path, help="folder to build in, emptied first and kept (default: a temporary "
+                        "one); the passage table holds the corpus's path, so only runs in one folder compare equal")
+    parser.add_argument("--child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), not args.no_check, args.variants)))
+        return 0
+    if args.passages < 1:
+        parser.error("--passages must be at least 1")
+    with tempfile.TemporaryDirectory(prefix="faqsearch-memory-") as tmp:
+        work = args.work or Path(tmp)
+        for folder in (work / "corpus", work / "index", work / "cache"):
+            shutil.rmtree(folder, ignore_errors=True)
+        started = time.perf_counter()
+        files = write_corpus(work / "corpus", args.passages, args.seed)
+        print(f"corpus: {args.passages} synthetic passages in {files} tables, written in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+        command = [sys.executable, "-m", "bench.memory", "--child", str(work / "corpus"), str(work)]
+        command += ["--no-check"] * args.no_check + ["--variants"] * args.variants
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if done.returncode != 0:
+            print(done.stderr[-3000:], file=sys.stderr)
+            return 1
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"\n{result['passages']:,} passages, {result['vectors']:,} vectors ({result['dense']}), "
+          f"{result['warnings']} warnings; build {result['seconds']} s wall, {result['cpu']} s CPU; "
+          f"peak RSS (VmHWM) {result['hwm_mib']:,} MiB\n")
+    print("\n".join(table(result)))
+    print("\nfiles (sha256): " + ", ".join(f"{name} {digest[:12]}" for name, digest in sorted(result["files"].items())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
