@@ -36,6 +36,9 @@ LOCK_FILE = ".build.lock"
 REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")
 VERIFY_TOP_K = SELF_RETRIEVAL_TOP_K
 VERIFY_SAMPLE = 2000
+# Questions searched at once by the check: a batch scores every passage for each of its
+# questions (2,000 × 100,000 BM25 scores would be 800 MB).
+VERIFY_BATCH = 100
 # The steps announced to ``on_stage``, in order (the page's progress bar counts them).
 STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
 READ, EMBED, WRITE, CHECK, PUBLISH = STAGES
@@ -160,9 +163,16 @@ def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE,
                          "relancez la reconstruction ; si cela se répète, vérifiez l'espace disque.")
     if sample <= 0:
         return []
-    return self_retrieval_warnings(
-        index.passages, lambda qs: [found.hits for found in index.search_batch(
-            qs, top_k=VERIFY_TOP_K, query_vectors=encode_queries(qs) if encode_queries else None)], sample)
+
+    def search(questions: list[str]) -> list:
+        hits = []
+        for start in range(0, len(questions), VERIFY_BATCH):
+            batch = questions[start:start + VERIFY_BATCH]
+            hits += [found.hits for found in index.search_batch(
+                batch, top_k=VERIFY_TOP_K, query_vectors=encode_queries(batch) if encode_queries else None)]
+        return hits
+
+    return self_retrieval_warnings(index.passages, search, sample)
 
 
 def record_warnings(folder: Path, warnings: list[BuildWarning]) -> None:
@@ -232,20 +242,30 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         counts = diff(previous_passages(root), passages)
         embedded = _to_embed(views, cache, query_cache)
         stage(EMBED)
-        vectors = views.assemble(
-            cache.embed(views.passage_texts, lambda todo: encode_in_blocks(
-                todo, lambda block: encoder.encode_passages(block, progress=progress), on_progress)),
-            query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo)))
-        catalogue = corpus.catalogue if corpus.catalogue.channels else None
-        index = FaqIndex.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus.digest,
-                                      corpus.synonyms, views.is_question)
-        # The vectors are valid whatever the checks below decide.
+        # The vectors are valid whatever the checks below decide: each cache is saved as soon as
+        # they are embedded, and the passage cache's copy of them let go (the index keeps its own).
+        passage_vectors = cache.embed(views.passage_texts, lambda todo: encode_in_blocks(
+            todo, lambda block: encoder.encode_passages(block, progress=progress), on_progress))
         cache.save(keep=views.passage_texts)
+        del cache
+        question_vectors = query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo))
         query_cache.save(keep=views.question_texts)
+        vectors = views.assemble(passage_vectors, question_vectors)
+        # From here on only where each vector goes is needed, not the texts embedded.
+        offsets, is_question = views.offsets, views.is_question
+        del passage_vectors, question_vectors, views
+        catalogue = corpus.catalogue if corpus.catalogue.channels else None
+        index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
+                                      corpus.synonyms, is_question, owned=True)
+        del vectors
         stage(WRITE)
         staged = staging_dir(root)
         try:
             index.save(staged)
+            # The check reads the index back from disk: the one built, and the passages it was
+            # built from, need not stay beside it.
+            total = len(passages)
+            del index, passages, corpus
             stage(CHECK)
             try:
                 loaded = FaqIndex.load(staged, encoder)
@@ -253,7 +273,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
                 raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
                                  "l'index en service n'a pas été modifié.") from exc
             # The entries' questions were just embedded as question views: the check reuses them.
-            warnings += verify(loaded, len(passages), sample=VERIFY_SAMPLE if check else 0,
+            warnings += verify(loaded, total, sample=VERIFY_SAMPLE if check else 0,
                                encode_queries=lambda qs: query_cache.embed(qs, encoder.encode_queries))
             if strict and warnings:
                 raise strict_error(warnings)
@@ -263,7 +283,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
-    return BuildReport(len(passages), **counts, embedded=embedded,
+    return BuildReport(total, **counts, embedded=embedded,
                        seconds=round(time.perf_counter() - started, 3), index_dir=str(final), warnings=tuple(warnings))
 
 

@@ -78,7 +78,11 @@ class EmbeddingCache:
                 self._vectors[k] = v
         if not keys:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([self._vectors[k] for k in keys]).astype(np.float32)
+        # Filled row by row: stacking, then converting, held two more copies at once.
+        out = np.empty((len(keys), len(self._vectors[keys[0]])), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = self._vectors[k]
+        return out
 
     def save(self, keep: Sequence[str] | None = None) -> None:
         """Write the cache atomically, at most ``max_entries`` vectors.

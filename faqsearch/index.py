@@ -26,6 +26,9 @@ from .entries import EntryTable
 from .qviews import layout
 from .search import Results, SearchConfig, search_batch
 
+# Rows normalised at once (a few MB of temporaries at 384 dimensions).
+NORMALISE_BLOCK = 8192
+
 __all__ = ["FaqIndex", "IndexLoadError", "SearchConfig", "Results", "views_of", "FORMAT"]
 
 
@@ -43,10 +46,19 @@ def lexical_text(passage: Passage, variants: bool = False) -> str:
     return "\n".join([passage.text(), *passage.variants]) if variants else passage.text()
 
 
-def normalised(vectors: np.ndarray) -> np.ndarray:
-    """Float32 rows of unit length, so inner product equals cosine whatever the encoder returned."""
+def normalised(vectors: np.ndarray, block: int = NORMALISE_BLOCK, in_place: bool = False) -> np.ndarray:
+    """Float32 rows of unit length, so inner product equals cosine whatever the encoder returned.
+
+    Rows are normalised ``block`` at a time into the result: the whole matrix at once made a
+    temporary of its squares beside the input and the result. Each row's norm is the same either
+    way. ``in_place`` writes into ``vectors`` when they already are contiguous float32.
+    """
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    out = vectors if in_place and vectors.flags.writeable else np.empty_like(vectors)
+    for start in range(0, len(vectors), block):
+        rows = vectors[start:start + block]
+        out[start:start + block] = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return out
 
 
 class FaqIndex:
@@ -72,25 +84,27 @@ class FaqIndex:
         views = layout(passages)
         vectors = views.assemble(encoder.encode_passages(views.passage_texts), encoder.encode_queries(views.question_texts))
         return cls.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus_hash, synonyms,
-                                views.is_question, lexical_variants)
+                                views.is_question, lexical_variants, owned=True)
 
     @classmethod
     def from_vectors(cls, passages: Sequence[Passage], vectors: np.ndarray, offsets: np.ndarray, encoder: Encoder,
                      catalogue: Catalogue | None = None, corpus_hash: str = "",
                      synonyms: Sequence[Sequence[str]] = (), is_question: np.ndarray | None = None,
-                     lexical_variants: bool = False) -> "FaqIndex":
+                     lexical_variants: bool = False, owned: bool = False) -> "FaqIndex":
         """Index ``passages`` whose views (see :func:`views_of`, or a :class:`faqsearch.qviews.Layout`
-        with ``is_question``) are already embedded."""
+        with ``is_question``) are already embedded. ``owned`` says the caller hands ``vectors``
+        over: they are normalised where they are, sparing a copy of a build's largest array."""
         if not passages:
             raise ValueError("passages must not be empty: add at least one guide to the corpus.")
         started = time.perf_counter()
-        vectors = normalised(vectors)
-        dense = DenseIndex.build(vectors, offsets, is_question=is_question)
-        lexical = LexicalIndex.build([lexical_text(p, lexical_variants) for p in passages], synonyms=synonyms)
+        # BM25 first, while the vectors exist once; past HNSW_THRESHOLD the dense index then
+        # keeps only the graph's own copy of them.
+        lexical = LexicalIndex.build((lexical_text(p, lexical_variants) for p in passages), synonyms=synonyms)
         headings = LexicalIndex.build(entry_headings(passages), synonyms=synonyms)
+        dense = DenseIndex.build(normalised(vectors, in_place=owned), offsets, is_question=is_question)
         manifest = {
-            "format": FORMAT, "version": __version__, "model": encoder.name, "dimension": int(vectors.shape[1]),
-            "passages": len(passages), "vectors": int(vectors.shape[0]), "corpus_hash": corpus_hash,
+            "format": FORMAT, "version": __version__, "model": encoder.name, "dimension": int(dense.vectors.shape[1]),
+            "passages": len(passages), "vectors": dense.size, "corpus_hash": corpus_hash,
             "dense_index": dense.kind, "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "build_seconds": round(time.perf_counter() - started, 3),
             "variants": sum(len(p.variants) for p in passages),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -49,26 +49,37 @@ class LexicalIndex:
         self._is_gram[[j for t, j in vocabulary.items() if t.startswith(GRAM_MARK)]] = True
 
     @classmethod
-    def build(cls, texts: Sequence[str], k1: float = 1.2, b: float = 0.75,
+    def build(cls, texts: Iterable[str], k1: float = 1.2, b: float = 0.75,
               synonyms: Sequence[Sequence[str]] = ()) -> "LexicalIndex":
-        docs = [analyzer()(t) for t in texts]
+        """BM25 weights of ``texts`` (read once, in order: a generator spares holding them all)."""
+        # One text's tokens at a time, its term counts kept as two small arrays, which are the
+        # rows of the matrix: every token (stems and 4-grams, each its own string) and the counts
+        # held in Python lists made this the peak of a large build (``python -m bench.memory``).
+        analyze = analyzer()
         vocabulary: dict[str, int] = {}
-        rows, cols, tfs = [], [], []
-        for i, doc in enumerate(docs):
+        cols_of, tfs_of, lengths = [], [], []
+        for text in texts:
+            doc = analyze(text)
             counts = Counter(doc)  # counted in C: a Python step per token was a third of the build
-            rows += [i] * len(counts)
-            cols += [vocabulary.setdefault(token, len(vocabulary)) for token in counts]
-            tfs += counts.values()
-        n = len(docs)
-        lengths = np.array([len(d) for d in docs], dtype=np.float32)
-        avg = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
-        tf = np.array(tfs, dtype=np.float32)
-        rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        df = np.bincount(cols_a, minlength=len(vocabulary)).astype(np.float32)
+            lengths.append(len(doc))
+            cols_of.append(np.fromiter((vocabulary.setdefault(token, len(vocabulary)) for token in counts),
+                                       dtype=np.int32, count=len(counts)))
+            tfs_of.append(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+        n = len(lengths)
+        indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols_of])]).astype(np.int64)
+        cols = np.concatenate(cols_of) if cols_of else np.zeros(0, dtype=np.int32)
+        tf = np.concatenate(tfs_of) if tfs_of else np.zeros(0, dtype=np.float32)
+        del cols_of, tfs_of
+        doc_lengths = np.array(lengths, dtype=np.float32)
+        avg = float(doc_lengths.mean()) if n and doc_lengths.mean() > 0 else 1.0
+        df = np.bincount(cols, minlength=len(vocabulary)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        norm = k1 * (1.0 - b + b * lengths[rows_a] / avg)
-        values = idf[cols_a] * tf * (k1 + 1.0) / (tf + norm)
-        weights = sparse.csc_matrix((values, (rows_a, cols_a)), shape=(n, max(len(vocabulary), 1)), dtype=np.float32)
+        norm = k1 * (1.0 - b + b * np.repeat(doc_lengths, np.diff(indptr)) / avg)
+        values = idf[cols] * tf * (k1 + 1.0) / (tf + norm)
+        del tf, norm
+        # Row by row is CSR; converted, each column lists its rows in order, as from (row, col) triples.
+        rows = sparse.csr_matrix((values, cols, indptr), shape=(n, max(len(vocabulary), 1)))
+        weights = rows.tocsc()
         return cls(vocabulary, weights, k1, b, synonyms)
 
     def expansions(self, text: str) -> list[str]:

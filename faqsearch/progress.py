@@ -64,11 +64,12 @@ def encode_in_blocks(texts: Sequence[str], encode: Callable[[list[str]], np.ndar
     # overestimated at the start and shrinks, rather than growing. Results keep the caller's order.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     started = time.perf_counter()
-    parts = []
+    out = None
     for start in range(0, len(order), block):
-        parts.append(np.asarray(encode([texts[i] for i in order[start:start + block]]), dtype=np.float32))
+        rows = order[start:start + block]
+        part = np.asarray(encode([texts[i] for i in rows]), dtype=np.float32)
+        if out is None:  # each block goes straight to its rows: no list of blocks, no second matrix
+            out = np.empty((len(texts),) + part.shape[1:], dtype=np.float32)
+        out[rows] = part
         report(Progress(min(start + block, len(order)), len(order), time.perf_counter() - started))
-    vectors = np.concatenate(parts)
-    out = np.empty_like(vectors)
-    out[np.array(order)] = vectors
     return out
