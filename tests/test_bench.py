@@ -68,3 +68,14 @@ def test_cli_bench_forwards_its_options_to_the_bench_package(monkeypatch):
     assert cli.main(["bench", "--section", "scale", "--sizes", "100", "--repeat", "2"]) == 0
     assert seen == [["--section", "scale", "--sizes", "100", "--repeat", "2"]]
     assert cli.parser().parse_args(["eval", "dev.tsv", "--ablation"]).ablation
+
+
+def test_memory_bench_builds_in_a_child_and_prints_every_phase(capsys):
+    from bench import memory
+
+    assert memory.main(["--passages", "60", "--no-check"]) == 0
+    out = capsys.readouterr().out
+    assert "| phase | seconds | RSS at start MiB | peak RSS MiB |" in out
+    for phase in ("reading", "vectors", "BM25", "save", "load back"):
+        assert f"| {phase} |" in out
+    assert "peak RSS (VmHWM)" in out and "lexical.npz" in out

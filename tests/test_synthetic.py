@@ -7,7 +7,7 @@ import pytest
 
 from faqsearch.corpus import load_corpus
 from faqsearch.index import FaqIndex
-from bench.synthetic import generate, synthetic_vectors
+from bench.synthetic import SyntheticEncoder, generate, synthetic_vectors, write_tables
 from tests.conftest import SEED_CORPUS
 
 
@@ -60,3 +60,30 @@ def test_synthetic_corpus_indexes_and_searches(seed, fake_encoder):
     index = FaqIndex.build(synth.passages, fake_encoder, seed.catalogue)
     hits = index.search(synth.passages[10].question, top_k=3).hits
     assert synth.passages[10].id in {h.passage.id for h in hits}
+
+
+def test_synthetic_encoder_gives_a_text_its_vector_whatever_the_batch():
+    base = np.eye(4, 32, dtype=np.float32)
+    encoder = SyntheticEncoder(base)
+    texts = ["un", "deux", "trois", "un"]
+    v = encoder.encode_passages(texts)
+    assert v.shape == (4, 32) and v.dtype == np.float32 and encoder.dim == 32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(v[0], v[3]) and not np.array_equal(v[0], v[1])
+    assert np.array_equal(encoder.encode_queries(["trois"])[0], v[2])
+    assert np.max(v @ base.T, axis=1).min() > 0.75  # near one of the seed vectors
+    with pytest.raises(ValueError, match="non-empty"):
+        SyntheticEncoder(np.zeros((0, 8)))
+
+
+def test_tables_read_back_as_the_passages(seed, tmp_path):
+    synth = generate(seed.passages, 90, seed=4, per_guide=40)
+    assert write_tables(synth.passages, tmp_path) == 3
+    (tmp_path / "channels.csv").write_text((SEED_CORPUS / "channels.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    read = load_corpus(tmp_path).passages
+    assert len(read) == 90
+    for p, original in zip(read, synth.passages):  # files and rows in order
+        assert p.id.startswith(original.guide + "/")
+        assert (p.question, p.answer, p.section, p.variants) == (
+            original.question, original.answer, original.section, original.variants)
+        assert p.channel == original.channel or not original.channel  # the catalogue may name one
