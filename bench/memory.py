@@ -4,10 +4,12 @@ A synthetic corpus (:func:`bench.synthetic.generate`, varied copies of the seed 
 written into a temporary folder as FAQ tables, then built in a fresh child process through
 :func:`faqsearch.build.build` itself (reading, chunking, embedding cache, dense index, BM25,
 writing, loading back and the self-retrieval check), with :class:`bench.synthetic.SyntheticEncoder`
-instead of the model, so no model is loaded and no CPU is spent embedding.
+instead of the model (64 random seed vectors plus noise), so no model is loaded and no CPU is
+spent embedding. The copies inherit their seed passage's question variants; they are left out
+unless ``--variants`` (each seed variant would become thousands of identical question views).
 
 In the child, a thread reads ``VmRSS`` every few milliseconds and charges each sample to the
-phase the build is in: the innermost function of :func:`phases` on the main thread's stack.
+phase the build is in: the outermost function of :func:`phases` on the main thread's stack.
 ``VmHWM`` is the process's true peak (a sample can miss a spike that lasts less than a tick).
 """
 
