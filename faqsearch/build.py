@@ -36,9 +36,9 @@ LOCK_FILE = ".build.lock"
 REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")
 VERIFY_TOP_K = SELF_RETRIEVAL_TOP_K
 VERIFY_SAMPLE = 2000
-# Questions searched at once by the check: a batch scores every passage for each of its
-# questions (2,000 × 100,000 BM25 scores would be 800 MB).
-VERIFY_BATCH = 100
+# Questions searched at once by the check: a batch scores every passage and every heading for
+# each of its questions, several times over (2,000 × 100,000 BM25 scores alone are 800 MB).
+VERIFY_BATCH = 32
 # The steps announced to ``on_stage``, in order (the page's progress bar counts them).
 STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
 READ, EMBED, WRITE, CHECK, PUBLISH = STAGES

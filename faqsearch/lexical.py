@@ -7,6 +7,7 @@ available for fusion and the index saves as plain arrays (no pickle).
 from __future__ import annotations
 
 import difflib
+from array import array
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -52,31 +53,29 @@ class LexicalIndex:
     def build(cls, texts: Iterable[str], k1: float = 1.2, b: float = 0.75,
               synonyms: Sequence[Sequence[str]] = ()) -> "LexicalIndex":
         """BM25 weights of ``texts`` (read once, in order: a generator spares holding them all)."""
-        # One text's tokens at a time, its term counts kept as two small arrays, which are the
-        # rows of the matrix: every token (stems and 4-grams, each its own string) and the counts
-        # held in Python lists made this the peak of a large build (``python -m bench.memory``).
+        # One text's tokens at a time, its terms and counts appended to two flat C arrays, which
+        # are the rows of the matrix: every token (stems and 4-grams) and the counts held in
+        # Python lists made this the peak of a large build (``python -m bench.memory``).
         analyze = analyzer()
         vocabulary: dict[str, int] = {}
-        cols_of, tfs_of, lengths = [], [], []
+        cols, tfs, terms, lengths = array("i"), array("f"), [0], []
         for text in texts:
             doc = analyze(text)
             counts = Counter(doc)  # counted in C: a Python step per token was a third of the build
             lengths.append(len(doc))
-            cols_of.append(np.fromiter((vocabulary.setdefault(token, len(vocabulary)) for token in counts),
-                                       dtype=np.int32, count=len(counts)))
-            tfs_of.append(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+            terms.append(terms[-1] + len(counts))
+            cols.extend(vocabulary.setdefault(token, len(vocabulary)) for token in counts)
+            tfs.extend(counts.values())
         n = len(lengths)
-        indptr = np.concatenate([[0], np.cumsum([len(c) for c in cols_of])]).astype(np.int64)
-        cols = np.concatenate(cols_of) if cols_of else np.zeros(0, dtype=np.int32)
-        tf = np.concatenate(tfs_of) if tfs_of else np.zeros(0, dtype=np.float32)
-        del cols_of, tfs_of
+        indptr = np.array(terms, dtype=np.int64)
+        cols, tf = np.frombuffer(cols, dtype=np.int32), np.frombuffer(tfs, dtype=np.float32)
         doc_lengths = np.array(lengths, dtype=np.float32)
         avg = float(doc_lengths.mean()) if n and doc_lengths.mean() > 0 else 1.0
         df = np.bincount(cols, minlength=len(vocabulary)).astype(np.float32)
         idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         norm = k1 * (1.0 - b + b * np.repeat(doc_lengths, np.diff(indptr)) / avg)
         values = idf[cols] * tf * (k1 + 1.0) / (tf + norm)
-        del tf, norm
+        del tf, tfs, norm
         # Row by row is CSR; converted, each column lists its rows in order, as from (row, col) triples.
         rows = sparse.csr_matrix((values, cols, indptr), shape=(n, max(len(vocabulary), 1)))
         weights = rows.tocsc()
