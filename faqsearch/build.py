@@ -40,8 +40,9 @@ VERIFY_SAMPLE = 2000
 # each of its questions, several times over (2,000 × 100,000 BM25 scores alone are 800 MB).
 VERIFY_BATCH = 32
 # The steps announced to ``on_stage``, in order (the page's progress bar counts them).
-STAGES = ("Lecture du corpus", "Encodage des passages", "Écriture de l'index", "Vérification", "Mise en service")
-READ, EMBED, WRITE, CHECK, PUBLISH = STAGES
+STAGES = ("Lecture du corpus", "Encodage des passages", "Construction de l'index", "Écriture de l'index",
+          "Vérification", "Mise en service")
+READ, EMBED, INDEX, WRITE, CHECK, PUBLISH = STAGES
 # The French summary lists this many warnings; the JSON report and the manifest keep them all.
 SUMMARY_WARNINGS = 20
 QUERY_CACHE_SUFFIX = " #query"  # question views are embedded as queries: cached apart
@@ -254,6 +255,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         # From here on only where each vector goes is needed, not the texts embedded.
         offsets, is_question = views.offsets, views.is_question
         del passage_vectors, question_vectors, views
+        stage(INDEX)
         catalogue = corpus.catalogue if corpus.catalogue.channels else None
         index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
                                       corpus.synonyms, is_question, owned=True)

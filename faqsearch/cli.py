@@ -107,16 +107,24 @@ def cmd_passages(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import build, stale_reason
+    from .build import INDEX, build, stale_reason
 
     if args.check:
         reason = stale_reason(args.corpus, args.index)
         print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
         return 1 if reason else 0
-    report = build(args.corpus, args.index, _encoder(args), dry_run=args.dry_run,
+    encoder = _encoder(args)
+
+    def on_stage(name: str) -> None:
+        if name == INDEX:  # this process builds once: the passage model's memory goes to the index
+            encoder.release()
+        if not args.json:
+            print(f"… {name}", file=sys.stderr)
+
+    report = build(args.corpus, args.index, encoder, dry_run=args.dry_run,
                    on_progress=None if args.json else (lambda p: print(f"… {p.label()}", file=sys.stderr)),
                    wait=args.wait, strict=args.strict, variants=False if args.no_variants else None,
-                   on_stage=None if args.json else (lambda s: print(f"… {s}", file=sys.stderr)))
+                   on_stage=on_stage)
     print(report.summary())
     if args.json:
         print(json.dumps(report.to_dict()))

@@ -41,3 +41,6 @@ class FakeEncoder:
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts)
+
+    def release(self) -> None:
+        self.released = True

@@ -76,3 +76,17 @@ def test_bfloat16_passages_match_float32(real_encoder, monkeypatch):
     assert fast.dtype == np.float32 and fast.shape == exact.shape
     assert not np.array_equal(fast, exact)  # bfloat16 really ran
     assert float((fast * exact).sum(axis=1).min()) > 0.999
+
+
+def test_releasing_the_passage_model_keeps_the_encoder_usable(real_encoder):
+    """A one-shot build lets the model go once embedded; used again, it is loaded again."""
+    from faqsearch.encoder import SentenceTransformerEncoder
+
+    encoder = SentenceTransformerEncoder()
+    first = encoder.encode_passages(["Le chat est ouvert en semaine."])
+    encoder.release()
+    assert encoder._model is None
+    assert np.allclose(encoder.encode_passages(["Le chat est ouvert en semaine."]), first, atol=1e-4)
+    default = DefaultEncoder()
+    default.release()  # nothing loaded yet: nothing to do
+    assert default.passages._model is None and default.encode_queries(["chat"]).shape == (1, 384)
