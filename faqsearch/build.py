@@ -40,9 +40,9 @@ VERIFY_SAMPLE = 2000
 # each of its questions, several times over (2,000 × 100,000 BM25 scores alone are 800 MB).
 VERIFY_BATCH = 32
 # The steps announced to ``on_stage``, in order (the page's progress bar counts them).
-STAGES = ("Lecture du corpus", "Encodage des passages", "Construction de l'index", "Écriture de l'index",
-          "Vérification", "Mise en service")
-READ, EMBED, INDEX, WRITE, CHECK, PUBLISH = STAGES
+STAGES = ("Lecture du corpus", "Encodage des passages", "Encodage des questions", "Construction de l'index",
+          "Écriture de l'index", "Vérification", "Mise en service")
+READ, EMBED, QUESTIONS, INDEX, WRITE, CHECK, PUBLISH = STAGES
 # The French summary lists this many warnings; the JSON report and the manifest keep them all.
 SUMMARY_WARNINGS = 20
 QUERY_CACHE_SUFFIX = " #query"  # question views are embedded as queries: cached apart
@@ -247,6 +247,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         # they are embedded, and the passage cache's copy of them let go (the index keeps its own).
         passage_vectors = cache.embed(views.passage_texts, lambda todo: encode_in_blocks(
             todo, lambda block: encoder.encode_passages(block, progress=progress), on_progress))
+        stage(QUESTIONS)  # announced before the cache is saved: the passage model can go first
         cache.save(keep=views.passage_texts)
         del cache
         question_vectors = query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo))

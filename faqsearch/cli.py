@@ -107,7 +107,7 @@ def cmd_passages(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import INDEX, build, stale_reason
+    from .build import QUESTIONS, build, stale_reason
 
     if args.check:
         reason = stale_reason(args.corpus, args.index)
@@ -116,7 +116,7 @@ def cmd_build(args) -> int:
     encoder = _encoder(args)
 
     def on_stage(name: str) -> None:
-        if name == INDEX:  # this process builds once: the passage model's memory goes to the index
+        if name == QUESTIONS:  # passages embedded, and this process builds once: their model can go
             encoder.release()
         if not args.json:
             print(f"… {name}", file=sys.stderr)

