@@ -149,7 +149,7 @@ def child(corpus: Path, work: Path, check: bool, variants: bool, with_model: boo
 
     def passage_pid() -> int | None:
         process = getattr(holder.get("model"), "passages", None)
-        return process._process.pid if process is not None and process.started else None
+        return process.pid if process is not None else None
 
     sampler = Sampler(passage_pid)
     sampler.start()

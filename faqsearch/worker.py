@@ -10,7 +10,10 @@ and every byte goes back to the system. Questions are still encoded in the main 
 
 from __future__ import annotations
 
-import multiprocessing
+import json
+import os
+import subprocess
+import sys
 import threading
 from typing import Sequence
 
@@ -20,46 +23,52 @@ import numpy as np
 STOP_TIMEOUT_S = 10
 
 
-def _serve(name: str, conn) -> None:
-    """The child: embed each list of texts received, until told to stop (None)."""
+def _serve(name: str) -> None:
+    """The child (``python -m faqsearch.worker NAME``): read a JSON list of texts per line, answer
+    with a JSON header line and the vectors' float32 bytes, until stdin closes."""
+    # The replies own stdout; anything a library prints goes to stderr.
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     from .encoder import SentenceTransformerEncoder, _return_freed_memory
 
     encoder = SentenceTransformerEncoder(name)
-    while True:
-        texts = conn.recv()
-        if texts is None:
-            return
+    for line in sys.stdin.buffer:
         try:
-            conn.send(("ok", encoder.encode_passages(texts)))
+            vectors = np.ascontiguousarray(encoder.encode_passages(json.loads(line)), dtype=np.float32)
+            replies.write(json.dumps({"shape": list(vectors.shape)}).encode() + b"\n" + vectors.tobytes())
         except Exception as exc:  # sent back whole: the parent raises it in the build
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            replies.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
+        replies.flush()
         # Batches of every length leave freed memory scattered: 150 MiB less after 512 long chunks.
         _return_freed_memory()
 
 
 class PassageProcess:
-    """Embeds passages with sentence-transformers in a child process, started on first use."""
+    """Embeds passages with sentence-transformers in a child process, started on first use.
+
+    A plain subprocess (``python -m faqsearch.worker``), not :mod:`multiprocessing`: a spawned
+    child imports the parent's main module again, and under Streamlit that is the page itself.
+    """
 
     def __init__(self, name: str):
         self.name = name
-        self._process = None
-        self._conn = None
-        self._lock = threading.Lock()  # one request at a time on the pipe
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()  # one request at a time on the pipes
 
     @property
     def started(self) -> bool:
         """True while the child process runs (the model is loaded or loading)."""
         return self._process is not None
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
     def _start(self) -> None:
-        # "spawn": a fresh interpreter, not a fork of a process whose threads hold locks.
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(self.name, child), daemon=True,
-                                  name="faqsearch-passages")
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+        self._process = subprocess.Popen([sys.executable, "-m", "faqsearch.worker", self.name],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Vectors of ``texts``, shape (len(texts), dim); ``progress`` is ignored (the build
@@ -67,16 +76,22 @@ class PassageProcess:
         with self._lock:
             if self._process is None:
                 self._start()
+            process = self._process
             try:
-                self._conn.send(list(texts))
-                status, payload = self._conn.recv()
-            except (EOFError, OSError, BrokenPipeError) as exc:
+                process.stdin.write(json.dumps(list(texts), ensure_ascii=False).encode("utf-8") + b"\n")
+                process.stdin.flush()
+                header = json.loads(process.stdout.readline() or b"null")
+                if header is None:
+                    raise EOFError("no answer")
+                if "error" in header:
+                    raise RuntimeError(f"L'encodage des passages a échoué : {header['error']}")
+                shape = tuple(header["shape"])
+                data = process.stdout.read(4 * int(np.prod(shape)))
+            except (EOFError, OSError, ValueError) as exc:
                 self._stop()
                 raise RuntimeError("Le processus d'encodage des passages s'est arrêté (mémoire insuffisante ?) : "
                                    "relancez la reconstruction.") from exc
-        if status != "ok":
-            raise RuntimeError(f"L'encodage des passages a échoué : {payload}")
-        return payload
+        return np.frombuffer(data, dtype=np.float32).reshape(shape).copy()
 
     def release(self) -> None:
         """End the child process, and with it the model and torch (started again if needed)."""
@@ -84,21 +99,23 @@ class PassageProcess:
             self._stop()
 
     def _stop(self) -> None:
-        if self._process is None:
+        process, self._process = self._process, None
+        if process is None:
             return
         try:
-            self._conn.send(None)
-        except (OSError, BrokenPipeError):
-            pass
-        self._process.join(STOP_TIMEOUT_S)
-        if self._process.is_alive():
-            self._process.kill()
-            self._process.join()
-        self._conn.close()
-        self._process = self._conn = None
+            process.stdin.close()  # the child's loop ends with its input
+            process.wait(STOP_TIMEOUT_S)
+        except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+        process.stdout.close()
 
     def __del__(self):
         try:
             self._stop()
         except Exception:  # the interpreter may be shutting down
             pass
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1])
