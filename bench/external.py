@@ -255,10 +255,10 @@ class CachedQueryEncoder:
 
 
 def run_engine(data: Path, max_tokens: int, embedded_only: bool,
-               heading_weight: float | None = None) -> dict[str, EntryMetrics]:
-    """The product's own path: chunk, index with :class:`FaqIndex`, answer with :class:`Engine`.
-    ``embedded_only`` leaves out the chunks not embedded yet (as :func:`signals` does);
-    ``heading_weight`` replaces the engine's share of the heading field."""
+               heading_weights: Sequence[float | None] = (None,)) -> dict[float | None, dict[str, EntryMetrics]]:
+    """The product's own path: chunk, index with :class:`FaqIndex`, answer with :class:`Engine`,
+    once per heading-field weight (None: the engine's own) on the same index. ``embedded_only``
+    leaves out the chunks not embedded yet (as :func:`signals` does)."""
     from dataclasses import replace
 
     from faqsearch.engine import Engine
@@ -273,8 +273,8 @@ def run_engine(data: Path, max_tokens: int, embedded_only: bool,
         chunks = tuple(c for c in chunks if not cache.missing([c.text()]))
         print(f"  {len(chunks)} chunks embedded", flush=True)
     index = FaqIndex.build(chunks, encoder)
-    config = SearchConfig() if heading_weight is None else replace(SearchConfig(), heading_weight=heading_weight)
-    return evaluate_entries(Engine(index, config=config), questions)
+    configs = {w: SearchConfig() if w is None else replace(SearchConfig(), heading_weight=w) for w in heading_weights}
+    return {w: evaluate_entries(Engine(index, config=config), questions) for w, config in configs.items()}
 
 
 def table(results: Sequence[Result]) -> str:
@@ -307,9 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             embed_chunks(chunk_passages(pages, count, size), encoders)
         return 0
     if args.action == "engine":
-        for weight in args.heading_weight:
+        runs = run_engine(args.data, args.max_tokens[0], args.embedded_only, args.heading_weight)
+        for weight, by_method in runs.items():
             label = "" if weight is None else f", heading ×{weight:g}"
-            for name, metrics in run_engine(args.data, args.max_tokens[0], args.embedded_only, weight).items():
+            for name, metrics in by_method.items():
                 print(metrics.line(name + label), flush=True)
         return 0
     results = run(args.data, args.max_tokens, (False,) if args.raw_only else (False, True))
