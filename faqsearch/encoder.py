@@ -63,7 +63,7 @@ class SentenceTransformerEncoder:
         import gc
 
         gc.collect()
-        _return_freed_memory()
+        return_freed_memory()
 
     def _path(self) -> str:
         if self.name == DEFAULT_MODEL:
@@ -130,7 +130,7 @@ class SentenceTransformerEncoder:
         return QueryTokenizer.from_file(path) if path.is_file() else None
 
 
-def _return_freed_memory() -> None:
+def return_freed_memory() -> None:
     """Hand memory freed by Python and torch back to the system (glibc keeps it otherwise)."""
     import ctypes
 

@@ -29,7 +29,7 @@ def _serve(name: str) -> None:
     # The replies own stdout; anything a library prints goes to stderr.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    from .encoder import SentenceTransformerEncoder, _return_freed_memory
+    from .encoder import SentenceTransformerEncoder, return_freed_memory
 
     encoder = SentenceTransformerEncoder(name)
     for line in sys.stdin.buffer:
@@ -40,7 +40,7 @@ def _serve(name: str) -> None:
             replies.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode() + b"\n")
         replies.flush()
         # Batches of every length leave freed memory scattered: 150 MiB less after 512 long chunks.
-        _return_freed_memory()
+        return_freed_memory()
 
 
 class PassageProcess:
