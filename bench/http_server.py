@@ -85,6 +85,10 @@ def service_process(index: Path, corpus: Path, log: Path, workers: int = 1, env:
                 raise ServerError(f"the service did not start (code {proc.poll()}):\n{log.read_text(errors='replace')}")
             time.sleep(0.3)
         yield url, proc
+    except BaseException:
+        # What the workers said (a worker that died, a traceback) is what explains the failure.
+        print(f"--- journal du service ({log}) ---\n{log.read_text(errors='replace')[-20_000:]}", file=sys.stderr)
+        raise
     finally:
         _stop(proc)
 

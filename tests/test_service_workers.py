@@ -57,3 +57,6 @@ def test_two_workers_share_the_store_and_follow_a_rebuild(real_encoder, database
         assert after == raters
         builds = {ask(url, "/healthz")[1]["build"] for _ in range(10)}
         assert len(builds) == 1 and builds.pop() in (index / "CURRENT").read_text()
+    # The supervisor logs a worker it replaced (killed while busy, or crashed): none may be.
+    log = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Started parent process" in log and "died" not in log, log

@@ -14,6 +14,10 @@ from pathlib import Path
 from .. import settings as env
 
 APP = "faqsearch.service.app:app_from_env"
+# uvicorn's supervisor kills a worker that does not answer its ping within this many seconds,
+# dropping the connections it holds. Its default (5 s) killed busy workers on a loaded 2-core
+# machine; a worker that is really stuck is still replaced, only later.
+WORKER_HEALTHCHECK_S = 60
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,5 +74,8 @@ def run(args) -> int:
     FeedbackStore.configured(settings.data_dir, settings.database_url).close()
     print(f"Service sur http://{args.host}:{args.port} avec {args.workers} processus "
           "(documentation : /docs, widget : /widget)", file=sys.stderr)
-    uvicorn.run(APP, factory=True, workers=args.workers, **options)
+    # "info" for the supervisor, so that a worker that died or was replaced is in the log.
+    options["log_level"] = "info"
+    uvicorn.run(APP, factory=True, workers=args.workers, timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+                **options)
     return 0
