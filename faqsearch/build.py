@@ -25,7 +25,7 @@ from .corpus import Corpus, corpus_digest, load_corpus
 from .documents import Passage
 from .embcache import EmbeddingCache
 from .progress import Progress, encode_in_blocks
-from .encoder import Encoder
+from .encoder import Encoder, return_freed_memory
 from .index import FaqIndex, IndexLoadError
 from .qviews import layout
 from .persist import MANIFEST
@@ -225,6 +225,8 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         raise strict_error(warnings)
     # Long answers become several passages of one entry, each short enough for the model.
     passages = chunk_passages(corpus.passages, model_token_counter(encoder.name))
+    # The tokenizer that counted them held 265 MiB: hand it back before the passages are embedded.
+    return_freed_memory()
     views = layout(passages)
     cache_folder = Path(cache_dir) if cache_dir else settings.embed_cache_dir()
     if dry_run:

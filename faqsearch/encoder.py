@@ -17,7 +17,7 @@ import numpy as np
 from . import settings
 from .fairlock import CheapestFirstLock
 from .settings import DEFAULT_MODEL
-from .tokens import QueryTokenizer, default_query_tokenizer
+from .tokens import FileQueryTokenizer, QueryTokenizer, default_query_tokenizer
 
 
 
@@ -127,7 +127,7 @@ class SentenceTransformerEncoder:
         if self.name == DEFAULT_MODEL:
             return default_query_tokenizer()
         path = Path(self.name) / "tokenizer.json"
-        return QueryTokenizer.from_file(path) if path.is_file() else None
+        return FileQueryTokenizer.from_file(path) if path.is_file() else None
 
 
 def return_freed_memory() -> None:

