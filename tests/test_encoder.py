@@ -128,3 +128,39 @@ def test_a_failure_in_the_passage_process_is_raised_in_french(tmp_path):
         broken.encode_passages(["texte"])
     broken.release()
     assert not broken.started
+
+
+def test_an_idle_passage_process_ends_by_itself(real_encoder):
+    """A page that rebuilt keeps no torch process: idle for a while, it ends; asked again, it starts."""
+    import time
+
+    from faqsearch.settings import DEFAULT_MODEL
+
+    passages = PassageProcess(DEFAULT_MODEL, idle_release_s=1.0)
+    texts = ["Le chat est ouvert en semaine."] * 3
+    first = passages.encode_passages(texts)
+    process = passages._process
+    assert passages.started and process.poll() is None
+    deadline = time.monotonic() + 30
+    while passages.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not passages.started
+    process.wait(timeout=30)  # ends once its input is closed
+    assert np.array_equal(passages.encode_passages(texts), first) and passages.started
+    passages.release()
+
+
+def test_a_busy_passage_process_is_not_ended_between_requests(real_encoder):
+    import time
+
+    from faqsearch.settings import DEFAULT_MODEL
+
+    passages = PassageProcess(DEFAULT_MODEL, idle_release_s=1.5)
+    passages.encode_passages(["Premier bloc."])
+    process = passages._process
+    for _ in range(3):  # each request restarts the countdown
+        time.sleep(1.0)
+        passages.encode_passages(["Bloc suivant."])
+    assert passages._process is process and process.poll() is None
+    passages.release()
+    assert process.poll() is not None
