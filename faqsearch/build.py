@@ -247,9 +247,20 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         stage(EMBED)
         # The vectors are valid whatever the checks below decide: each cache is saved as soon as
         # they are embedded, and the passage cache's copy of them let go (the index keeps its own).
-        passage_vectors = cache.embed(views.passage_texts, lambda todo: encode_in_blocks(
-            todo, lambda block: encoder.encode_passages(block, progress=progress), on_progress))
-        stage(QUESTIONS)  # announced before the cache is saved: the passage model can go first
+        announced: list[bool] = []
+
+        def embed_passages(todo: list[str]) -> np.ndarray:
+            fresh = encode_in_blocks(todo, lambda block: encoder.encode_passages(block, progress=progress),
+                                     on_progress)
+            # Announced as soon as the passages are embedded: the passage model can go before
+            # the cache copies their vectors into the matrix it returns (158 MiB at 100,000).
+            stage(QUESTIONS)
+            announced.append(True)
+            return fresh
+
+        passage_vectors = cache.embed(views.passage_texts, embed_passages)
+        if not announced:  # every passage was cached
+            stage(QUESTIONS)
         cache.save(keep=views.passage_texts)
         del cache
         question_vectors = query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo))

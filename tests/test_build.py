@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from faqsearch import cli
-from faqsearch.build import BuildError, BuildReport, build, build_lock, diff, stale_reason
+from faqsearch.build import QUESTIONS, STAGES, BuildError, BuildReport, build, build_lock, diff, stale_reason
 from faqsearch.corpus import load_corpus
 from faqsearch.embcache import EmbeddingCache
 from faqsearch.engine import Engine
@@ -125,6 +125,27 @@ def test_stages_are_announced_in_order(tmp_path):
     build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache", on_stage=stages.append)
     assert stages == ["Lecture du corpus", "Encodage des passages", "Encodage des questions", "Construction de l'index",
                       "Écriture de l'index", "Vérification", "Mise en service"]
+    stages.clear()  # every passage cached this time: the same stages, each once
+    build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache", on_stage=stages.append)
+    assert stages == list(STAGES)
+
+
+def test_the_passage_model_can_go_before_the_cache_assembles_its_vectors(tmp_path, monkeypatch):
+    """At 100,000 passages the cache's matrix is 158 MiB: the passage process must be gone by then."""
+    from faqsearch.embcache import EmbeddingCache
+
+    corpus, events = write_corpus(tmp_path / "corpus"), []
+    real_embed = EmbeddingCache.embed
+
+    def embed(self, texts, encode):
+        out = real_embed(self, texts, lambda todo: (events.append("encoded"), encode(todo))[1])
+        events.append("assembled")
+        return out
+
+    monkeypatch.setattr(EmbeddingCache, "embed", embed)
+    build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache",
+          on_stage=lambda name: events.append(name) if name == QUESTIONS else None)
+    assert events[:3] == ["encoded", QUESTIONS, "assembled"]
 
 
 def test_dry_run_reports_and_writes_nothing(corpus_copy, tmp_path):
