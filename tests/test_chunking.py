@@ -81,6 +81,20 @@ def test_only_long_entries_are_split():
     assert out[0] is short and all(p.entry == "g/b" for p in out[1:])
 
 
+def test_a_line_repeated_across_entries_is_counted_once():
+    footer = "Cette page vous a-t-elle été utile ? Écrivez-nous depuis le formulaire de contact."
+    entries = [entry(long_answer(12) + "\n\n" + footer, f"g/{i}") for i in range(3)]
+    counted: list[str] = []
+
+    def counting(text: str) -> int:
+        counted.append(text)
+        return word_count(text)
+
+    out = chunk_passages(entries, counting, 100)
+    assert counted.count(footer) == 1 and len(counted) == len(set(counted))
+    assert out == chunk_passages(entries, word_count, 100)  # the same chunks as without the memo
+
+
 def test_too_small_a_limit_is_refused():
     with pytest.raises(ValueError, match="max_tokens"):
         split_text("du texte", word_count, 2)
