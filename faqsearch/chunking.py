@@ -10,7 +10,6 @@ boundaries first, then lines, then sentences, and only as a last resort between 
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import replace
 from typing import Callable, Iterable, Sequence

@@ -86,8 +86,7 @@ class FileQueryTokenizer:
         return len(self._tokenizer.encode(self.prefix + text).ids)
 
     def cut(self, text: str, max_tokens: int) -> str:
-        """``text`` itself when it fits in ``max_tokens``, else its longest start that fits, ending
-        on a whole word when there is one."""
+        # The offsets of the tokens say where the last one kept ends: no bisection needed.
         encoding = self._tokenizer.encode(self.prefix + text)
         if len(encoding.ids) <= max_tokens:
             return text
