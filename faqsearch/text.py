@@ -27,6 +27,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "x"
 
 
+# Prices are written with a symbol ("1,99 €/mois") and asked in words ("combien ça coûte en
+# euros ?"): the symbol is read as its word, so both meet on the lexical side.
+_CURRENCIES = {"€": " euros ", "$": " dollars "}
+_CURRENCY = re.compile("[" + "".join(_CURRENCIES) + "]")
+
+
 def words(text: str) -> list[str]:
-    """Folded word tokens (letters and digits)."""
-    return re.findall(r"[a-z0-9]+", fold(text))
+    """Folded word tokens (letters and digits); a currency symbol is read as its name."""
+    return re.findall(r"[a-z0-9]+", _CURRENCY.sub(lambda m: _CURRENCIES[m.group()], fold(text)))

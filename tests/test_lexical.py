@@ -67,6 +67,15 @@ def test_synonyms_widen_the_query_at_half_weight(tmp_path):
     np.testing.assert_allclose(loaded.scores(["panne"]), index.scores(["panne"]))
 
 
+def test_a_price_written_with_its_symbol_meets_a_question_in_words():
+    docs = ["Les plans payants, à partir de 1,99 €/mois, incluent le support", "Le support répond sous 24 heures"]
+    index = LexicalIndex.build(docs)
+    scores = index.scores(["Combien d'euros faut-il payer ?"])[0]
+    assert scores[0] > 0 and scores[1] == 0
+    assert index.scores(["tarif en dollars"])[0].max() == 0  # "$" is read as "dollars" but none is written here
+    assert [t for t in FrenchAnalyzer()("20 $") if not t.startswith("#")] == ["20", "dollar"]
+
+
 def test_off_topic_question_has_little_evidence():
     index = LexicalIndex.build(DOCS)
     assert index.evidence("Comment réparer une fuite d'eau ?") == 0
