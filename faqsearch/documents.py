@@ -55,9 +55,10 @@ class Passage:
         """The text that is indexed: section and question give context the answer lacks."""
         return "\n".join(part for part in (self.section, self.question, self.answer) if part)
 
-    def views(self) -> list[str]:
-        """The texts embedded for this passage: the whole passage, then, for a multi-line answer,
-        each top-level line (with its sub-lines) prefixed by the item title.
+    def views(self, variants: bool = True) -> list[str]:
+        """The texts embedded for this passage: the whole passage; for a multi-line answer, each
+        top-level line (with its sub-lines) prefixed by the item title; then, with ``variants``,
+        the answer under each other phrasing of its question.
 
         A question about one detail ("how long until the e-mail reply?") matches its line better
         than the whole item, whose vector averages several topics; the passage scores its best view.
@@ -66,7 +67,18 @@ class Passage:
         63 one-chunk pages of the service-public set lost dense hit@1 with them, BENCHMARKS.md).
         A chunk of a long entry has its text only: the chunks already split the entry by topic, and
         a vector per line tripled the text embedded for a long help center.
+
+        The question weighs heavily in a passage's vector, so the same answer under an English or
+        familiar phrasing lands where such questions do (document expansion, as doc2query does for
+        BM25). Measured in BENCHMARKS.md (section 1c): more right first answers on both seed sets
+        and on held-out variants; without the section, which the main view already carries.
         """
+        own = self._own_views()
+        if not variants or self.part > 1:
+            return own
+        return own + [f"{v}\n{self.answer}" for v in dict.fromkeys(self.variants) if v.strip() and v != self.question]
+
+    def _own_views(self) -> list[str]:
         if self.parts > 1:
             return [self.text()]
         groups: list[str] = []

@@ -39,11 +39,15 @@ def views_of(passages: Sequence[Passage]) -> tuple[list[str], np.ndarray]:
     return [text for group in views for text in group], offsets
 
 
-def lexical_text(passage: Passage, variants: bool = False) -> str:
-    """What BM25 sees: the passage's text, and its question's variants only when ``variants`` asks:
-    appended, they cost dev MRR@5 (0.933 -> 0.928, ``eval --ablation``), their everyday words
-    ("aide", "support") matching every passage, so variants are left to the question views."""
-    return "\n".join([passage.text(), *passage.variants]) if variants else passage.text()
+def lexical_text(passage: Passage, variants: bool = True) -> str:
+    """What BM25 sees: the passage's text and, with ``variants``, the other phrasings of its
+    question (on an entry's first chunk only, where its question views are too). With the variants
+    also framing the answer on the dense side (:meth:`Passage.views`), appending them here gains on
+    both seed sets and on held-out variants (BENCHMARKS.md, section 1c); before those views, it
+    cost dev MRR@5 (0.933 -> 0.928)."""
+    if not variants or not passage.variants or passage.part > 1:
+        return passage.text()
+    return "\n".join([passage.text(), *passage.variants])
 
 
 def normalised(vectors: np.ndarray, block: int = NORMALISE_BLOCK, in_place: bool = False) -> np.ndarray:
@@ -78,10 +82,13 @@ class FaqIndex:
     # ------------------------------------------------------------------ build
     @classmethod
     def build(cls, passages: Sequence[Passage], encoder: Encoder, catalogue: Catalogue | None = None,
-              corpus_hash: str = "", synonyms: Sequence[Sequence[str]] = (), lexical_variants: bool = False) -> "FaqIndex":
+              corpus_hash: str = "", synonyms: Sequence[Sequence[str]] = (), lexical_variants: bool = True,
+              variant_views: bool = True) -> "FaqIndex":
         """Embed and index ``passages`` with their question views (see :mod:`faqsearch.qviews`);
-        ``synonyms`` are groups of equivalent terms that widen lexical queries."""
-        views = layout(passages)
+        ``synonyms`` are groups of equivalent terms that widen lexical queries; ``variant_views``
+        False embeds the variants as question views only, ``lexical_variants`` False keeps them out
+        of BM25 (measurements)."""
+        views = layout(passages, variant_views=variant_views)
         vectors = views.assemble(encoder.encode_passages(views.passage_texts), encoder.encode_queries(views.question_texts))
         return cls.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus_hash, synonyms,
                                 views.is_question, lexical_variants, owned=True)
@@ -90,7 +97,7 @@ class FaqIndex:
     def from_vectors(cls, passages: Sequence[Passage], vectors: np.ndarray, offsets: np.ndarray, encoder: Encoder,
                      catalogue: Catalogue | None = None, corpus_hash: str = "",
                      synonyms: Sequence[Sequence[str]] = (), is_question: np.ndarray | None = None,
-                     lexical_variants: bool = False, owned: bool = False) -> "FaqIndex":
+                     lexical_variants: bool = True, owned: bool = False) -> "FaqIndex":
         """Index ``passages`` whose views (see :func:`views_of`, or a :class:`faqsearch.qviews.Layout`
         with ``is_question``) are already embedded. ``owned`` says the caller hands ``vectors``
         over: they are normalised where they are, sparing a copy of a build's largest array."""

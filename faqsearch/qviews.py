@@ -56,9 +56,10 @@ class Layout:
         return np.concatenate(blocks)
 
 
-def layout(passages: Sequence[Passage], questions: bool = True) -> Layout:
-    """The layout of ``passages``' views; ``questions`` False leaves the question views out."""
-    views = [p.views() for p in passages]
+def layout(passages: Sequence[Passage], questions: bool = True, variant_views: bool = True) -> Layout:
+    """The layout of ``passages``' views; ``questions`` False leaves the question views out,
+    ``variant_views`` False the passage views of the variants (see :meth:`Passage.views`)."""
+    views = [p.views(variant_views) for p in passages]
     # The chunks of a long entry share its question: asked once, on its first chunk.
     asked = [question_views(p) if questions and p.part <= 1 else [] for p in passages]
     return Layout([t for group in views for t in group], [t for group in asked for t in group],

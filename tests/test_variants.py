@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from faqsearch.corpus import load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.engine import Engine
 from faqsearch.index import FaqIndex, SearchConfig
-from faqsearch.qviews import question_views
+from faqsearch.qviews import layout, question_views
 from faqsearch.parser import parse_guide
 from faqsearch.builds import current_build
 from faqsearch.variants import VARIANTS_FILE, append_variant, read_variants
@@ -43,6 +44,26 @@ def test_variant_lines_are_kept_apart_and_never_shown():
     assert "Variante" not in first.answer and "oublié" not in first.answer
     assert first.question == "Comment réinitialiser un mot de passe ?"
     assert second.variants == ()
+
+
+def test_each_variant_frames_the_answer_in_a_passage_view_of_its_own():
+    first, second = parse_guide(GUIDE, "g", markdown=True)
+    assert first.views() == [first.text(), "j'ai oublié mon mot de passe\n" + first.answer,
+                             "reset my password\n" + first.answer]
+    assert first.views(variants=False) == [first.text()] and second.views() == [second.text()]
+    # A later chunk of a long entry shares the question, and its variants, with the first.
+    later = replace(first, entry_id="g/long", part=2, parts=3)
+    assert later.views() == [later.text()]
+    assert replace(first, variants=(first.question, " ")).views() == [first.text()]  # nothing said twice
+
+
+def test_variant_passage_views_are_embedded_as_passages_and_can_be_left_out():
+    passages = parse_guide(GUIDE, "g", markdown=True)
+    with_views, without = layout(passages), layout(passages, variant_views=False)
+    assert "reset my password\n" + passages[0].answer in with_views.passage_texts
+    assert not any(text.startswith("reset my password\n") for text in without.passage_texts)
+    assert with_views.question_texts == without.question_texts  # the question views stay
+    assert len(with_views.passage_texts) == len(without.passage_texts) + 2
 
 
 def test_an_empty_variant_line_is_an_error_with_its_line():
@@ -131,10 +152,14 @@ def test_an_attached_question_finds_its_passage_after_rebuild(corpus_copy, tmp_p
     assert report.changed == 1 and report.embedded == 1
     after = Engine.open(root, encoder).ask(question)
     assert after.hits[0].passage.id == EMAIL_ID
-    # Without question views the attached phrasing would not count.
-    index = FaqIndex.load(current_build(root), encoder)
-    plain = index.search(question, 5, SearchConfig(use_question_views=False))
-    assert plain.hits[0].passage.id != EMAIL_ID
+    # It is the variant that counts: as a question view alone, or in BM25 alone, it is enough here
+    # (the fake encoder's passage view, which mixes in the answer's words, is not).
+    passages = FaqIndex.load(current_build(root), encoder).passages
+    bare = FaqIndex.build(passages, encoder, variant_views=False, lexical_variants=False)
+    assert bare.search(question, 5, SearchConfig(use_question_views=False)).hits[0].passage.id != EMAIL_ID
+    assert bare.search(question, 5).hits[0].passage.id == EMAIL_ID
+    in_bm25 = FaqIndex.build(passages, encoder, variant_views=False)
+    assert in_bm25.search(question, 5, SearchConfig(use_question_views=False)).hits[0].passage.id == EMAIL_ID
 
 
 def test_no_variants_build_ignores_every_variant(corpus_copy, tmp_path, monkeypatch):
