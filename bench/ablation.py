@@ -66,7 +66,7 @@ TEXTS: dict[str, Callable[[Passage], Passage]] = {
 # Indexed-text variants that change how the index is built rather than the passages.
 INDEX_OPTIONS: dict[str, dict] = {
     "variants not in BM25": {"lexical_variants": False},
-    "variants as questions only": {"variant_views": False},
+    "no variant passage views": {"variant_views": False},
     "no synonyms": {"synonyms": ()},
 }
 
