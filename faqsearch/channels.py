@@ -216,7 +216,8 @@ def _plans_from_section(section: str) -> tuple[str, ...]:
 
 
 def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confident: bool) -> ChannelAdvice | None:
-    """The channel for a question: the one of its best passage that names a channel.
+    """The channel for a question: the one of its best passage, or the general channels when that
+    passage has none.
 
     When the user's plan cannot use it, the advice says so and lists the general channels that
     plan can use, as the guide does for the free plan. Without a confident answer, the general
@@ -232,7 +233,10 @@ def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confi
             + (f" ouverts au forfait {PLAN_LABELS[plan]}." if plan else "."),
             True, general[1:],
         )
-    top = next((h for h in hits[:3] if catalogue.get(h.passage.channel)), None)
+    # The card follows the best answer: an overview (a passage of no channel of its own, such as
+    # the guide's introduction or a plan's summary) gets the general channels, not the channel of
+    # whichever lower passage happens to name one ("de l'aide gratuitement" is not a paid partner).
+    top = hits[0] if catalogue.get(hits[0].passage.channel) else None
     if top is None:
         channel = general[0] if general else None
         if channel is None:

@@ -70,10 +70,14 @@ def test_not_confident_offers_the_general_channels_of_the_plan(catalogue, seed_p
     assert {"email", "chat"} <= {c.id for c in paid.alternatives}
 
 
-def test_passage_without_channel_defers_to_the_next_hit(catalogue):
-    bare = Passage("g/s/a", "G", "S", "A", "Q ?", "texte", "")
+def test_an_overview_first_gets_the_general_channels_not_the_next_hits(catalogue):
+    overview = Passage("g/s/a", "G", "S", "A", "Q ?", "texte", "")
     chat = Passage("g/s/b", "G", "S", "B", "Q2 ?", "texte", "chat", ("lite", "premium"))
-    assert recommend([hit(bare), hit(chat, 2)], catalogue, None, True).channel.id == "chat"
+    advice = recommend([hit(overview), hit(chat, 2)], catalogue, "gratuit", True)
+    assert advice.channel.general and advice.channel.open_to("gratuit") and advice.channel.id != "chat"
+    assert "Aucun canal précis" in advice.reason
+    # The best passage's own channel is the card's.
+    assert recommend([hit(chat), hit(overview, 2)], catalogue, None, True).channel.id == "chat"
 
 
 def test_plans_are_parsed_from_user_words():
