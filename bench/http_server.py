@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from bench.servers import ROOT, ServerError, free_port
+from faqsearch.settings import RATE_LIMIT_ENV
 
 STARTUP_TIMEOUT_S = 180  # each worker loads the model before it answers
 
@@ -69,13 +70,17 @@ def serve_in_thread(app) -> Iterator[str]:
 @contextmanager
 def service_process(index: Path, corpus: Path, log: Path, workers: int = 1, env: dict | None = None,
                     timeout: float = STARTUP_TIMEOUT_S) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``python -m faqsearch serve`` on a free loopback port; yields (base URL, process)."""
+    """``python -m faqsearch serve`` on a free loopback port; yields (base URL, process).
+
+    Without the limit per client unless ``env`` sets ``FAQSEARCH_RATE_LIMIT``: every simulated
+    visitor of a measurement comes from the same loopback address."""
     port = free_port()
     command = [sys.executable, "-m", "faqsearch", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--index", str(index), "--corpus", str(corpus)]
+    env = {RATE_LIMIT_ENV: "0", **(env or {})}
     with open(log, "wb") as out:
         # Its own process group: the workers it forks are stopped with it, and nothing else is.
-        proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out,
+        proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -23,6 +23,10 @@ WIDGET_ANCESTORS_ENV = "FAQSEARCH_WIDGET_ANCESTORS"
 EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.auth
 NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
 PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
+RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
+# Searches a minute per client address on the HTTP service: five a second on average, enough for
+# someone typing in the widget; the endpoints that write get a tenth of it (see faqsearch.ratelimit).
+DEFAULT_RATE_LIMIT = 300
 PRECISIONS = ("auto", "float32", "bfloat16")
 
 
@@ -63,6 +67,15 @@ def passage_precision() -> str:
     if value not in PRECISIONS:
         raise ValueError(f"{PRECISION_ENV} doit valoir {', '.join(PRECISIONS)} ; valeur actuelle : {value!r}.")
     return value
+
+
+def rate_limit() -> int:
+    """``$FAQSEARCH_RATE_LIMIT``: searches a minute per client on the HTTP service (0: no limit)."""
+    value = (os.environ.get(RATE_LIMIT_ENV) or str(DEFAULT_RATE_LIMIT)).strip()
+    if not value.isdigit():
+        raise ValueError(f"{RATE_LIMIT_ENV} doit être un nombre entier de recherches par minute et par client "
+                         f"(0 : aucune limite) ; valeur actuelle : {value!r}.")
+    return int(value)
 
 
 def cache_dir() -> Path:

@@ -189,6 +189,7 @@ def test_widget_page_has_a_strict_content_security_policy(client: TestClient):
     (["--port", "0"], "Port invalide"),
     (["--workers", "0"], "Nombre de processus invalide"),
     (["--index", "nulle-part"], "Aucun index dans nulle-part"),
+    (["--rate-limit", "-1"], "Limite invalide"),
 ])
 def test_serve_refuses_bad_options_in_french(settings: ServiceSettings, capsys, extra: list[str], words: str):
     from faqsearch.cli import main
@@ -278,3 +279,47 @@ def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: Te
     assert client.get("/healthz").json()["stale"] is True
     assert client.get("/healthz").json()["stale"] is True
     assert len(reads) == 2
+
+
+def limited(settings: ServiceSettings, searches_per_minute: int, **extra) -> ServiceSettings:
+    from faqsearch.service.config import rates
+
+    search_rate, write_rate = rates(searches_per_minute)
+    return ServiceSettings(**{**settings.__dict__, "search_rate": search_rate, "write_rate": write_rate, **extra})
+
+
+def test_a_client_over_its_limit_is_told_in_french_when_to_come_back(settings: ServiceSettings):
+    # 20 searches a minute: bursts of 2; writes 2 a minute, bursts of 1.
+    with TestClient(create_app(limited(settings, 20), FakeEncoder())) as client:
+        assert [client.get("/v1/search", params={"q": QUESTION}).status_code for _ in range(2)] == [200, 200]
+        refused = client.get("/v1/passages/x")  # reading passages shares the searches' bucket
+        detail = assert_french_error(refused, 429, "Trop de requêtes", "réessayez dans")
+        assert int(refused.headers["retry-after"]) >= 1 and refused.headers["retry-after"] in detail
+        # Writes count apart; the health check, the widget and CORS preflights never count.
+        assert client.post("/v1/questions", json={"question": QUESTION}).status_code == 201
+        assert client.post("/v1/questions", json={"question": QUESTION}).status_code == 429
+        assert client.get("/healthz").status_code == 200 and client.get("/widget").status_code == 200
+        assert client.options("/v1/search").status_code != 429
+
+
+def test_a_refusal_still_carries_the_cors_headers(settings: ServiceSettings):
+    origin = {"Origin": "https://aide.exemple.fr"}
+    with TestClient(create_app(limited(settings, 10, cors_origins=("https://aide.exemple.fr",)), FakeEncoder())) as c:
+        assert c.get("/v1/search", params={"q": QUESTION}, headers=origin).status_code == 200
+        refused = c.get("/v1/search", params={"q": QUESTION}, headers=origin)
+        assert refused.status_code == 429
+        assert refused.headers["access-control-allow-origin"] == "https://aide.exemple.fr"
+
+
+def test_the_limit_comes_from_the_environment(settings: ServiceSettings, monkeypatch):
+    from faqsearch import settings as env
+    from faqsearch.ratelimit import Rate
+
+    monkeypatch.setenv(env.RATE_LIMIT_ENV, "0")
+    assert ServiceSettings.from_env().search_rate is None
+    monkeypatch.delenv(env.RATE_LIMIT_ENV)
+    default = ServiceSettings.from_env()
+    assert default.search_rate == Rate(300, 30) and default.write_rate == Rate(30, 10)
+    monkeypatch.setenv(env.RATE_LIMIT_ENV, "beaucoup")
+    with pytest.raises(ValueError, match="FAQSEARCH_RATE_LIMIT doit être un nombre entier"):
+        ServiceSettings.from_env()

@@ -28,7 +28,8 @@ from ..engine import Engine
 from ..feedback import DOWN, UP, FeedbackError, FeedbackStore
 from ..index import FaqIndex
 from . import errors
-from .middleware import BodyLimit, WorkerHeader
+from ..ratelimit import RateLimiter
+from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
 from .config import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS, ServiceSettings
 from .schemas import FeedbackIn, Plan, QuestionIn
 
@@ -57,6 +58,19 @@ def load_encoder(model: str) -> Encoder:
     return encoder
 
 
+def client_limits(settings: ServiceSettings) -> list[tuple[str, RateLimiter]]:
+    """Path prefixes and their limiters: searching and reading passages share one bucket per
+    client, the endpoints that write another."""
+    groups = ((("/v1/search", "/v1/passages"), settings.search_rate),
+              (("/v1/questions", "/v1/feedback"), settings.write_rate))
+    out = []
+    for prefixes, rate in groups:
+        if rate is not None:
+            limiter = RateLimiter(rate)
+            out += [(prefix, limiter) for prefix in prefixes]
+    return out
+
+
 def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
                store: FeedbackStore | None = None) -> FastAPI:
     """The app over the index in service under ``settings.index_root``; raises ``IndexLoadError``."""
@@ -72,6 +86,10 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
                          telemetry={"tracing": False, "metrics": False, "logs": False})
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    limits = client_limits(settings)
+    if limits:
+        # Added before CORS, hence inside it: a refusal still carries the headers a browser needs to read it.
+        app.add_middleware(ClientRateLimit, limits=limits)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])

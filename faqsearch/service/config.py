@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import settings
 from ..engine import MAX_TOP_K
+from ..ratelimit import Rate
 
 # A request-size guard: a help-center question is a sentence or two, and longer text only costs
 # encoding time for everyone. The engine has its own cut, reported in the answer's ``notice``.
@@ -26,7 +27,8 @@ class ServiceSettings:
     ``database_url`` empty means the SQLite file ``feedback.sqlite3`` in ``data_dir`` (the page's).
     ``cors_origins`` are the sites whose scripts may call the API (none by default; the widget,
     served by the service itself, needs none). ``frame_ancestors`` are the sites that may embed
-    the widget in an iframe (its Content-Security-Policy).
+    the widget in an iframe (its Content-Security-Policy). ``search_rate`` and ``write_rate``
+    bound the requests of one client address (None: no limit; see :func:`rates`).
     """
 
     index_root: Path
@@ -38,6 +40,8 @@ class ServiceSettings:
     frame_ancestors: tuple[str, ...] = ("*",)
     max_top_k: int = MAX_TOP_K
     max_body_bytes: int = MAX_BODY_BYTES
+    search_rate: Rate | None = None
+    write_rate: Rate | None = None
 
     def __post_init__(self):
         for origin in self.cors_origins:
@@ -58,4 +62,16 @@ class ServiceSettings:
             model=settings.model_name(),
             cors_origins=settings.cors_origins(),
             frame_ancestors=settings.widget_ancestors(),
+            **dict(zip(("search_rate", "write_rate"), rates(settings.rate_limit()))),
         )
+
+
+def rates(searches_per_minute: int) -> tuple[Rate | None, Rate | None]:
+    """The limits for searches (and passages) and for writes (questions, ratings) from one number:
+    bursts of a tenth of a minute's searches, so a visitor typing a long question is never
+    stopped; writes, one per question asked, at a tenth of the search rate. 0: no limit."""
+    if searches_per_minute <= 0:
+        return None, None
+    writes = searches_per_minute / 10
+    return (Rate(searches_per_minute, max(1, searches_per_minute // 10)),
+            Rate(writes, max(1, int(writes // 3))))

@@ -1,4 +1,5 @@
-"""Plain ASGI middlewares of the service: a request body limit and the worker's name on responses.
+"""Plain ASGI middlewares of the service: a request body limit, requests per client, and the
+worker's name on responses.
 
 Plain ASGI rather than ``BaseHTTPMiddleware``, which costs about a millisecond per request.
 """
@@ -6,10 +7,13 @@ Plain ASGI rather than ``BaseHTTPMiddleware``, which costs about a millisecond p
 from __future__ import annotations
 
 import os
+from typing import Sequence
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..ratelimit import RateLimiter, retry_after
 
 
 def too_large_message(limit: int) -> str:
@@ -43,6 +47,39 @@ class BodyLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+def too_many_message(seconds: int) -> str:
+    return f"Trop de requêtes depuis votre adresse : réessayez dans {seconds} s."
+
+
+class ClientRateLimit:
+    """Refuse a client address's requests over its limit with a 429 and ``Retry-After``.
+
+    ``limits`` maps path prefixes to limiters, the first matching prefix deciding; other paths (the
+    widget's files, the health check) are never limited, nor are CORS preflights. The address is
+    the connection's, or the one a trusted proxy forwards (uvicorn's ``--forwarded-allow-ips``).
+    Each worker process counts apart: with N workers, a client may reach up to N times the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limits: Sequence[tuple[str, RateLimiter]]):
+        self.app = app
+        self.limits = tuple(limits)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") != "OPTIONS":
+            path = scope.get("path", "")
+            limiter = next((limiter for prefix, limiter in self.limits if path.startswith(prefix)), None)
+            if limiter is not None:
+                client = scope.get("client")
+                wait = limiter.wait(client[0] if client else "")
+                if wait > 0:
+                    seconds = retry_after(wait)
+                    response = JSONResponse({"detail": too_many_message(seconds)}, status_code=429,
+                                            headers={"Retry-After": str(seconds)})
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
 
 
 class WorkerHeader:

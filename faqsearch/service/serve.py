@@ -27,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="processus qui répondent (défaut : 1)")
     parser.add_argument("--database-url", default=None,
                         help=f"base des retours (défaut : ${env.DATABASE_URL_ENV}, sinon data/feedback.sqlite3)")
+    parser.add_argument("--rate-limit", type=int, default=None,
+                        help=f"recherches par minute et par adresse de client, les enregistrements au dixième ; "
+                             f"0 : aucune limite (défaut : ${env.RATE_LIMIT_ENV}, sinon {env.DEFAULT_RATE_LIMIT})")
+    parser.add_argument("--forwarded-allow-ips", default=None,
+                        help="adresses des mandataires (reverse proxy, répartiteur) dont l'en-tête X-Forwarded-For "
+                             "donne l'adresse du client, séparées par des virgules (défaut d'uvicorn : 127.0.0.1)")
 
 
 def check(args) -> str:
@@ -37,6 +43,9 @@ def check(args) -> str:
         return f"Port invalide : {args.port}. Choisissez un port entre 1 et 65535, par exemple --port 8000."
     if not 1 <= args.workers <= 64:
         return f"Nombre de processus invalide : {args.workers}. Choisissez entre 1 et 64, par exemple --workers 2."
+    if args.rate_limit is not None and args.rate_limit < 0:
+        return (f"Limite invalide : {args.rate_limit}. Donnez un nombre de recherches par minute et par client, "
+                "par exemple --rate-limit 300, ou 0 pour aucune limite.")
     if not (current_build(Path(args.index)) / "manifest.json").is_file():
         return (f"Aucun index dans {args.index} : construisez-le avec `python build_index.py` "
                 "(ou indiquez son dossier avec --index).")
@@ -56,6 +65,8 @@ def run(args) -> int:
         os.environ[env.MODEL_ENV] = args.model
     if args.database_url:
         os.environ[env.DATABASE_URL_ENV] = args.database_url
+    if args.rate_limit is not None:
+        os.environ[env.RATE_LIMIT_ENV] = str(args.rate_limit)
     import uvicorn
 
     from ..feedback import FeedbackStore
@@ -63,6 +74,9 @@ def run(args) -> int:
     from .config import ServiceSettings
 
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False)
+    if args.forwarded_allow_ips:
+        # The limit per client needs the client's address, not the proxy's.
+        options["forwarded_allow_ips"] = args.forwarded_allow_ips
     if args.workers == 1:
         app = app_from_env()  # a bad index or database is reported here, in French, before listening
         print(f"Service sur http://{args.host}:{args.port} (documentation : /docs, widget : /widget)", file=sys.stderr)
