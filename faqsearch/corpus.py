@@ -182,9 +182,13 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
                           ".csv ou .jsonl, ou une page .html (voir README).")
     _check_guide_names(files)
     passages: list[Passage] = []
+    notes: list[BuildWarning] = []
     for path in files:
-        passages.extend(read_file(path))
+        found, said = read_file(path)
+        passages.extend(found)
+        notes.extend(said)
     passages, warnings = disambiguate(passages)
+    warnings = notes + warnings
     seen: dict[str, Passage] = {}
     for passage in passages:
         if passage.id in seen:
@@ -223,20 +227,25 @@ def _check_guide_names(files: list[Path]) -> None:
         seen[guide_id] = path
 
 
-def read_file(path: Path) -> list[Passage]:
-    """The passages of one content file, read by the reader its extension names."""
+def read_file(path: Path) -> tuple[list[Passage], list[BuildWarning]]:
+    """The passages of one content file, read by the reader its extension names, and what an
+    editor should know about it (a table's columns that nothing reads)."""
     from .htmlpages import parse_page  # BeautifulSoup is loaded only for corpora with pages
-    from .tables import parse_table
+    from .tables import accepted_names, read_table
 
     text = read_content(path, path.parent)
     if not text.strip("\ufeff \t\r\n"):
         raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        return parse_table(text, path.stem, str(path), jsonl=suffix == ".jsonl")
+        table = read_table(text, path.stem, str(path), jsonl=suffix == ".jsonl")
+        return table.passages, [BuildWarning(str(path), ignored.line, f"colonne « {ignored.name} » ignorée : le moteur "
+                                             "ne la lit pas. Renommez-la si elle devait compter (colonnes lues, "
+                                             f"majuscules et accents indifférents : {accepted_names()}).")
+                                for ignored in table.ignored]
     if suffix in PAGE_SUFFIXES:
-        return parse_page(text, path.stem, str(path))
-    return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path))
+        return parse_page(text, path.stem, str(path)), []
+    return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path)), []
 
 
 def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:

@@ -1,15 +1,18 @@
 """Read a FAQ table exported from a help center (CSV or JSON Lines) into passages, one per row.
 
 Pure logic: decoded text in, passages out. Columns are matched case- and accent-insensitively
-against French and English names (``question``/``title``/``titre``, ``answer``/``text``/``réponse``…);
-a column nobody asked for is an error rather than silently dropped, since it usually is a
-misspelt one. A CSV may be separated by commas, semicolons (French Excel) or tabs: the separator
-that makes the header's names known wins. Answers are kept whole, however long.
+against French and English names (``question``/``title``/``titre``, ``answer``/``text``/``réponse``…).
+A column that looks like a misspelt known name ("reponce", "answr") is an error that names the
+right one; any other column (a help center's export carries dates, authors, tags) is left out and
+reported, so the table still builds and the editor sees what was not read. A CSV may be separated
+by commas, semicolons (French Excel) or tabs: the separator that makes the header's names known
+wins. Answers are kept whole, however long.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 from dataclasses import dataclass
@@ -21,18 +24,21 @@ from .text import fold, normalize, slug
 
 # Field -> accepted column names (compared folded: "Réponse" and "reponse" are the same).
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "question": ("question", "title", "titre"),
-    "answer": ("answer", "text", "réponse", "contenu"),
+    "question": ("question", "title", "titre", "intitulé", "subject", "sujet"),
+    "answer": ("answer", "text", "réponse", "contenu", "body", "content", "texte"),
     "id": ("id",),
-    "section": ("section", "category", "catégorie", "rubrique"),
-    "url": ("url", "lien"),
+    "section": ("section", "category", "catégorie", "rubrique", "thème", "topic"),
+    "url": ("url", "lien", "link"),
     "channel": ("channel", "canal"),
-    "variants": ("variants",),
+    "variants": ("variants", "variantes"),
 }
+# A column this close to a known name (difflib ratio) is taken for a misspelling of it.
+MISSPELT = 0.8
 REQUIRED = ("question", "answer")
 DELIMITERS = (",", ";", "\t")
 VARIANT_SEPARATOR = "|"
 _FIELD_OF = {fold(name): field for field, names in COLUMNS.items() for name in names}
+_NAME_OF = {fold(name): name for names in COLUMNS.values() for name in names}
 _LABELS = {"question": "la question", "answer": "la réponse"}
 
 
@@ -50,14 +56,38 @@ class Row:
     columns: dict[str, str]  # field -> the column name the file uses for it (for messages)
 
 
-def _fields(names: Iterable[str], source: str, line: int) -> dict[str, str]:
-    """Column name -> field; unknown names and two names for one field are errors."""
+@dataclass(frozen=True)
+class Ignored:
+    """A column of the table that no field reads, and the line it first appears on."""
+
+    name: str
+    line: int
+
+
+def _misspelt(name: str) -> str | None:
+    """The known column name ``name`` is most likely a misspelling of, if any. A longer name
+    that merely starts like one ("section_id", "category_id" in an export) is another column."""
+    folded = fold(name.strip())
+    close = [known for known in difflib.get_close_matches(folded, list(_FIELD_OF), n=3, cutoff=MISSPELT)
+             if abs(len(known) - len(folded)) <= 1]
+    return _NAME_OF[close[0]] if close else None
+
+
+def _fields(names: Iterable[str], source: str, line: int) -> tuple[dict[str, str], list[str]]:
+    """Column name -> field, and the names no field reads; a misspelt name and two names for
+    one field are errors."""
     out: dict[str, str] = {}
+    ignored: list[str] = []
     for name in names:
         field = _FIELD_OF.get(fold(name.strip()))
         if field is None:
-            raise ContentError.at(source, line, f"colonne inconnue « {name} » : renommez-la ou supprimez-la "
-                                   f"(colonnes acceptées, majuscules et accents indifférents : {accepted_names()}).")
+            meant = _misspelt(name)
+            if meant is not None:
+                raise ContentError.at(source, line, f"colonne inconnue « {name} » : vouliez-vous écrire « {meant} » ? "
+                                       f"Renommez-la (colonnes acceptées, majuscules et accents indifférents : "
+                                       f"{accepted_names()}).")
+            ignored.append(name)
+            continue
         twin = next((other for other, f in out.items() if f == field), None)
         if twin is not None:
             raise ContentError.at(source, line, f"les colonnes « {twin} » et « {name} » désignent toutes deux "
@@ -68,7 +98,7 @@ def _fields(names: Iterable[str], source: str, line: int) -> dict[str, str]:
         wanted = " et ".join(f"{_LABELS[f]} ({', '.join(COLUMNS[f])})" for f in missing)
         raise ContentError.at(source, line, f"il manque une colonne pour {wanted} : ajoutez-la "
                                f"(colonnes trouvées : {', '.join(names) or 'aucune'}).")
-    return out
+    return out, ignored
 
 
 def _delimiter(header: str) -> str:
@@ -80,8 +110,9 @@ def _delimiter(header: str) -> str:
     return max(DELIMITERS, key=lambda d: (known(d), d == ","))
 
 
-def csv_rows(text: str, source: str) -> list[Row]:
-    """The records of a CSV table, each with the line of the file it starts on."""
+def csv_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
+    """The records of a CSV table, each with the line of the file it starts on, and the columns
+    no field reads."""
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     header_line = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -92,6 +123,7 @@ def csv_rows(text: str, source: str) -> list[Row]:
     rows: list[Row] = []
     header: list[str] | None = None
     fields: dict[str, str] = {}
+    ignored: list[Ignored] = []
     end = 0  # last line of the previous record: a record starts on the next one
     try:
         for cells in reader:
@@ -101,7 +133,8 @@ def csv_rows(text: str, source: str) -> list[Row]:
             if header is None:
                 header = [c.strip() for c in cells]
                 # An unnamed column is tolerated only while empty (Excel's trailing separators).
-                fields = _fields([h for h in header if h], source, start)
+                fields, unread = _fields([h for h in header if h], source, start)
+                ignored = [Ignored(name, start) for name in unread]
                 continue
             if len(cells) > len(header):
                 raise ContentError.at(source, start, f"la ligne a {len(cells)} valeurs pour {len(header)} colonnes : "
@@ -114,7 +147,8 @@ def csv_rows(text: str, source: str) -> list[Row]:
                         raise ContentError.at(source, start, f"une valeur (« {cell.strip()[:40]} ») est dans une colonne "
                                                "sans nom : donnez un nom à la colonne ou videz-la.")
                     continue
-                values[fields[name]] = cell
+                if name in fields:
+                    values[fields[name]] = cell
             rows.append(Row(start, values, {f: n for n, f in fields.items()}))
     except csv.Error as exc:
         raise ContentError.at(source, end + 1, f"la table CSV est mal formée ({exc}) : vérifiez les guillemets "
@@ -124,7 +158,7 @@ def csv_rows(text: str, source: str) -> list[Row]:
     if not rows:
         raise ContentError.at(source, end, "la table n'a aucune entrée sous son en-tête : ajoutez une ligne par "
                               "question ou supprimez le fichier.")
-    return rows
+    return rows, ignored
 
 
 def _json_value(value: object, key: str, source: str, line: int) -> str:
@@ -139,9 +173,11 @@ def _json_value(value: object, key: str, source: str, line: int) -> str:
     raise ContentError.at(source, line, f"la valeur de « {key} » doit être un texte (elle est de type {type(value).__name__}).")
 
 
-def jsonl_rows(text: str, source: str) -> list[Row]:
-    """The records of a JSON Lines table: one JSON object per line, blank lines ignored."""
+def jsonl_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
+    """The records of a JSON Lines table (one JSON object per line, blank lines ignored), and the
+    keys no field reads, each at the first line that has it."""
     rows: list[Row] = []
+    ignored: dict[str, Ignored] = {}
     for number, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
         if not line.strip():
             continue
@@ -152,12 +188,14 @@ def jsonl_rows(text: str, source: str) -> list[Row]:
                                    '{"question": "…", "answer": "…"}.') from exc
         if not isinstance(record, dict):
             raise ContentError.at(source, number, 'la ligne doit être un objet JSON {"question": "…", "answer": "…"}.')
-        fields = _fields(list(record), source, number)
-        values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items()}
+        fields, unread = _fields(list(record), source, number)
+        for name in unread:
+            ignored.setdefault(name, Ignored(name, number))
+        values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items() if k in fields}
         rows.append(Row(number, values, {f: n for n, f in fields.items()}))
     if not rows:
         raise ContentError.at(source, 1, 'la table est vide : écrivez un objet {"question": "…", "answer": "…"} par ligne.')
-    return rows
+    return rows, list(ignored.values())
 
 
 def _clean(value: str) -> str:
@@ -197,13 +235,26 @@ def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[P
     return passages
 
 
-def parse_table(text: str, name: str, source: str, jsonl: bool = False) -> list[Passage]:
+@dataclass(frozen=True)
+class Table:
+    """The passages of one FAQ table, and the columns it has that no field reads."""
+
+    passages: list[Passage]
+    ignored: tuple[Ignored, ...] = ()
+
+
+def read_table(text: str, name: str, source: str, jsonl: bool = False) -> Table:
     """Cut one FAQ table into passages; ``name`` is the file stem (prefixes the ids and titles the guide).
 
     Raises :class:`ContentError` naming the row (CSV: the line the record starts on) to fix.
     """
-    rows = jsonl_rows(text, source) if jsonl else csv_rows(text, source)
-    return rows_passages(rows, name, guide_title(name), source)
+    rows, ignored = jsonl_rows(text, source) if jsonl else csv_rows(text, source)
+    return Table(rows_passages(rows, name, guide_title(name), source), tuple(ignored))
+
+
+def parse_table(text: str, name: str, source: str, jsonl: bool = False) -> list[Passage]:
+    """The passages of one FAQ table (see :func:`read_table`)."""
+    return read_table(text, name, source, jsonl).passages
 
 
 def guide_title(name: str) -> str:

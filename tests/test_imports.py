@@ -61,6 +61,29 @@ def test_jsonl_with_the_service_public_fields_reads_as_is():
     assert second.id == "passages/1428" and second.variants == ("Obtenir un passeport", "Refaire son passeport")
 
 
+def test_an_export_with_columns_nobody_reads_builds_and_names_them(tmp_path):
+    """A help center's export carries more than questions and answers: the table builds, and the
+    build's warnings say which columns were left out (``--strict`` would stop on them)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "export.csv").write_text("Subject,Body,Author,Created at,Category,Category_id\n"
+                                       "Comment payer ?,Par carte.,Léa,2024-01-02,Paiement,7\n", encoding="utf-8")
+    (corpus / "articles.jsonl").write_text(
+        '{"title": "Comment annuler ?", "content": "Par écrit.", "tags": ["compte"]}\n'
+        '{"title": "Comment résilier ?", "content": "En ligne.", "views": 12}\n', encoding="utf-8")
+    loaded = load_corpus(corpus)
+    assert {p.question: p.answer for p in loaded.passages} == {
+        "Comment payer ?": "Par carte.", "Comment annuler ?": "Par écrit.", "Comment résilier ?": "En ligne."}
+    assert next(p for p in loaded.passages if p.question == "Comment payer ?").section == "Paiement"
+    said = {(w.file.rsplit("/", 1)[-1], w.line, w.message.split(" :")[0]) for w in loaded.warnings}
+    # "Category_id" starts like a known name but is another column, not a misspelling.
+    assert said == {("export.csv", 1, "colonne « Author » ignorée"), ("export.csv", 1, "colonne « Created at » ignorée"),
+                    ("export.csv", 1, "colonne « Category_id » ignorée"),
+                    ("articles.jsonl", 1, "colonne « tags » ignorée"), ("articles.jsonl", 2, "colonne « views » ignorée")}
+    report = build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache")
+    assert any("« Author » ignorée" in str(w) for w in report.warnings)
+
+
 def test_reserved_tables_are_not_read_as_entries(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
     (corpus / "synonyms.csv").write_text("panne, hors service\n", encoding="utf-8")
