@@ -16,6 +16,7 @@ from .documents import Passage
 from .errors import ContentError
 from .lookalikes import BuildWarning, disambiguate
 from .parser import parse_guide
+from .site import SITE_FILE
 from .text import slug
 from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
 
@@ -59,6 +60,18 @@ def guide_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in CONTENT_SUFFIXES
                   and not p.name.startswith(".") and p.name.lower() not in RESERVED_TABLES
                   and not (p.stem.lower() == DOCUMENTATION_STEM and p.suffix.lower() in GUIDE_SUFFIXES))
+
+
+# Files of the folder that are not content but are read elsewhere (the page's settings).
+SETTINGS_FILES = (SITE_FILE,)
+
+
+def unread_files(folder: Path) -> list[Path]:
+    """Files of a corpus folder that no reader takes (a ``.json`` or ``.xlsx`` export, a ``.docx``):
+    named in a warning, so that nobody believes their content is searched."""
+    return sorted(p for p in Path(folder).iterdir() if not p.name.startswith(".") and not p.is_dir()
+                  and p.suffix.lower() not in CONTENT_SUFFIXES and p.name.lower() not in SETTINGS_FILES
+                  and p.stem.lower() != DOCUMENTATION_STEM)
 
 
 def _present(path: Path) -> bool:
@@ -182,7 +195,9 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
                           ".csv ou .jsonl, ou une page .html (voir README).")
     _check_guide_names(files)
     passages: list[Passage] = []
-    notes: list[BuildWarning] = []
+    notes = [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
+                          ".jsonl et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
+                          "dossier pour faire taire cet avertissement.") for path in unread_files(folder)]
     for path in files:
         found, said = read_file(path)
         passages.extend(found)

@@ -84,6 +84,18 @@ def test_an_export_with_columns_nobody_reads_builds_and_names_them(tmp_path):
     assert any("« Author » ignorée" in str(w) for w in report.warnings)
 
 
+def test_a_file_no_reader_takes_is_named_in_a_warning(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "faq.json").write_text('[{"question": "Comment payer ?", "answer": "Par carte."}]', encoding="utf-8")
+    (corpus / "export.xlsx").write_bytes(b"PK\x03\x04")
+    (corpus / ".brouillon.json").write_text("{}", encoding="utf-8")  # hidden: the editor's own
+    (corpus / "README.txt").write_text("Ce dossier contient le guide.", encoding="utf-8")
+    (corpus / "site.toml").write_text('nom = "Aide"\n', encoding="utf-8")
+    warned = {w.file.rsplit("/", 1)[-1]: w.message for w in load_corpus(corpus).warnings}
+    assert set(warned) == {"faq.json", "export.xlsx"}
+    assert warned["faq.json"].startswith("fichier non lu") and ".jsonl" in warned["faq.json"]
+
+
 def test_reserved_tables_are_not_read_as_entries(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
     (corpus / "synonyms.csv").write_text("panne, hors service\n", encoding="utf-8")
