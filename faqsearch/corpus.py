@@ -1,4 +1,4 @@
-"""Read the editable ``corpus/`` folder: every guide (.txt, .md), FAQ table (.csv, .jsonl) and saved
+"""Read the editable ``corpus/`` folder: every guide (.txt, .md), FAQ table (.csv, .jsonl, .json) and saved
 HTML page, and the optional channel catalogue."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ SYNONYMS_FILE = "synonyms.csv"
 # Tables of the corpus folder that configure it rather than hold entries.
 RESERVED_TABLES = (CATALOGUE_FILE, SYNONYMS_FILE, VARIANTS_FILE)
 GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
-TABLE_SUFFIXES = (".csv", ".jsonl")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".json")
 PAGE_SUFFIXES = (".html", ".htm")
 CONTENT_SUFFIXES = GUIDE_SUFFIXES + TABLE_SUFFIXES + PAGE_SUFFIXES
 # Only README.md / README.txt are the folder's own documentation; any other file is content.
@@ -67,7 +67,7 @@ SETTINGS_FILES = (SITE_FILE,)
 
 
 def unread_files(folder: Path) -> list[Path]:
-    """Files of a corpus folder that no reader takes (a ``.json`` or ``.xlsx`` export, a ``.docx``):
+    """Files of a corpus folder that no reader takes (an ``.xlsx`` or ``.xml`` export, a ``.docx``):
     named in a warning, so that nobody believes their content is searched."""
     return sorted(p for p in Path(folder).iterdir() if not p.name.startswith(".") and not p.is_dir()
                   and p.suffix.lower() not in CONTENT_SUFFIXES and p.name.lower() not in SETTINGS_FILES
@@ -192,11 +192,11 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
     files = guide_files(folder)
     if not files:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
-                          ".csv ou .jsonl, ou une page .html (voir README).")
+                          ".csv, .jsonl ou .json, ou une page .html (voir README).")
     _check_guide_names(files)
     passages: list[Passage] = []
     notes = [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
-                          ".jsonl et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
+                          ".jsonl, .json et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
                           "dossier pour faire taire cet avertissement.") for path in unread_files(folder)]
     for path in files:
         found, said = read_file(path)
@@ -253,7 +253,7 @@ def read_file(path: Path) -> tuple[list[Passage], list[BuildWarning]]:
         raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
-        table = read_table(text, path.stem, str(path), jsonl=suffix == ".jsonl")
+        table = read_table(text, path.stem, str(path), suffix=suffix)
         return table.passages, [BuildWarning(str(path), ignored.line, f"colonne « {ignored.name} » ignorée : le moteur "
                                              "ne la lit pas. Renommez-la si elle devait compter (colonnes lues, "
                                              f"majuscules et accents indifférents : {accepted_names()}).")

@@ -238,6 +238,16 @@ def _keep_article_leads(root: Tag) -> None:
             header.decompose()
 
 
+def fragment_text(html: str, base: str = "") -> str:
+    """The text of an HTML fragment (an exported article's body), in the answer format of the
+    guides: one line per paragraph, "- " and "1. " list lines, headings on their own line, link
+    targets in parentheses; scripts, styles and forms dropped."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(("script", "style", "form", "noscript", "template", "iframe", "svg", "button", "select")):
+        tag.decompose()
+    return "\n".join(_Reader(base).answer_lines(list(soup.contents)))
+
+
 def page_blocks(html: str) -> tuple[str, str, list[Block]]:
     """(title, canonical URL, blocks) of a saved page, chrome dropped."""
     soup = BeautifulSoup(html, "html.parser")

@@ -1,4 +1,4 @@
-"""Read a FAQ table exported from a help center (CSV or JSON Lines) into passages, one per row.
+"""Read a FAQ table exported from a help center (CSV, JSON Lines or JSON) into passages, one per row.
 
 Pure logic: decoded text in, passages out. Columns are matched case- and accent-insensitively
 against French and English names (``question``/``title``/``titre``, ``answer``/``text``/``réponse``…).
@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import csv
 import difflib
+import html
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -34,6 +36,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # A column this close to a known name (difflib ratio) is taken for a misspelling of it.
 MISSPELT = 0.8
+# An answer exported as HTML (the "body" of a help-center article): read as a saved page's text is.
+_HTML = re.compile(r"<(?:p|br|ul|ol|li|div|h[1-6]|table|tr|td|a|b|strong|em|i|span|img|blockquote|pre|code|dl|dd)\b[^>]*>",
+                   re.IGNORECASE)
+_BETWEEN = re.compile(r"[\s,]*")  # between two objects of a JSON array
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 REQUIRED = ("question", "answer")
 DELIMITERS = (",", ";", "\t")
 VARIANT_SEPARATOR = "|"
@@ -198,8 +205,67 @@ def jsonl_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
     return rows, list(ignored.values())
 
 
+def json_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
+    """The records of a JSON export: an array of objects, or an object holding one array of
+    objects (``{"articles": [...]}``), each with the line its object starts on."""
+    text = text.lstrip("\ufeff")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", 1)
+        raise ContentError.at(source, line, f"JSON invalide ({exc}) : le fichier doit être une liste d'objets "
+                               '[{"question": "…", "answer": "…"}, …].') from exc
+    start = 0
+    if isinstance(data, dict):
+        lists = [key for key, value in data.items() if isinstance(value, list) and value
+                 and all(isinstance(v, dict) for v in value)]
+        if len(lists) != 1:
+            found = ", ".join(f"« {k} »" for k in lists) or "aucune"
+            raise ContentError.at(source, 1, "l'objet JSON doit contenir une seule liste d'entrées (listes d'objets "
+                                   f"trouvées : {found}) : gardez-en une, ou écrivez directement la liste.")
+        data = data[lists[0]]
+        key = re.search(r'"' + re.escape(json.dumps(lists[0], ensure_ascii=False)[1:-1]) + r'"\s*:\s*\[', text)
+        start = key.end() - 1 if key else -1  # a key written with \u escapes: lines are not told
+    if not isinstance(data, list) or not data:
+        raise ContentError.at(source, 1, 'le fichier JSON doit être une liste non vide d\'objets [{"question": "…", "answer": "…"}, …].')
+    rows: list[Row] = []
+    ignored: dict[str, Ignored] = {}
+    decoder, at = json.JSONDecoder(), (text.index("[", start) + 1 if start >= 0 else -1)
+    for record in data:
+        number = 1
+        if at >= 0:
+            # Where this object starts, for its line in messages: decoded again from its place.
+            try:
+                at = _BETWEEN.match(text, at).end()
+                number, at = text.count("\n", 0, at) + 1, decoder.raw_decode(text, at)[1]
+            except ValueError:
+                at, number = -1, 1
+        if not isinstance(record, dict):
+            raise ContentError.at(source, number, 'chaque élément de la liste doit être un objet {"question": "…", "answer": "…"}.')
+        fields, unread = _fields(list(record), source, number)
+        for name in unread:
+            ignored.setdefault(name, Ignored(name, number))
+        values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items() if k in fields}
+        rows.append(Row(number, values, {f: n for n, f in fields.items()}))
+    return rows, list(ignored.values())
+
+
 def _clean(value: str) -> str:
     return normalize(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _answer_text(value: str) -> str:
+    """An answer cell as text: HTML (an exported article body) read like a saved page's."""
+    if not _HTML.search(value):
+        return _plain(value)
+    from .htmlpages import fragment_text  # BeautifulSoup is loaded only for tables that need it
+
+    return _clean(fragment_text(value))
+
+
+def _plain(value: str) -> str:
+    """A cell with HTML entities ("Qu&#39;est-ce", "d&eacute;lai") decoded."""
+    return _clean(html.unescape(value)) if _ENTITY.search(value) else value
 
 
 def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[Passage]:
@@ -210,7 +276,7 @@ def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[P
     for row in rows:
         values = {field: _clean(value) for field, value in row.values.items() if field != "variants"}
         get = values.get
-        question, answer = get("question", ""), get("answer", "")
+        question, answer = _plain(get("question", "")), _answer_text(get("answer", ""))
         if not question:
             raise ContentError.at(source, row.line, f"la question (colonne « {row.columns['question']} ») est vide : "
                                    "écrivez-la ou supprimez la ligne.")
@@ -243,12 +309,17 @@ class Table:
     ignored: tuple[Ignored, ...] = ()
 
 
-def read_table(text: str, name: str, source: str, jsonl: bool = False) -> Table:
-    """Cut one FAQ table into passages; ``name`` is the file stem (prefixes the ids and titles the guide).
+READERS = {".csv": csv_rows, ".jsonl": jsonl_rows, ".json": json_rows}
+
+
+def read_table(text: str, name: str, source: str, jsonl: bool = False, suffix: str = "") -> Table:
+    """Cut one FAQ table into passages; ``name`` is the file stem (prefixes the ids and titles the
+    guide); ``suffix`` (".csv", ".jsonl", ".json") says how it is written, else ``jsonl``.
 
     Raises :class:`ContentError` naming the row (CSV: the line the record starts on) to fix.
     """
-    rows, ignored = jsonl_rows(text, source) if jsonl else csv_rows(text, source)
+    reader = READERS.get(suffix) or (jsonl_rows if jsonl else csv_rows)
+    rows, ignored = reader(text, source)
     return Table(rows_passages(rows, name, guide_title(name), source), tuple(ignored))
 
 

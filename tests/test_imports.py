@@ -84,16 +84,46 @@ def test_an_export_with_columns_nobody_reads_builds_and_names_them(tmp_path):
     assert any("« Author » ignorée" in str(w) for w in report.warnings)
 
 
+def test_a_json_export_with_html_bodies_reads_as_text(tmp_path):
+    """A help center's JSON export: an object holding the list of articles, bodies in HTML."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    articles = {"count": 2, "articles": [
+        {"id": 11, "title": "Qu&#39;est-ce qu&#39;un avoir ?", "section": "Factures",
+         "body": "<p>Un avoir annule une facture.</p><ul><li>en <b>totalité</b> ;</li><li>ou en partie.</li></ul>"
+                 "<p>Voir <a href='https://aide.exemple.fr/avoirs'>les avoirs</a>.</p><script>x()</script>"},
+        {"id": 12, "title": "Comment payer ?", "body": "Par carte.", "author_id": 3},
+    ]}
+    (corpus / "export.json").write_text(json.dumps(articles, ensure_ascii=False, indent=2), encoding="utf-8")
+    loaded = load_corpus(corpus)
+    first, second = loaded.passages
+    assert first.id == "export/11" and first.question == "Qu'est-ce qu'un avoir ?" and first.section == "Factures"
+    assert first.answer == ("Un avoir annule une facture.\n- en totalité ;\n- ou en partie.\n"
+                            "Voir les avoirs (https://aide.exemple.fr/avoirs).")
+    assert second.answer == "Par carte." and second.source.endswith("export.json:10")  # the line its object starts on
+    assert [w.message.split(" :")[0] for w in loaded.warnings] == ["colonne « author_id » ignorée"]
+    # A plain array reads the same; a problem names the line of its object.
+    (corpus / "export.json").write_text('[\n  {"question": "Comment payer ?", "answer": "Par carte."},\n'
+                                        '  {"question": "Comment annuler ?", "answer": ""}\n]\n', encoding="utf-8")
+    with pytest.raises(ContentError, match=r"export\.json:3: la réponse .* est vide"):
+        load_corpus(corpus)
+    for broken, words in (('{"a": [{"question": "Q", "answer": "R"}], "b": [{"x": 1}]}', "une seule liste"),
+                          ('[{"question": "Q", "answer": "R"},]', "JSON invalide"), ("[]", "liste non vide")):
+        (corpus / "export.json").write_text(broken, encoding="utf-8")
+        with pytest.raises(ContentError, match=words):
+            load_corpus(corpus)
+
+
 def test_a_file_no_reader_takes_is_named_in_a_warning(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
-    (corpus / "faq.json").write_text('[{"question": "Comment payer ?", "answer": "Par carte."}]', encoding="utf-8")
+    (corpus / "faq.xml").write_text("<faq><q>Comment payer ?</q></faq>", encoding="utf-8")
     (corpus / "export.xlsx").write_bytes(b"PK\x03\x04")
     (corpus / ".brouillon.json").write_text("{}", encoding="utf-8")  # hidden: the editor's own
     (corpus / "README.txt").write_text("Ce dossier contient le guide.", encoding="utf-8")
     (corpus / "site.toml").write_text('nom = "Aide"\n', encoding="utf-8")
     warned = {w.file.rsplit("/", 1)[-1]: w.message for w in load_corpus(corpus).warnings}
-    assert set(warned) == {"faq.json", "export.xlsx"}
-    assert warned["faq.json"].startswith("fichier non lu") and ".jsonl" in warned["faq.json"]
+    assert set(warned) == {"faq.xml", "export.xlsx"}
+    assert warned["faq.xml"].startswith("fichier non lu") and ".json" in warned["faq.xml"]
 
 
 def test_reserved_tables_are_not_read_as_entries(tmp_path):
