@@ -180,6 +180,15 @@ def _json_value(value: object, key: str, source: str, line: int) -> str:
     raise ContentError.at(source, line, f"la valeur de « {key} » doit être un texte (elle est de type {type(value).__name__}).")
 
 
+def _json_row(record: dict, source: str, number: int, ignored: dict[str, Ignored]) -> Row:
+    """One JSON object as a row; its keys no field reads are added to ``ignored`` (first line each)."""
+    fields, unread = _fields(list(record), source, number)
+    for name in unread:
+        ignored.setdefault(name, Ignored(name, number))
+    values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items() if k in fields}
+    return Row(number, values, {f: n for n, f in fields.items()})
+
+
 def jsonl_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
     """The records of a JSON Lines table (one JSON object per line, blank lines ignored), and the
     keys no field reads, each at the first line that has it."""
@@ -195,11 +204,7 @@ def jsonl_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
                                    '{"question": "…", "answer": "…"}.') from exc
         if not isinstance(record, dict):
             raise ContentError.at(source, number, 'la ligne doit être un objet JSON {"question": "…", "answer": "…"}.')
-        fields, unread = _fields(list(record), source, number)
-        for name in unread:
-            ignored.setdefault(name, Ignored(name, number))
-        values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items() if k in fields}
-        rows.append(Row(number, values, {f: n for n, f in fields.items()}))
+        rows.append(_json_row(record, source, number, ignored))
     if not rows:
         raise ContentError.at(source, 1, 'la table est vide : écrivez un objet {"question": "…", "answer": "…"} par ligne.')
     return rows, list(ignored.values())
@@ -242,11 +247,7 @@ def json_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
                 at, number = -1, 1
         if not isinstance(record, dict):
             raise ContentError.at(source, number, 'chaque élément de la liste doit être un objet {"question": "…", "answer": "…"}.')
-        fields, unread = _fields(list(record), source, number)
-        for name in unread:
-            ignored.setdefault(name, Ignored(name, number))
-        values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items() if k in fields}
-        rows.append(Row(number, values, {f: n for n, f in fields.items()}))
+        rows.append(_json_row(record, source, number, ignored))
     return rows, list(ignored.values())
 
 
