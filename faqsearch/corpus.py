@@ -28,6 +28,8 @@ GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
 TABLE_SUFFIXES = (".csv", ".jsonl", ".json")
 PAGE_SUFFIXES = (".html", ".htm")
 CONTENT_SUFFIXES = GUIDE_SUFFIXES + TABLE_SUFFIXES + PAGE_SUFFIXES
+# Files of the folder that are not content but are read elsewhere (the page's settings).
+SETTINGS_FILES = (SITE_FILE,)
 # Only README.md / README.txt are the folder's own documentation; any other file is content.
 DOCUMENTATION_STEM = "readme"
 # C0 controls but tab, line feed and carriage return, then DEL and the C1 controls: no editor
@@ -60,10 +62,6 @@ def guide_files(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in CONTENT_SUFFIXES
                   and not p.name.startswith(".") and p.name.lower() not in RESERVED_TABLES
                   and not (p.stem.lower() == DOCUMENTATION_STEM and p.suffix.lower() in GUIDE_SUFFIXES))
-
-
-# Files of the folder that are not content but are read elsewhere (the page's settings).
-SETTINGS_FILES = (SITE_FILE,)
 
 
 def unread_files(folder: Path) -> list[Path]:

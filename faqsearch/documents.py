@@ -55,6 +55,10 @@ class Passage:
         """The text that is indexed: section and question give context the answer lacks."""
         return "\n".join(part for part in (self.section, self.question, self.answer) if part)
 
+    def phrasings(self) -> list[str]:
+        """The question and its variants, each once, blanks left out."""
+        return [q for q in dict.fromkeys([self.question, *self.variants]) if q.strip()]
+
     def views(self, variants: bool = True) -> list[str]:
         """The texts embedded for this passage: the whole passage; for a multi-line answer, each
         top-level line (with its sub-lines) prefixed by the item title; then, with ``variants``,
@@ -76,7 +80,7 @@ class Passage:
         own = self._own_views()
         if not variants or self.part > 1:
             return own
-        return own + [f"{v}\n{self.answer}" for v in dict.fromkeys(self.variants) if v.strip() and v != self.question]
+        return own + [f"{v}\n{self.answer}" for v in self.phrasings() if v != self.question]
 
     def _own_views(self) -> list[str]:
         if self.parts > 1:

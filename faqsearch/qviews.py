@@ -18,7 +18,7 @@ from .documents import Passage
 
 def question_views(passage: Passage) -> list[str]:
     """The passage's question and its variants, without repeats or blanks."""
-    return [q for q in dict.fromkeys([passage.question, *passage.variants]) if q.strip()]
+    return passage.phrasings()
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
 PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
 RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
 # Searches a minute per client address on the HTTP service: five a second on average, enough for
-# someone typing in the widget; the endpoints that write get a tenth of it (see faqsearch.ratelimit).
+# someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.config.rates).
 DEFAULT_RATE_LIMIT = 300
 PRECISIONS = ("auto", "float32", "bfloat16")
 

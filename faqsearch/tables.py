@@ -313,20 +313,19 @@ class Table:
 READERS = {".csv": csv_rows, ".jsonl": jsonl_rows, ".json": json_rows}
 
 
-def read_table(text: str, name: str, source: str, jsonl: bool = False, suffix: str = "") -> Table:
+def read_table(text: str, name: str, source: str, suffix: str = ".csv") -> Table:
     """Cut one FAQ table into passages; ``name`` is the file stem (prefixes the ids and titles the
-    guide); ``suffix`` (".csv", ".jsonl", ".json") says how it is written, else ``jsonl``.
+    guide); ``suffix`` (".csv", ".jsonl", ".json") says how it is written.
 
     Raises :class:`ContentError` naming the row (CSV: the line the record starts on) to fix.
     """
-    reader = READERS.get(suffix) or (jsonl_rows if jsonl else csv_rows)
-    rows, ignored = reader(text, source)
+    rows, ignored = READERS[suffix](text, source)
     return Table(rows_passages(rows, name, guide_title(name), source), tuple(ignored))
 
 
 def parse_table(text: str, name: str, source: str, jsonl: bool = False) -> list[Passage]:
     """The passages of one FAQ table (see :func:`read_table`)."""
-    return read_table(text, name, source, jsonl).passages
+    return read_table(text, name, source, ".jsonl" if jsonl else ".csv").passages
 
 
 def guide_title(name: str) -> str:

@@ -54,6 +54,7 @@ class ServiceSettings:
     @classmethod
     def from_env(cls) -> "ServiceSettings":
         """Folders relative to the current one, as for the command line, unless the variables say otherwise."""
+        search_rate, write_rate = rates(settings.rate_limit())
         return cls(
             index_root=settings.index_dir(),
             corpus_dir=settings.corpus_dir(),
@@ -62,7 +63,8 @@ class ServiceSettings:
             model=settings.model_name(),
             cors_origins=settings.cors_origins(),
             frame_ancestors=settings.widget_ancestors(),
-            **dict(zip(("search_rate", "write_rate"), rates(settings.rate_limit()))),
+            search_rate=search_rate,
+            write_rate=write_rate,
         )
 
 
