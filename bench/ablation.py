@@ -15,12 +15,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from faqsearch.corpus import Corpus
-from faqsearch.documents import Answer, Passage
-from faqsearch.encoder import Encoder
-from faqsearch.engine import Confidence, Engine
-from faqsearch.evaluate import EvalQuestion, Metrics, score
-from faqsearch.index import FaqIndex, SearchConfig
+from faqsearch.content.corpus import Corpus
+from faqsearch.records.passage import Answer, Passage
+from faqsearch.embedding.encoder import Encoder
+from faqsearch.search.engine import Confidence, Engine
+from faqsearch.evaluation.metrics import EvalQuestion, Metrics, score
+from faqsearch.index.faq_index import FaqIndex, SearchConfig
 
 STYLES = ("direct", "paraphrase", "typo", "english", "colloquial", "out_of_scope")
 

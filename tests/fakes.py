@@ -7,7 +7,7 @@ from typing import Sequence
 
 import numpy as np
 
-from faqsearch.text import words
+from faqsearch.text.normalize import words
 
 
 class FakeEncoder:

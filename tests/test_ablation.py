@@ -8,10 +8,10 @@ import pytest
 
 from bench.ablation import (TEXTS, VectorCache, default_variants, original_answers, refusal_stats, run, sweep,
                                 threshold_grid, variant_index)
-from faqsearch.documents import Answer
-from faqsearch.corpus import load_corpus
-from faqsearch.engine import Confidence
-from faqsearch.evaluate import EvalQuestion
+from faqsearch.records.passage import Answer
+from faqsearch.content.corpus import load_corpus
+from faqsearch.search.engine import Confidence
+from faqsearch.evaluation.metrics import EvalQuestion
 from tests.conftest import SEED_CORPUS
 
 QUESTIONS = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faqsearch import ann
-from faqsearch.ann import DenseIndex
+from faqsearch.index import dense as ann
+from faqsearch.index.dense import DenseIndex
 
 
 def normalised(n: int, dim: int, seed: int = 0) -> np.ndarray:

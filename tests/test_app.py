@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from faqsearch.auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET
-from faqsearch.feedback import DB_NAME, DOWN, FeedbackStore
+from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore
 from faqsearch.ui import editor_auth, resources
 from faqsearch.ui.app import TABS, UNEXPECTED
 from tests.conftest import ROOT, SEED_CORPUS
@@ -228,7 +228,7 @@ def test_an_unforeseen_error_is_a_french_message_not_a_traceback(monkeypatch, pa
 
 
 def test_index_built_with_another_model_offers_a_rebuild(monkeypatch, page_env, tmp_path: Path, corpus_copy: Path):
-    from faqsearch.build import build
+    from faqsearch.build.pipeline import build
     from tests.fakes import FakeEncoder
 
     root = tmp_path / "index-other-model"
@@ -311,7 +311,7 @@ def test_rebuild_of_a_broken_corpus_says_what_to_fix(monkeypatch, page_env, tmp_
 
 def test_a_rebuild_refused_because_another_runs_says_so_in_the_open(monkeypatch, page_env, tmp_path: Path,
                                                                     corpus_copy: Path):
-    from faqsearch.build import build_lock
+    from faqsearch.build.pipeline import build_lock
 
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus_copy))
     at = sign_in(start())

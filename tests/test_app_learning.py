@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from faqsearch.build import build
-from faqsearch.feedback import DB_NAME, DOWN, FeedbackStore, normalize_question
-from faqsearch.variants import VARIANTS_FILE, read_variants
+from faqsearch.build.pipeline import build
+from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore, normalize_question
+from faqsearch.content.variants import VARIANTS_FILE, read_variants
 from faqsearch.ui.learning_page import widget_key
 from tests.conftest import SEED_CORPUS
 from tests.editors import sign_in

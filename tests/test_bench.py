@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from bench import run as bench
-from faqsearch.corpus import load_corpus
-from faqsearch.engine import Engine
-from faqsearch.index import FaqIndex
+from faqsearch.content.corpus import load_corpus
+from faqsearch.search.engine import Engine
+from faqsearch.index.faq_index import FaqIndex
 from tests.conftest import SEED_CORPUS
 
 

@@ -108,7 +108,7 @@ def help_center_server(real_encoder, tmp_path: Path):
     """Another help center: a FAQ table of long pages with their addresses, no catalogue, no site.toml."""
     import json
 
-    from faqsearch.build import build
+    from faqsearch.build.pipeline import build
 
     corpus, root = tmp_path / "aide", tmp_path / "index"
     corpus.mkdir()

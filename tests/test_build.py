@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 from faqsearch import cli
-from faqsearch.build import QUESTIONS, STAGES, BuildError, BuildReport, build, build_lock, diff, stale_reason
-from faqsearch.corpus import load_corpus
-from faqsearch.embcache import EmbeddingCache
-from faqsearch.engine import Engine
-from faqsearch.index import FaqIndex
-from faqsearch.builds import BUILDS, POINTER, current_build
+from faqsearch.build.pipeline import QUESTIONS, STAGES, BuildError, BuildReport, build, build_lock, diff, stale_reason
+from faqsearch.content.corpus import load_corpus
+from faqsearch.embedding.cache import EmbeddingCache
+from faqsearch.search.engine import Engine
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.published import BUILDS, POINTER, current_build
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -132,7 +132,7 @@ def test_stages_are_announced_in_order(tmp_path):
 
 def test_the_passage_model_can_go_before_the_cache_assembles_its_vectors(tmp_path, monkeypatch):
     """At 100,000 passages the cache's matrix is 158 MiB: the passage process must be gone by then."""
-    from faqsearch.embcache import EmbeddingCache
+    from faqsearch.embedding.cache import EmbeddingCache
 
     corpus, events = write_corpus(tmp_path / "corpus"), []
     real_embed = EmbeddingCache.embed
@@ -236,7 +236,7 @@ def test_entries_that_do_not_find_themselves_are_warnings_naming_the_winner(tmp_
         assert f"{warning.file}:{warning.line}:" in str(warning)
     assert "avertissement" in report.summary() and str(lost[0]) in report.summary()
     # The index in service carries them, for the editors' tab.
-    from faqsearch.build import manifest_warnings
+    from faqsearch.build.pipeline import manifest_warnings
 
     served = FaqIndex.read_manifest(current_build(root))
     assert list(manifest_warnings(served)) == list(report.warnings)
@@ -258,7 +258,7 @@ def test_strict_makes_warnings_fatal_and_leaves_the_index_in_service(tmp_path):
 
 
 def test_integrity_stays_fatal(tmp_path):
-    from faqsearch.build import verify
+    from faqsearch.build.pipeline import verify
 
     corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
     _build(corpus, root, tmp_path / "cache")
@@ -288,7 +288,7 @@ def test_old_builds_are_pruned_but_the_current_one_is_kept(tmp_path):
 
 
 def test_diff_matches_passages_by_id_and_content():
-    from faqsearch.documents import Passage
+    from faqsearch.records.passage import Passage
 
     a, b, c = (Passage(i, "g", "s", i, f"{i} ?", "r", source=f"f:{n}") for n, i in enumerate("abc"))
     moved = Passage("a", "g", "s", "a", "a ?", "r", source="f:99")
@@ -337,7 +337,7 @@ def test_cache_drafts_of_killed_builds_are_removed_once_old(tmp_path):
 
 
 def test_report_json_and_summary():
-    from faqsearch.lookalikes import BuildWarning
+    from faqsearch.content.lookalikes import BuildWarning
 
     report = BuildReport(10, 1, 2, 3, 7, 3, 0.5, index_dir="index/builds/x")
     assert report.to_dict() == {"passages": 10, "added": 1, "changed": 2, "removed": 3, "unchanged": 7, "embedded": 3,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.builds import (ABANDONED_AFTER_SECONDS, BUILDS, POINTER, current_build, discard_abandoned,
+from faqsearch.index.published import (ABANDONED_AFTER_SECONDS, BUILDS, POINTER, current_build, discard_abandoned,
                              pointer_stamp, prune, publish, staging_dir)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.channels import Catalogue, assign_channels, parse_plan, plans_label, read_catalogue, recommend
-from faqsearch.corpus import load_corpus
-from faqsearch.documents import Hit, Passage
+from faqsearch.channels.catalogue import Catalogue, assign_channels, parse_plan, plans_label, read_catalogue, recommend
+from faqsearch.content.corpus import load_corpus
+from faqsearch.records.passage import Hit, Passage
 from tests.conftest import SEED_CORPUS
 
 REQUIRED = {"centre-aide", "forums", "documentation", "email", "chat", "telephone", "tickets", "videos",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.chunking import chunk_passage, chunk_passages, split_text, tokenizer_counter
-from faqsearch.documents import Passage
-from faqsearch.parser import parse_guide
+from faqsearch.content.chunking import chunk_passage, chunk_passages, split_text, tokenizer_counter
+from faqsearch.records.passage import Passage
+from faqsearch.content.guides import parse_guide
 
 
 def word_count(text: str) -> int:
@@ -101,7 +101,7 @@ def test_too_small_a_limit_is_refused():
 
 
 def test_a_50k_character_answer_parses_and_every_chunk_fits_the_model():
-    from faqsearch.convert import convert
+    from faqsearch.embedding.model_files import convert
 
     count = tokenizer_counter(str(convert() / "tokenizer.json"))
     body = "\n".join(f"- Point {i} : " + "les démarches administratives se font en ligne. " * 3 for i in range(350))
@@ -114,9 +114,9 @@ def test_a_50k_character_answer_parses_and_every_chunk_fits_the_model():
 
 
 def test_a_guide_with_a_50k_character_answer_builds_and_ranks_entries(tmp_path, fake_encoder):
-    from faqsearch.build import build
-    from faqsearch.builds import current_build
-    from faqsearch.index import FaqIndex
+    from faqsearch.build.pipeline import build
+    from faqsearch.index.published import current_build
+    from faqsearch.index.faq_index import FaqIndex
     from tests.corpora import write_corpus
 
     body = "\n".join(f"- Étape {i} : remplir le formulaire cerfa numéro {i} puis l'envoyer." for i in range(900))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.build import build
-from faqsearch.engine import Engine
-from faqsearch.index import FaqIndex
-from faqsearch.builds import current_build
+from faqsearch.build.pipeline import build
+from faqsearch.search.engine import Engine
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.published import current_build
 from tests.corpora import TOPICS, generation_of, write_corpus
 from tests.fakes import FakeEncoder
 

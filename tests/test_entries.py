@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from faqsearch.documents import Passage
-from faqsearch.entries import EntryTable
+from faqsearch.records.passage import Passage
+from faqsearch.index.entries import EntryTable
 
 
 def passage(pid: str, entry: str = "", part: int = 1, parts: int = 1) -> Passage:
@@ -34,7 +34,7 @@ def test_best_keeps_one_passage_per_entry_and_entry_max_takes_each_signal_apart(
 
 
 def test_a_later_chunk_must_beat_the_opening_by_the_penalty():
-    from faqsearch.entries import LATER_CHUNK_PENALTY
+    from faqsearch.index.entries import LATER_CHUNK_PENALTY
 
     table = EntryTable.of([passage("a"), passage("b#1", "b", 1, 2), passage("b#2", "b", 2, 2)])
     dense = np.array([0.80, 0.70, 0.81], dtype=np.float32)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faqsearch import cli
-from faqsearch.evaluate import (EntryQuestion, is_entry_file, read_entry_questions, read_questions,
+from faqsearch.evaluation.metrics import (EntryQuestion, is_entry_file, read_entry_questions, read_questions,
                                 score_entries)
 from tests.conftest import DEV_SET, SEED_CORPUS
 
@@ -39,7 +39,7 @@ def test_a_row_without_gold_names_its_line(tmp_path):
 
 
 def test_cli_prints_the_three_methods(monkeypatch, fake_encoder, tmp_path, capsys):
-    from faqsearch.build import build
+    from faqsearch.build.pipeline import build
 
     monkeypatch.setattr(cli, "_encoder", lambda args: fake_encoder)
     build(SEED_CORPUS, tmp_path / "index", fake_encoder, cache_dir=tmp_path / "cache", check=False)

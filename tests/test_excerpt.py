@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from faqsearch.documents import Hit, Passage
+from faqsearch.records.passage import Hit, Passage
 from faqsearch.ui import excerpt
 from faqsearch.ui import presentation as pres
 

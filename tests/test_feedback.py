@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.database import sqlite_url
-from faqsearch.feedback import DB_NAME, DOWN, UP, FeedbackError, FeedbackStore, normalize_question
+from faqsearch.feedback.database import sqlite_url
+from faqsearch.feedback.store import DB_NAME, DOWN, UP, FeedbackError, FeedbackStore, normalize_question
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_deleting_the_data_folder_while_running_loses_no_later_feedback(tmp_path
 
 
 def test_dropped_tables_are_recreated(store: FeedbackStore):
-    from faqsearch.database import METADATA
+    from faqsearch.feedback.database import METADATA
 
     store.rate("avant", "p", UP, None, "s")
     METADATA.drop_all(store._engine)

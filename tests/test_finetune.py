@@ -11,8 +11,8 @@ from bench.ablation import variant_index
 from bench.finetune import (MARKER, Pair, TuneSettings, batches, is_tuned, model_key, prompted, save_model,
                             training_pairs, tuned_model, tuned_model_dir)
 from bench.tuned import split_entries
-from faqsearch.corpus import load_corpus
-from faqsearch.documents import Passage
+from faqsearch.content.corpus import load_corpus
+from faqsearch.records.passage import Passage
 from tests.conftest import SEED_CORPUS
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faqsearch.documents import Passage
-from faqsearch.headings import LEAD_CHARS, entry_headings, heading_text, with_headings
-from faqsearch.index import FaqIndex, IndexLoadError, SearchConfig
+from faqsearch.records.passage import Passage
+from faqsearch.index.headings import LEAD_CHARS, entry_headings, heading_text, with_headings
+from faqsearch.index.faq_index import FaqIndex, IndexLoadError, SearchConfig
 
 
 def passage(pid: str, question: str, answer: str, entry: str = "", part: int = 1, parts: int = 1,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.heldout import SETTINGS, held_out, run
-from faqsearch.corpus import load_corpus
+from faqsearch.content.corpus import load_corpus
 from tests.fakes import FakeEncoder
 
 GUIDE = """# Guide

@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from faqsearch.build import build, stale_reason
-from faqsearch.builds import current_build
-from faqsearch.index import FaqIndex
-from faqsearch.corpus import corpus_digest, guide_files, load_corpus
+from faqsearch.build.pipeline import build, stale_reason
+from faqsearch.index.published import current_build
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.content.corpus import corpus_digest, guide_files, load_corpus
 from faqsearch.errors import ContentError
-from faqsearch.engine import Engine
-from faqsearch.htmlpages import parse_page
-from faqsearch.tables import parse_table
+from faqsearch.search.engine import Engine
+from faqsearch.content.pages import parse_page
+from faqsearch.content.tables import parse_table
 from tests.conftest import SHARED
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder

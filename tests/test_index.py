@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from faqsearch.corpus import load_corpus
-from faqsearch.index import FaqIndex, IndexLoadError, SearchConfig
+from faqsearch.content.corpus import load_corpus
+from faqsearch.index.faq_index import FaqIndex, IndexLoadError, SearchConfig
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 
@@ -55,8 +55,8 @@ def test_search_returns_the_evidence_its_lexical_side_computed(index):
 
 def test_approximate_dense_path_finds_the_same_answers(index, monkeypatch):
     """Past the threshold the dense side goes through the HNSW graph and candidate re-scoring."""
-    from faqsearch import ann
-    from faqsearch.index import FaqIndex
+    from faqsearch.index import dense as ann
+    from faqsearch.index.faq_index import FaqIndex
 
     monkeypatch.setattr(ann, "HNSW_THRESHOLD", 1)
     texts_index = FaqIndex.build(index.passages, index.encoder, index.catalogue, synonyms=index.lexical.synonyms)

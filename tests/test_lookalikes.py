@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faqsearch.build import build
-from faqsearch.corpus import load_corpus
-from faqsearch.documents import Hit, Passage
-from faqsearch.lookalikes import BuildWarning, disambiguate, self_retrieval_warnings, split_source
+from faqsearch.build.pipeline import build
+from faqsearch.content.corpus import load_corpus
+from faqsearch.records.passage import Hit, Passage
+from faqsearch.content.lookalikes import BuildWarning, disambiguate, self_retrieval_warnings, split_source
 from tests.corpora import guide_markdown, write_corpus
 from tests.editors import EDITORS_TAB, allow_editors, sign_in
 from tests.fakes import FakeEncoder

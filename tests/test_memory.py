@@ -14,18 +14,19 @@ import pytest
 from scipy import sparse
 
 from bench.synthetic import generate, write_tables
-from faqsearch import ann, build as build_module
-from faqsearch.analyzer import analyzer
-from faqsearch.ann import DenseIndex
-from faqsearch.build import build, verify
-from faqsearch.builds import current_build
-from faqsearch.chunking import chunk_passages, model_token_counter
-from faqsearch.corpus import load_corpus
-from faqsearch.embcache import EmbeddingCache
-from faqsearch.index import FaqIndex, lexical_text, normalised, views_of
-from faqsearch.lexical import LexicalIndex
-from faqsearch.persist import MANIFEST
-from faqsearch.progress import encode_in_blocks
+from faqsearch.index import dense as ann
+from faqsearch.build import pipeline as build_module
+from faqsearch.text.analyzer import analyzer
+from faqsearch.index.dense import DenseIndex
+from faqsearch.build.pipeline import build, verify
+from faqsearch.index.published import current_build
+from faqsearch.content.chunking import chunk_passages, model_token_counter
+from faqsearch.content.corpus import load_corpus
+from faqsearch.embedding.cache import EmbeddingCache
+from faqsearch.index.faq_index import FaqIndex, lexical_text, normalised, views_of
+from faqsearch.index.lexical import LexicalIndex
+from faqsearch.index.storage import MANIFEST
+from faqsearch.build.progress import encode_in_blocks
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

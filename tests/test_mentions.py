@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from faqsearch.corpus import load_corpus
-from faqsearch.documents import Hit
-from faqsearch.engine import Confidence, Engine
-from faqsearch.index import FaqIndex
-from faqsearch.mentions import advise, find_mentions
+from faqsearch.content.corpus import load_corpus
+from faqsearch.records.passage import Hit
+from faqsearch.search.engine import Confidence, Engine
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.channels.mentions import advise, find_mentions
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

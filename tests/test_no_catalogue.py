@@ -10,11 +10,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from faqsearch import cli
-from faqsearch.build import build
-from faqsearch.corpus import load_corpus
-from faqsearch.documents import PLANS
-from faqsearch.engine import Engine
-from faqsearch.builds import current_build
+from faqsearch.build.pipeline import build
+from faqsearch.content.corpus import load_corpus
+from faqsearch.records.passage import PLANS
+from faqsearch.search.engine import Engine
+from faqsearch.index.published import current_build
 from tests.conftest import SEED_CORPUS
 from tests.corpora import TOPICS, write_corpus
 from tests.fakes import FakeEncoder

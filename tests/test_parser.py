@@ -7,7 +7,7 @@ import re
 import pytest
 
 from faqsearch.errors import ContentError
-from faqsearch.parser import parse_guide
+from faqsearch.content.guides import parse_guide
 from tests.conftest import SEED_CORPUS
 
 SEED = SEED_CORPUS / "comment-obtenir-du-support-zoho-mail.txt"

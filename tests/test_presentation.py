@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.ui import presentation as pres
-from faqsearch.documents import Channel, ChannelAdvice, Hit, Passage
+from faqsearch.records.passage import Channel, ChannelAdvice, Hit, Passage
 
 PHONE = Channel("telephone", "Support téléphonique", phones=(("États-Unis", "+1 888 900 9646"),),
                 availability="24/7", plans=("lite", "premium"), response_time="Immédiat")

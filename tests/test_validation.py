@@ -10,11 +10,11 @@ from typing import Callable
 import pytest
 
 from faqsearch import cli
-from faqsearch.build import build
-from faqsearch.corpus import load_corpus
+from faqsearch.build.pipeline import build
+from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
-from faqsearch.engine import Engine
-from faqsearch.builds import BUILDS
+from faqsearch.search.engine import Engine
+from faqsearch.index.published import BUILDS
 from tests.corpora import guide_markdown, write_corpus
 from tests.fakes import FakeEncoder
 
@@ -323,8 +323,8 @@ def test_only_readme_exactly_is_documentation(tmp_path):
 
 
 def test_the_seed_catalogue_and_a_written_back_catalogue_are_valid(tmp_path):
-    from faqsearch.channels import read_catalogue
-    from faqsearch.channels import write_catalogue
+    from faqsearch.channels.catalogue import read_catalogue
+    from faqsearch.channels.catalogue import write_catalogue
     from tests.conftest import SEED_CORPUS
 
     seed = read_catalogue(SEED_CORPUS / "channels.csv")
@@ -334,7 +334,7 @@ def test_the_seed_catalogue_and_a_written_back_catalogue_are_valid(tmp_path):
 
 
 def test_a_symlinked_guide_never_reaches_the_passages_or_the_digest(tmp_path):
-    from faqsearch.corpus import corpus_digest
+    from faqsearch.content.corpus import corpus_digest
 
     corpus = write_corpus(tmp_path / "corpus")
     before = corpus_digest(corpus)

@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from faqsearch.build import build
-from faqsearch.corpus import load_corpus
+from faqsearch.build.pipeline import build
+from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
-from faqsearch.engine import Engine
-from faqsearch.index import FaqIndex, SearchConfig
-from faqsearch.qviews import layout, question_views
-from faqsearch.parser import parse_guide
-from faqsearch.builds import current_build
-from faqsearch.variants import VARIANTS_FILE, append_variant, read_variants
+from faqsearch.search.engine import Engine
+from faqsearch.index.faq_index import FaqIndex, SearchConfig
+from faqsearch.index.views import layout, question_views
+from faqsearch.content.guides import parse_guide
+from faqsearch.index.published import current_build
+from faqsearch.content.variants import VARIANTS_FILE, append_variant, read_variants
 from tests.fakes import FakeEncoder
 
 GUIDE = """# Guide

@@ -13,8 +13,8 @@ import pytest
 
 from bench.http_server import serve_in_thread
 from bench.servers import CHROMIUM_ARGS
-from faqsearch.build import build
-from faqsearch.feedback import UP, FeedbackStore
+from faqsearch.build.pipeline import build
+from faqsearch.feedback.store import UP, FeedbackStore
 from faqsearch.service.app import create_app
 from faqsearch.service.config import ServiceSettings
 from tests.conftest import SEED_CORPUS
@@ -159,7 +159,7 @@ def test_contact_links_are_only_https_mailto_and_tel(chromium: str, tmp_path: Pa
     """Whatever a catalogue lets through, the widget builds no link of another scheme."""
     from playwright.sync_api import expect, sync_playwright
 
-    from faqsearch.documents import Answer, Channel, ChannelAdvice
+    from faqsearch.records.passage import Answer, Channel, ChannelAdvice
     from tests.corpora import write_corpus
     from tests.fakes import FakeEncoder
 

@@ -22,11 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from .. import __version__
-from ..documents import Passage
-from ..encoder import Encoder, make_encoder
-from ..engine import Engine
-from ..feedback import DOWN, UP, FeedbackError, FeedbackStore
-from ..index import FaqIndex
+from ..records.passage import Passage
+from ..embedding.encoder import Encoder, make_encoder
+from ..search.engine import Engine
+from ..feedback.store import DOWN, UP, FeedbackError, FeedbackStore
+from ..index.faq_index import FaqIndex
 from . import errors
 from ..ratelimit import RateLimiter
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import settings
-from ..engine import MAX_TOP_K
+from ..search.engine import MAX_TOP_K
 from ..ratelimit import Rate
 
 # A request-size guard: a help-center question is a sentence or two, and longer text only costs

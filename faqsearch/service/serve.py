@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check(args) -> str:
     """A French message saying what to fix in the options, or "" when they are usable."""
-    from ..builds import current_build
+    from ..index.published import current_build
 
     if not 1 <= args.port <= 65535:
         return f"Port invalide : {args.port}. Choisissez un port entre 1 et 65535, par exemple --port 8000."
@@ -69,7 +69,7 @@ def run(args) -> int:
         os.environ[env.RATE_LIMIT_ENV] = str(args.rate_limit)
     import uvicorn
 
-    from ..feedback import FeedbackStore
+    from ..feedback.store import FeedbackStore
     from .app import app_from_env
     from .config import ServiceSettings
 

@@ -13,9 +13,9 @@ from typing import Iterator
 
 import streamlit as st
 
-from ..engine import Engine
-from ..index import IndexLoadError
-from ..persist import ModelMismatchError
+from ..search.engine import Engine
+from ..index.faq_index import IndexLoadError
+from ..index.storage import ModelMismatchError
 from . import presentation as pres
 from . import editor_auth, editor_page, resources, search_page
 from .resources import Settings

@@ -7,9 +7,9 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from ..build import manifest_warnings
-from ..engine import Engine
-from ..feedback import FeedbackError
+from ..build.pipeline import manifest_warnings
+from ..search.engine import Engine
+from ..feedback.store import FeedbackError
 from . import presentation as pres
 from . import learning_page, resources
 from .rebuild import rebuild_button, show_last_report, warnings_table

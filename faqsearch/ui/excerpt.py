@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..analyzer import analyzer
-from ..documents import Passage
-from ..text import fold
+from ..text.analyzer import analyzer
+from ..records.passage import Passage
+from ..text.normalize import fold
 
 # An answer up to this size is shown whole: the seed guide's items all are. A chunk of a long
 # entry (up to 400 tokens, about 1,700 characters of French) shows its part around the words asked.

@@ -2,7 +2,7 @@
 
 One click writes the question(s) to ``corpus/variants.csv`` (with who and when), then rebuilds the
 index like the rebuild button (only the changed passage is embedded again), so the next visitor
-asking the same question is answered (see the known-question rule in :mod:`faqsearch.search`);
+asking the same question is answered (see the known-question rule in :mod:`faqsearch.search.hybrid`);
 another click dismisses the group.
 """
 
@@ -13,10 +13,10 @@ import logging
 
 import streamlit as st
 
-from ..dismissals import Dismissals
-from ..engine import Engine
-from ..learning import Asked, MissGroup, collect
-from ..variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
+from ..feedback.dismissals import Dismissals
+from ..search.engine import Engine
+from ..feedback.learning import Asked, MissGroup, collect
+from ..content.variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
 from . import presentation as pres
 from . import resources
 from .rebuild import run_rebuild

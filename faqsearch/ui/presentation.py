@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 from typing import Sequence
 from urllib.parse import SplitResult, urlsplit
 
-from ..analyzer import analyzer
-from ..channels import plans_label
-from ..documents import PLAN_LABELS, Channel, ChannelAdvice, Hit
-from ..text import fold
+from ..text.analyzer import analyzer
+from ..channels.catalogue import plans_label
+from ..records.passage import PLAN_LABELS, Channel, ChannelAdvice, Hit
+from ..text.normalize import fold
 from . import excerpt
 
 # The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.

@@ -12,9 +12,9 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
-from ..build import EMBED, STAGES, BuildReport, build
-from ..progress import Progress
-from ..lookalikes import BuildWarning
+from ..build.pipeline import EMBED, STAGES, BuildReport, build
+from ..build.progress import Progress
+from ..content.lookalikes import BuildWarning
 from .presentation import escape_markdown, message_markdown
 from . import resources
 from .resources import Settings
@@ -35,7 +35,7 @@ def rebuild_button(settings: Settings, key: str, primary: bool = True) -> None:
 def run_rebuild(settings: Settings) -> BuildReport | None:
     """Rebuild the index of ``settings`` with a progress display; the report, or None on failure.
 
-    A failed build leaves the index in service untouched (see :mod:`faqsearch.build`); the reason,
+    A failed build leaves the index in service untouched (see :mod:`faqsearch.build.pipeline`); the reason,
     which says what to fix, is shown instead of a traceback.
     """
     status = st.status("Reconstruction de l'index…", expanded=True)

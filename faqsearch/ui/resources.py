@@ -13,9 +13,9 @@ from pathlib import Path
 import streamlit as st
 
 from .. import settings as env
-from ..encoder import Encoder, SentenceTransformerEncoder, make_encoder
-from ..engine import Engine
-from ..feedback import FeedbackStore
+from ..embedding.encoder import Encoder, SentenceTransformerEncoder, make_encoder
+from ..search.engine import Engine
+from ..feedback.store import FeedbackStore
 
 
 @dataclass(frozen=True)

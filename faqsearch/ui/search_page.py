@@ -13,11 +13,11 @@ import uuid
 
 import streamlit as st
 
-from ..documents import Answer, Hit
-from ..engine import Engine
+from ..records.passage import Answer, Hit
+from ..search.engine import Engine
 from ..errors import ContentError
-from ..feedback import FeedbackError, normalize_question
-from ..site import Site, SiteConfig, read_site, resolve
+from ..feedback.store import FeedbackError, normalize_question
+from ..content.site import Site, SiteConfig, read_site, resolve
 from . import presentation as pres
 from . import editor_auth, resources
 from .excerpt import entry_answer

@@ -1,0 +1,1 @@
+"""Rebuilding the index from ``corpus/``: the pipeline, its checks and its progress."""

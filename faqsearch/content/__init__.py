@@ -1,0 +1,1 @@
+"""Reading the editable ``corpus/`` folder: guides, FAQ tables, saved pages, variants, chunking."""

@@ -1,0 +1,1 @@
+"""Turning texts into vectors: the encoder protocol, its backends, the model files and caches."""

@@ -1,0 +1,1 @@
+"""What visitors asked and rated, and which questions the engine should learn."""

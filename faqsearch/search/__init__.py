@@ -1,0 +1,1 @@
+"""Answering questions: hybrid search, fusion, confidence and the engine."""

@@ -1,0 +1,205 @@
+"""Answering questions: clean the input, search the index, decide confidence, pick the channel.
+
+``Engine`` wraps a :class:`FaqIndex` and follows the index folder: when a rebuild publishes a new
+index, the next question is answered from it, while a question already running finishes on the
+index it started with.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from ..channels.catalogue import Catalogue, parse_plan
+from ..content.corpus import current_digest
+from ..records.passage import Answer, Hit
+from ..embedding.encoder import Encoder
+from ..index.faq_index import FaqIndex, SearchConfig
+from ..channels.mentions import advise, find_mentions, rerank
+from ..index.published import current_build, pointer_stamp
+from ..embedding.tokenizer import MAX_QUERY_TOKENS, QueryTokenizer
+
+log = logging.getLogger(__name__)
+
+# A first, coarse cut that bounds the work of cleaning and tokenizing; the model's own limit is
+# in tokens (MAX_QUERY_TOKENS), applied by fit_to_model.
+MAX_QUESTION_CHARS = 2000
+ZWJ = "\u200d"
+EMPTY_QUESTION = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
+MAX_TOP_K = 50
+RERANK_POOL = 10
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """When the best passage is trusted as an answer.
+
+    Two independent signals must agree: the best passage's cosine (dense) and the guides'
+    vocabulary covering the question (lexical evidence, see :meth:`LexicalIndex.match`);
+    off-topic questions share at most a stray word with the guides. A very high cosine alone is
+    trusted too, for questions phrased with none of the guides' words. Calibration: BENCHMARKS.md.
+    """
+
+    min_dense: float = 0.80
+    min_evidence: float = 1.5
+    sure_dense: float = 0.885
+
+    def __call__(self, hits: Sequence[Hit], evidence: float) -> bool:
+        if not hits:
+            return False
+        best = max(h.dense for h in hits)
+        return best >= self.sure_dense or (best >= self.min_dense and evidence >= self.min_evidence)
+
+
+def clean_question(text: str) -> tuple[str, str]:
+    """Strip control characters and extra spaces, cut an over-long question; return (text, notice)."""
+    # Cs: lone surrogates (undecodable bytes from a terminal) cannot be encoded for the model.
+    # The zero-width joiner (Cf) is kept: it glues multi-part emoji ("👩‍💻"), which would split
+    # into unrelated symbols without it.
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != ZWJ else ch
+                   for ch in str(text))
+    text = re.sub(r"\s+", " ", text).strip()
+    notice = ""
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS].rstrip()
+        notice = f"Votre question dépassait {MAX_QUESTION_CHARS} caractères : seul le début a été pris en compte."
+    return text, notice
+
+
+def fit_to_model(text: str, notice: str, tokenizer: QueryTokenizer | None,
+                 max_tokens: int = MAX_QUERY_TOKENS) -> tuple[str, str]:
+    """Cut a cleaned question to ``max_tokens`` of the model's tokens; say so in the notice."""
+    if tokenizer is None:
+        return text, notice
+    cut = tokenizer.cut(text, max_tokens)
+    if cut == text:
+        return text, notice
+    end = cut if len(cut) <= 40 else "…" + cut[-40:].split(" ", 1)[-1]
+    return cut, ("Votre question dépassait la longueur que le moteur lit d'une question : seul le début, "
+                 f"jusqu'à « {end} », a été pris en compte. Posez une question plus courte pour une réponse plus sûre.")
+
+
+class Engine:
+    """Questions in, :class:`Answer` objects out."""
+
+    def __init__(self, index: FaqIndex, config: SearchConfig = SearchConfig(),
+                 confidence: Confidence = Confidence(), root: Path | None = None, stamp: str = ""):
+        self._index = index
+        self.config = config
+        self.confidence = confidence
+        self.root = Path(root) if root else None
+        self._stamp = stamp
+        self._failed_stamp = ""  # a new build that failed to load is not retried on every question
+        self._lock = threading.Lock()  # guards the (index, stamp) pair
+        self._reload = threading.Lock()  # one reload at a time; questions keep flowing meanwhile
+        self._query_tokenizer: QueryTokenizer | None | bool = False  # False: not looked up yet
+
+    @classmethod
+    def open(cls, root: Path, encoder: Encoder, **kwargs) -> "Engine":
+        """Load the index in service under ``root`` (see :mod:`faqsearch.index.published`)."""
+        stamp = pointer_stamp(root)
+        index = FaqIndex.load(current_build(root), encoder)
+        return cls(index, root=root, stamp=stamp, **kwargs)
+
+    @property
+    def index(self) -> FaqIndex:
+        return self._index
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The channel catalogue of the index in service (empty when the corpus has none)."""
+        return self._index.catalogue or Catalogue(())
+
+    @property
+    def build_id(self) -> str:
+        """The name of the build in service (its folder under ``index/builds/``); "" when not known."""
+        with self._lock:
+            return self._stamp.split(":", 1)[0]
+
+    def refresh(self) -> bool:
+        """Load a newly published index if there is one; True when it changed.
+
+        A damaged new index leaves the current one in service.
+        """
+        if self.root is None:
+            return False
+        stamp = pointer_stamp(self.root)
+        if not stamp or stamp in (self._stamp, self._failed_stamp):
+            return False
+        with self._reload:
+            if stamp == self._stamp:
+                return False
+            try:
+                # Loaded outside ``_lock``: questions go on with the old index while this runs.
+                index = FaqIndex.load(current_build(self.root), self._index.encoder)
+            except Exception:
+                self._failed_stamp = stamp
+                raise
+            with self._lock:
+                self._index, self._stamp = index, stamp
+        return True
+
+    def current(self) -> FaqIndex:
+        """The newest published index, loaded if it just appeared; the one in service if the new
+        one is damaged (the only place that looks for a newer build)."""
+        try:
+            self.refresh()
+        except Exception:  # a broken new build must not stop the one in service
+            pass
+        with self._lock:
+            return self._index
+
+    def _tokenizer(self, index: FaqIndex) -> QueryTokenizer | None:
+        """The tokenizer of the encoder's model (None for an encoder without one, such as a test's)."""
+        if self._query_tokenizer is False:
+            get = getattr(index.encoder, "query_tokenizer", None)
+            try:
+                self._query_tokenizer = get() if get else None
+            except Exception:  # no tokenizer file: the character cap still bounds the question
+                log.exception("query tokenizer unavailable")
+                self._query_tokenizer = None
+        return self._query_tokenizer
+
+    def is_stale(self, corpus_dir: Path) -> bool:
+        """True when ``corpus_dir`` changed since the index in service was built (files are
+        hashed again only when their size or time changed)."""
+        return current_digest(corpus_dir) != self._index.manifest.get("corpus_hash")
+
+    def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:
+        """Answer one question (wraps :meth:`ask_batch`)."""
+        return self.ask_batch([question], plan, top_k)[0]
+
+    def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5) -> list[Answer]:
+        """Answer several questions against one consistent index.
+
+        ``plan`` is the user's plan as typed or chosen ("Gratuit", "lite", "Je ne sais pas", None).
+        """
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise ValueError(f"top_k doit être entre 1 et {MAX_TOP_K} (valeur reçue : {top_k}).")
+        plan = parse_plan(plan)
+        index = self.current()  # one index for the whole batch, even if a rebuild lands meanwhile
+        catalogue = index.catalogue or Catalogue(())
+        tokenizer = self._tokenizer(index)
+        cleaned = [fit_to_model(*clean_question(q), tokenizer) for q in questions]
+        searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
+        # A few more than asked: a passage about a channel the question names may move up.
+        pool = max(top_k, RERANK_POOL)
+        found = index.search_batch([cleaned[i][0] for i in searchable], pool, self.config) if searchable else []
+        results = dict(zip(searchable, found))
+        answers = []
+        for i, (text, notice) in enumerate(cleaned):
+            result = results.get(i)
+            if result is None:
+                answers.append(Answer(text, False, None, (), EMPTY_QUESTION, plan))
+                continue
+            named = find_mentions(text, catalogue)  # read once, for the ranking and for the card
+            hits = rerank(text, result.hits, catalogue, self.config.named_channel_bonus, top_k, named)
+            confident = self.confidence(hits, result.evidence)
+            advice = advise(text, hits, catalogue, plan, confident, named)
+            answers.append(Answer(text, confident, advice, hits, notice, plan))
+        return answers

@@ -1,0 +1,1 @@
+"""Pure text: normalising, folding and the one French analyzer."""
