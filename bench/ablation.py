@@ -16,10 +16,13 @@ from typing import Callable, Sequence
 import numpy as np
 
 from faqsearch.content.corpus import Corpus
-from faqsearch.records.passage import Answer, Passage
+from faqsearch.records.answer import Answer
+from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder
-from faqsearch.search.engine import Confidence, Engine
-from faqsearch.evaluation.metrics import EvalQuestion, Metrics, score
+from faqsearch.search.confidence import Confidence
+from faqsearch.search.engine import Engine
+from faqsearch.evaluation.questions import EvalQuestion
+from faqsearch.evaluation.metrics import Metrics, score
 from faqsearch.index.faq_index import FaqIndex, SearchConfig
 
 STYLES = ("direct", "paraphrase", "typo", "english", "colloquial", "out_of_scope")

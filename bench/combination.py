@@ -23,7 +23,7 @@ import numpy as np
 from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.embedding.encoder import Encoder, make_encoder
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.metrics import read_questions
+from faqsearch.evaluation.questions import read_questions
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.views import question_views
 from faqsearch.channels.mentions import find_mentions

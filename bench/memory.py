@@ -139,7 +139,7 @@ def load_model() -> object:
     import numpy as np
 
     from faqsearch.content.corpus import load_corpus
-    from faqsearch.embedding.encoder import DefaultEncoder
+    from faqsearch.embedding.default import DefaultEncoder
 
     model = DefaultEncoder()
     texts = [p.text() for p in load_corpus(SEED_CORPUS).passages]

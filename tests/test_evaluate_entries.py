@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from faqsearch import cli
-from faqsearch.evaluation.metrics import (EntryQuestion, is_entry_file, read_entry_questions, read_questions,
-                                score_entries)
+from faqsearch.evaluation.questions import EntryQuestion, is_entry_file, read_entry_questions, read_questions
+from faqsearch.evaluation.metrics import score_entries
 from tests.conftest import DEV_SET, SEED_CORPUS
 
 HEADER = "qid\tquestion\tgold_passage_id\n"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from faqsearch.records.passage import Hit, Passage
+from faqsearch.records.answer import Hit
+from faqsearch.records.passage import Passage
 from faqsearch.ui import excerpt
 from faqsearch.ui import presentation as pres
 

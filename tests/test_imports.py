@@ -9,7 +9,8 @@ import pytest
 from faqsearch.build.pipeline import build, stale_reason
 from faqsearch.index.published import current_build
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.content.corpus import corpus_digest, guide_files, load_corpus
+from faqsearch.content.files import corpus_digest, guide_files
+from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.search.engine import Engine
 from faqsearch.content.pages import parse_page

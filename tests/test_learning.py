@@ -7,11 +7,12 @@ import pytest
 from faqsearch.content.corpus import load_corpus
 from faqsearch.feedback.database import sqlite_url
 from faqsearch.feedback.dismissals import Dismissals
-from faqsearch.search.engine import Confidence, Engine
+from faqsearch.search.confidence import Confidence
+from faqsearch.search.engine import Engine
 from faqsearch.feedback.store import normalize_question
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.feedback.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
-from faqsearch.records.passage import Answer, Hit
+from faqsearch.records.answer import Answer, Hit
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

@@ -7,7 +7,7 @@ import numpy as np
 from bench.combination import FEATURES, features, ranking, train
 from bench.learning import odd, run
 from faqsearch.content.corpus import load_corpus
-from faqsearch.evaluation.metrics import EvalQuestion
+from faqsearch.evaluation.questions import EvalQuestion
 from faqsearch.index.faq_index import FaqIndex
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
-from faqsearch.records.passage import Hit, Passage
-from faqsearch.content.lookalikes import BuildWarning, disambiguate, self_retrieval_warnings, split_source
+from faqsearch.records.answer import Hit
+from faqsearch.records.passage import Passage
+from faqsearch.content.lookalikes import BuildWarning, disambiguate, split_source
+from faqsearch.build.verify import self_retrieval_warnings
 from tests.corpora import guide_markdown, write_corpus
 from tests.editors import EDITORS_TAB, allow_editors, sign_in
 from tests.fakes import FakeEncoder

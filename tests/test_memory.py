@@ -15,10 +15,11 @@ from scipy import sparse
 
 from bench.synthetic import generate, write_tables
 from faqsearch.index import dense as ann
-from faqsearch.build import pipeline as build_module
+from faqsearch.build import verify as verify_module
 from faqsearch.text.analyzer import analyzer
 from faqsearch.index.dense import DenseIndex
-from faqsearch.build.pipeline import build, verify
+from faqsearch.build.pipeline import build
+from faqsearch.build.verify import verify
 from faqsearch.index.published import current_build
 from faqsearch.content.chunking import chunk_passages, model_token_counter
 from faqsearch.content.corpus import load_corpus
@@ -158,7 +159,7 @@ def test_the_check_in_batches_warns_as_in_one(seed, synthetic, monkeypatch):
     index = FaqIndex.build(synthetic, FakeEncoder())
     whole = verify(index, len(synthetic))
     assert whole  # near-duplicates: some entries do not find themselves
-    monkeypatch.setattr(build_module, "VERIFY_BATCH", 7)
+    monkeypatch.setattr(verify_module, "VERIFY_BATCH", 7)
     assert verify(index, len(synthetic)) == whole
 
 

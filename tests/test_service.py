@@ -265,12 +265,12 @@ def test_question_that_cannot_be_stored_is_a_503(client: TestClient, settings: S
 
 def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: TestClient, settings: ServiceSettings,
                                                                       monkeypatch):
-    import faqsearch.content.corpus
+    import faqsearch.content.files
 
     reads = []
-    real = faqsearch.content.corpus.corpus_digest
-    monkeypatch.setattr(faqsearch.content.corpus, "corpus_digest", lambda folder: reads.append(folder) or real(folder))
-    faqsearch.content.corpus._digest.cache_clear()
+    real = faqsearch.content.files.corpus_digest
+    monkeypatch.setattr(faqsearch.content.files, "corpus_digest", lambda folder: reads.append(folder) or real(folder))
+    faqsearch.content.files._digest.cache_clear()
     for _ in range(5):
         assert client.get("/healthz").json()["stale"] is False
     assert len(reads) == 1

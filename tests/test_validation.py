@@ -323,7 +323,7 @@ def test_only_readme_exactly_is_documentation(tmp_path):
 
 
 def test_the_seed_catalogue_and_a_written_back_catalogue_are_valid(tmp_path):
-    from faqsearch.channels.catalogue import read_catalogue
+    from faqsearch.content.corpus import read_catalogue
     from faqsearch.channels.catalogue import write_catalogue
     from tests.conftest import SEED_CORPUS
 
@@ -334,7 +334,7 @@ def test_the_seed_catalogue_and_a_written_back_catalogue_are_valid(tmp_path):
 
 
 def test_a_symlinked_guide_never_reaches_the_passages_or_the_digest(tmp_path):
-    from faqsearch.content.corpus import corpus_digest
+    from faqsearch.content.files import corpus_digest
 
     corpus = write_corpus(tmp_path / "corpus")
     before = corpus_digest(corpus)

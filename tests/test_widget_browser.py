@@ -159,7 +159,8 @@ def test_contact_links_are_only_https_mailto_and_tel(chromium: str, tmp_path: Pa
     """Whatever a catalogue lets through, the widget builds no link of another scheme."""
     from playwright.sync_api import expect, sync_playwright
 
-    from faqsearch.records.passage import Answer, Channel, ChannelAdvice
+    from faqsearch.records.answer import Answer
+    from faqsearch.records.channel import Channel, ChannelAdvice
     from tests.corpora import write_corpus
     from tests.fakes import FakeEncoder
 

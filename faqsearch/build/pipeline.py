@@ -7,124 +7,38 @@ A lock keeps two builds from interleaving.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import time
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
 from .. import settings
 from ..content.chunking import chunk_passages, model_token_counter
-from ..content.corpus import Corpus, corpus_digest, load_corpus
-from ..records.passage import Passage
+from ..content.corpus import Corpus, load_corpus
+from ..content.files import corpus_digest
+from ..content.lookalikes import BuildWarning
 from ..embedding.cache import EmbeddingCache
-from .progress import Progress, encode_in_blocks
-from ..embedding.encoder import Encoder, return_freed_memory
+from ..embedding.encoder import Encoder
+from ..embedding.memory import return_freed_memory
 from ..index.faq_index import FaqIndex, IndexLoadError
-from ..index.views import layout
-from ..index.storage import MANIFEST
 from ..index.published import current_build, discard_abandoned, publish, staging_dir
-from ..content.lookalikes import SELF_RETRIEVAL_TOP_K, BuildWarning, self_retrieval_warnings
+from ..index.storage import MANIFEST
+from ..index.views import layout
+from ..records.passage import Passage
+from .lock import build_lock
+from .progress import Progress, encode_in_blocks
+from .report import BuildError, BuildReport, strict_error
+from .verify import VERIFY_SAMPLE, verify
 
-LOCK_FILE = ".build.lock"
-REPORT_FIELDS = ("passages", "added", "changed", "removed", "unchanged", "embedded")
-VERIFY_TOP_K = SELF_RETRIEVAL_TOP_K
-VERIFY_SAMPLE = 2000
-# Questions searched at once by the check: a batch scores every passage and every heading for
-# each of its questions, several times over (2,000 × 100,000 BM25 scores alone are 800 MB).
-VERIFY_BATCH = 32
 # The steps announced to ``on_stage``, in order (the page's progress bar counts them).
 STAGES = ("Lecture du corpus", "Encodage des passages", "Encodage des questions", "Construction de l'index",
           "Écriture de l'index", "Vérification", "Mise en service")
 READ, EMBED, QUESTIONS, INDEX, WRITE, CHECK, PUBLISH = STAGES
-# The French summary lists this many warnings; the JSON report and the manifest keep them all.
-SUMMARY_WARNINGS = 20
 QUERY_CACHE_SUFFIX = " #query"  # question views are embedded as queries: cached apart
-
-
-class BuildError(RuntimeError):
-    """The build stopped; the index in service is unchanged. The message says what to do."""
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a build changed, compared with the index that was in service."""
-
-    passages: int
-    added: int
-    changed: int
-    removed: int
-    unchanged: int
-    embedded: int
-    seconds: float
-    index_dir: str = ""
-    dry_run: bool = False
-    warnings: tuple[BuildWarning, ...] = field(default=())
-
-    def to_dict(self) -> dict:
-        """The machine-readable report (the ``--json`` line): counts and the warnings, stable keys."""
-        fields = asdict(self)
-        return {**{k: fields[k] for k in REPORT_FIELDS}, "warnings": [w.to_dict() for w in self.warnings]}
-
-    def headline(self) -> str:
-        """The counts, in one French sentence."""
-        counts = (f"{self.passages} passages : {self.added} ajoutés, {self.changed} modifiés, "
-                  f"{self.removed} supprimés, {self.unchanged} inchangés")
-        if self.dry_run:
-            return (f"Simulation — {counts} ; {self.embedded} seraient encodés. Rien n'a été écrit : "
-                    "relancez sans --dry-run pour reconstruire.")
-        return f"{counts} ; {self.embedded} encodés en {self.seconds:.1f} s. Index en service : {self.index_dir}."
-
-    def summary(self) -> str:
-        """The report for an editor, in French: the counts, then the warnings, one per line."""
-        return "\n".join([self.headline(), *warning_lines(self.warnings)])
-
-
-def warning_lines(warnings: tuple[BuildWarning, ...] | list[BuildWarning], limit: int = SUMMARY_WARNINGS) -> list[str]:
-    """The warnings for a French report: a count, then the first ``limit`` of them."""
-    if not warnings:
-        return []
-    n = len(warnings)
-    lines = [f"{n} avertissement{'s' if n > 1 else ''} (la construction n'est pas bloquée ; --strict la bloquerait) :"]
-    lines += [f"- {w}" for w in warnings[:limit]]
-    if n > limit:
-        lines.append(f"… et {n - limit} autres (liste complète avec --json).")
-    return lines
-
-
-def strict_error(warnings: list[BuildWarning]) -> BuildError:
-    """The error ``--strict`` raises when a build has warnings."""
-    shown = "\n".join(f"- {w}" for w in warnings[:SUMMARY_WARNINGS])
-    more = f"\n… et {len(warnings) - SUMMARY_WARNINGS} autres." if len(warnings) > SUMMARY_WARNINGS else ""
-    return BuildError(f"{len(warnings)} avertissement(s), refusés avec --strict :\n{shown}{more}\n"
-                      "Corrigez-les ou relancez sans --strict. L'index en service n'a pas été modifié.")
-
-
-@contextmanager
-def build_lock(root: Path, wait: bool = False) -> Iterator[None]:
-    """Hold the build lock of ``root``; without ``wait``, refuse at once if another build holds it.
-
-    ``flock`` is released by the kernel when its holder dies, so a killed build never leaves a
-    stale lock behind.
-    """
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError as exc:
-            raise BuildError(f"Une autre reconstruction de l'index {root} est en cours : attendez qu'elle se "
-                             "termine, ou relancez avec --wait pour l'attendre.") from exc
-        yield
-    finally:
-        os.close(fd)
 
 
 def previous_passages(root: Path) -> tuple[Passage, ...]:
@@ -148,32 +62,6 @@ def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
         "removed": sum(1 for i in before if i not in after),
         "unchanged": sum(1 for i, p in after.items() if i in before and before[i] == p),
     }
-
-
-def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE,
-           encode_queries: Callable[[list[str]], np.ndarray] | None = None) -> list[BuildWarning]:
-    """Check a freshly written index before it goes into service; return its warnings.
-
-    Integrity is fatal: the index must hold ``expected`` passages. Self-retrieval is reported:
-    each entry whose own question does not find it among the top 3 (checked on up to ``sample``
-    entries, which covers any help center) is a warning naming the entry that wins instead.
-    ``encode_queries`` gives the questions' vectors (default: the index's encoder).
-    """
-    if len(index.passages) != expected:
-        raise BuildError(f"L'index écrit contient {len(index.passages)} passages au lieu de {expected} : "
-                         "relancez la reconstruction ; si cela se répète, vérifiez l'espace disque.")
-    if sample <= 0:
-        return []
-
-    def search(questions: list[str]) -> list:
-        hits = []
-        for start in range(0, len(questions), VERIFY_BATCH):
-            batch = questions[start:start + VERIFY_BATCH]
-            hits += [found.hits for found in index.search_batch(
-                batch, top_k=VERIFY_TOP_K, query_vectors=encode_queries(batch) if encode_queries else None)]
-        return hits
-
-    return self_retrieval_warnings(index.passages, search, sample)
 
 
 def record_warnings(folder: Path, warnings: list[BuildWarning]) -> None:

@@ -1,7 +1,8 @@
-"""The support-channel catalogue and the rules that pick the channel for a question.
+"""The support-channel catalogue: ``channels.csv`` parsed and checked, and written back.
 
-Pure logic over :class:`Channel` records; :func:`read_catalogue` is the only I/O (a CSV an editor
-can change in ``corpus/channels.csv``), :func:`parse_catalogue` validates its text.
+Pure logic over :class:`Channel` records: callers hand :func:`parse_catalogue` the text of the
+file (the corpus reads an editor's ``corpus/channels.csv``, the index its own copy), and
+:func:`write_catalogue` writes the index's copy.
 """
 
 from __future__ import annotations
@@ -9,37 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from ..errors import ContentError
-from ..records.passage import PLAN_LABELS, PLANS, Channel, ChannelAdvice, Hit, Passage
+from ..records.channel import Channel
+from ..records.plans import PLANS
 from ..text.normalize import fold
 
 REQUIRED_COLUMNS = ("id", "name", "plans")
 COLUMNS = ("id", "name", "keywords", "url", "email", "phones", "console_path", "availability",
            "plans", "response_time", "best_for", "general")
-PLAN_ALIASES = {"gratuit": "gratuit", "free": "gratuit", "lite": "lite", "mail lite": "lite",
-                "premium": "premium"}
-
-
-def parse_plan(value: str | None) -> str | None:
-    """Map a user's plan ("Gratuit", "Mail Lite", "free", "", None) to a plan id, or None if unknown."""
-    if value is None or not value.strip() or fold(value).strip() in {"je ne sais pas", "inconnu", "any", "tous"}:
-        return None
-    plan = PLAN_ALIASES.get(fold(value).strip())
-    if plan is None:
-        raise ValueError(f"Forfait inconnu : {value!r}. Choisissez parmi : {', '.join(PLANS)}.")
-    return plan
-
-
-def plans_label(plans: Sequence[str]) -> str:
-    """"Mail Lite et Premium" for ("lite", "premium"); "tous les forfaits" for every plan."""
-    if set(plans) >= set(PLANS):
-        return "tous les forfaits"
-    labels = [PLAN_LABELS[p] for p in plans]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + labels[-1]
 
 
 @dataclass(frozen=True)
@@ -72,13 +53,6 @@ class Catalogue:
                     if best is None or rank < best:
                         best, found = rank, channel
         return found
-
-
-def read_catalogue(path: Path) -> Catalogue:
-    """Read ``channels.csv`` (a content file: see :func:`faqsearch.content.corpus.read_content`)."""
-    from ..content.corpus import read_content  # corpus builds on this module; the reader is shared with it
-
-    return parse_catalogue(read_content(path, Path(path).parent), str(path))
 
 
 def parse_catalogue(text: str, source: str) -> Catalogue:
@@ -175,7 +149,7 @@ def contact_problem(row: dict[str, str]) -> str:
 
 
 def write_catalogue(catalogue: Catalogue, path: Path) -> None:
-    """Write ``catalogue`` in the format :func:`read_catalogue` reads (the index keeps its copy)."""
+    """Write ``catalogue`` in the format :func:`parse_catalogue` reads (the index keeps its copy)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
         writer.writeheader()
@@ -186,75 +160,3 @@ def write_catalogue(catalogue: Catalogue, path: Path) -> None:
                 "availability": c.availability, "plans": ";".join(c.plans), "response_time": c.response_time,
                 "best_for": c.best_for, "general": "oui" if c.general else "non",
             })
-
-
-def assign_channels(passages: Sequence[Passage], catalogue: Catalogue) -> list[Passage]:
-    """Give each passage the channel it describes or points to, and the plans that may use it.
-
-    The item's title names the channel most reliably ("Support téléphonique"); failing that, the
-    first channel its answer mentions ("Consultez d'abord le Centre d'aide…"). An editor's
-    explicit ``Canal :`` is kept as written (it is validated elsewhere).
-    """
-    out = []
-    for passage in passages:
-        channel_id = passage.channel
-        if not channel_id:
-            found = catalogue.match(passage.title) or catalogue.match(passage.answer)
-            channel_id = found.id if found else ""
-        channel = catalogue.get(channel_id)
-        plans = channel.plans if channel else _plans_from_section(passage.section)
-        out.append(replace(passage, channel=channel_id, plans=plans))
-    return out
-
-
-def _plans_from_section(section: str) -> tuple[str, ...]:
-    folded = fold(section)
-    if "payant" in folded:
-        return ("lite", "premium")
-    found = tuple(p for p in PLANS if re.search(rf"\b{p}\b", folded))
-    return found or PLANS
-
-
-def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confident: bool) -> ChannelAdvice | None:
-    """The channel for a question: the one of its best passage, or the general channels when that
-    passage has none.
-
-    When the user's plan cannot use it, the advice says so and lists the general channels that
-    plan can use, as the guide does for the free plan. Without a confident answer, the general
-    channels for the plan are offered instead.
-    """
-    general = catalogue.general_for(plan)
-    if not confident or not hits:
-        if not general:
-            return None
-        return ChannelAdvice(
-            general[0],
-            "Le guide ne semble pas couvrir cette question : commencez par ces canaux généraux"
-            + (f" ouverts au forfait {PLAN_LABELS[plan]}." if plan else "."),
-            True, general[1:],
-        )
-    # The card follows the best answer: an overview (a passage of no channel of its own, such as
-    # the guide's introduction or a plan's summary) gets the general channels, not the channel of
-    # whichever lower passage happens to name one ("de l'aide gratuitement" is not a paid partner).
-    top = hits[0] if catalogue.get(hits[0].passage.channel) else None
-    if top is None:
-        channel = general[0] if general else None
-        if channel is None:
-            return None
-        return ChannelAdvice(channel, f"Aucun canal précis n'est associé à « {hits[0].passage.question} » : "
-                             "ce canal général est le meilleur point de départ.", True, general[1:])
-    channel = catalogue.get(top.passage.channel)
-    assert channel is not None
-    reason = f"Ce canal correspond au passage « {top.passage.question} »."
-    if channel.best_for:
-        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
-    if channel.open_to(plan):
-        return ChannelAdvice(channel, reason, True)
-    alternatives = tuple(c for c in general if c.id != channel.id)
-    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
-    return ChannelAdvice(
-        channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
-        f"forfait {PLAN_LABELS[plan]}." + (f" Avec votre forfait, utilisez plutôt : {names}." if names else ""),
-        False, alternatives,
-    )

@@ -1,9 +1,9 @@
-"""The support channels and plans a question names, and the channel card that follows from them.
+"""The support channels and plans a question names, and the ranking that follows from them.
 
 Pure logic over the catalogue: "Le support par e-mail est-il inclus dans l'offre gratuite ?"
-names the e-mail channel and the free plan, so the card speaks about e-mail, assumes the free plan
-when the user chose none, and says that e-mail is not in that plan. The best passage alone would
-often point elsewhere (the chat passage also mentions e-mail), which is why the question is read.
+names the e-mail channel and the free plan; :mod:`faqsearch.channels.advice` then makes the card
+speak about e-mail for the free plan. The best passage alone would often point elsewhere (the
+chat passage also mentions e-mail), which is why the question is read.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
-from .catalogue import Catalogue, plans_label, recommend
-from ..records.passage import PLAN_LABELS, PLANS, Channel, ChannelAdvice, Hit
+from ..records.answer import Hit
+from ..records.plans import PLAN_LABELS, PLANS
 from ..text.normalize import fold
+from .catalogue import Catalogue
 
 PAID = "payant"
 # Plan words, matched on the folded question with non-alphanumerics turned into spaces.
@@ -104,58 +105,3 @@ def rerank(question: str, hits: Sequence[Hit], catalogue: Catalogue, bonus: floa
     scored = sorted(hits, key=lambda h: -(h.score + (bonus if h.passage.channel in named else 0.0)))
     return tuple(replace(h, rank=i + 1, score=h.score + (bonus if h.passage.channel in named else 0.0))
                  for i, h in enumerate(scored[:top_k]))
-
-
-def _open(channel: Channel, plans: Sequence[str]) -> bool:
-    return not plans or any(channel.open_to(p) for p in plans)
-
-
-def _general(catalogue: Catalogue, plans: Sequence[str]) -> tuple[Channel, ...]:
-    return tuple(c for c in catalogue.channels if c.general and _open(c, plans))
-
-
-def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str | None,
-           confident: bool, mentions: Mentions | None = None) -> ChannelAdvice | None:
-    """The channel card for a question, reading what the question names (see :func:`recommend`).
-
-    A named channel is the one the card speaks about, when the answer is confident or one of the
-    best passages is about that channel (so an off-topic "numéro de la mairie" keeps the general
-    card). Among several named channels, the one the best passages speak of wins. The user's chosen
-    ``plan`` comes first; a plan named in the question is assumed only when the user chose none.
-    """
-    mentions = mentions or find_mentions(question, catalogue)
-    assumed = mentions if plan is None and mentions.plans else None
-    plans: tuple[str, ...] = (plan,) if plan else (assumed.plans if assumed else ())
-    top_channels = [h.passage.channel for h in hits[:3]]
-    named = [cid for cid in mentions.channels if catalogue.get(cid)]
-    if named and (confident or any(cid in top_channels for cid in named)):
-        channel_id = next((cid for cid in top_channels if cid in named), named[0])
-        advice = _named_advice(catalogue.get(channel_id), catalogue, plans)  # type: ignore[arg-type]
-    else:
-        # Several assumed plans ("plan payant"): the one with the widest access speaks for them.
-        widest = max(plans, key=lambda p: sum(c.open_to(p) for c in catalogue.channels)) if plans else None
-        advice = recommend(hits, catalogue, widest, confident)
-        if advice is not None and assumed is not None and len(assumed.plans) > 1:
-            advice = replace(advice, reason=advice.reason.replace(f"forfait {PLAN_LABELS[widest]}",
-                                                                  f"forfait {assumed.plan_label}"))
-    if advice is None or assumed is None:
-        return advice
-    return replace(advice, assumed_plan=assumed.plan_id,
-                   reason=advice.reason + f" Forfait supposé d'après votre question : {assumed.plan_label}.")
-
-
-def _named_advice(channel: Channel, catalogue: Catalogue, plans: Sequence[str]) -> ChannelAdvice:
-    reason = f"Votre question porte sur ce canal : {channel.name}."
-    if channel.best_for:
-        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
-    if _open(channel, plans):
-        return ChannelAdvice(channel, reason, True, named_in_question=True)
-    label = Mentions(plans=tuple(plans)).plan_label
-    alternatives = tuple(c for c in _general(catalogue, plans) if c.id != channel.id)
-    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
-    return ChannelAdvice(
-        channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
-        f"forfait {label}." + (f" Avec ce forfait, utilisez plutôt : {names}." if names else ""),
-        False, alternatives, named_in_question=True,
-    )

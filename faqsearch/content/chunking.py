@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import replace
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable
 
 from ..records.passage import Passage
 

@@ -1,21 +1,18 @@
 """Look-alike entries: reported to editors as build warnings, never refused.
 
 A help center of hundreds of entries always has some: two entries titled alike in one section
-("Première demande"), or two questions so close that one wins the other's own question. Both
-are worth an editor's look, neither is a reason to keep the whole help center out of search.
-Pure logic over passages and search results; the build decides whether warnings are fatal
-(``--strict``).
+("Première demande"), or two questions so close that one wins the other's own question (found by
+the build's check, :mod:`faqsearch.build.verify`). Both are worth an editor's look, neither is a
+reason to keep the whole help center out of search. Pure logic over passages; the build decides
+whether warnings are fatal (``--strict``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Sequence
 
-from ..records.passage import Hit, Passage
-
-# How many of the top results an entry's own question must reach (the build's self-retrieval check).
-SELF_RETRIEVAL_TOP_K = 3
+from ..records.passage import Passage
 
 
 @dataclass(frozen=True)
@@ -84,58 +81,3 @@ def disambiguate(passages: Sequence[Passage]) -> tuple[list[Passage], list[Build
             "donnez-leur des titres distincts.")))
         out.append(replace(passage, id=new_id))
     return out, warnings
-
-
-def self_retrieval_warnings(passages: Sequence[Passage], search: Callable[[list[str]], list[list[Hit]]],
-                            sample: int) -> list[BuildWarning]:
-    """Entries whose own question does not bring them into the top results, with the entry that wins.
-
-    ``search`` answers a batch of questions (the new index's ``search_batch`` with top 3). One
-    question per entry (its first passage's), for the first ``sample`` entries.
-    """
-    entries: dict[str, Passage] = {}
-    for passage in passages:
-        entries.setdefault(passage.entry, passage)
-        if len(entries) >= sample:
-            break
-    heads = list(entries.values())
-    if not heads:
-        return []
-    warnings = []
-    for passage, hits in zip(heads, search([p.question for p in heads])):
-        if passage.entry in {h.passage.entry for h in hits}:
-            continue
-        file, line = split_source(passage.source)
-        winner = f" : « {hits[0].passage.question} » ({hits[0].passage.source}) passe devant" if hits else ""
-        asked = "la question" if is_question(passage.question) else "le titre"
-        warnings.append(BuildWarning(file, line, (
-            f"{asked} « {passage.question} » ne retrouve pas son propre passage parmi les "
-            f"{SELF_RETRIEVAL_TOP_K} premiers{winner}. {how_to_fix(passage)}")))
-    return warnings
-
-
-def is_question(text: str) -> bool:
-    """True for a question as a visitor would type it; false for a bare title ("Fin",
-    "Carte grise : changement d'adresse"), which help centers use verbatim as questions."""
-    return text.rstrip().endswith("?")
-
-
-def how_to_fix(passage: Passage) -> str:
-    """What an editor can change to make an entry distinct, in the terms of its file's format.
-
-    A bare title is often a sub-page's ("Fin", "Première demande") and lacks the subject its
-    parent page gave it: saying it first fixes the title for searchers and for the check alike.
-    """
-    file, _ = split_source(passage.source)
-    suffix = file.rsplit(".", 1)[-1].lower() if "." in file else ""
-    if suffix in ("csv", "jsonl"):
-        where = "la colonne question, ou d'autres formulations dans la colonne variants"
-    elif suffix in ("html", "htm"):
-        where = "le titre de la page ou de l'élément"
-    else:
-        where = "le titre, « Question : … » ou d'autres formulations"
-    advice = f"Rendez-les plus distincts ({where})."
-    if not is_question(passage.question) and len(passage.question.split()) <= 3:
-        advice += (f" Un titre aussi court que « {passage.question} » ne dit pas de quoi il s'agit : "
-                   "nommez le sujet (« Carte grise : perte » plutôt que « Perte »).")
-    return advice

@@ -20,6 +20,9 @@ from typing import Sequence
 
 import numpy as np
 
+from .memory import return_freed_memory
+from .sentence_transformers import SentenceTransformerEncoder
+
 # A child that does not answer its stop request within this many seconds is killed.
 STOP_TIMEOUT_S = 10
 # A child left idle this long ends: a page that rebuilt a large corpus held its 1 GiB for the
@@ -34,8 +37,6 @@ def _serve(name: str) -> None:
     # The replies own stdout; anything a library prints goes to stderr.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    from .encoder import SentenceTransformerEncoder, return_freed_memory
-
     encoder = SentenceTransformerEncoder(name)
     for line in sys.stdin.buffer:
         try:

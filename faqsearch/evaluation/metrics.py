@@ -1,34 +1,21 @@
 """Quality on a question set: hit@k, MRR, channel and out-of-scope accuracy.
 
-Two formats. The dev-set format (``shared/eval``: id, question, gold, channel, style): a passage is
-correct when ``re.search(gold, section + question + answer)`` matches, and an out-of-scope question
-(empty gold) is answered correctly when the engine says it has no confident answer. The entry
-format (header qid, question, gold_passage_id, as a help center's logs give): the gold is one or
-more entry ids joined with ``|``, and a result is correct when it comes from one of them.
+For the dev-set format (see :mod:`faqsearch.evaluation.questions`), a passage is correct when
+``re.search(gold, section + question + answer)`` matches, and an out-of-scope question (empty gold)
+is answered correctly when the engine says it has no confident answer. For the entry format, a
+result is correct when it comes from one of the gold entries.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
-from ..records.passage import Answer
-
-
-@dataclass(frozen=True)
-class EvalQuestion:
-    id: str
-    question: str
-    gold: str
-    channel: str
-    style: str
-
-    @property
-    def in_scope(self) -> bool:
-        return bool(self.gold)
+from ..index.faq_index import SearchConfig
+from ..records.answer import Answer
+from ..search.engine import Engine
+from .questions import EntryQuestion, EvalQuestion
 
 
 @dataclass(frozen=True)
@@ -66,27 +53,7 @@ class Metrics:
         ]
 
 
-def read_questions(path: Path) -> list[EvalQuestion]:
-    """Read a TSV with columns id, question, gold, channel, style."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-    missing = {"id", "question", "gold", "channel", "style"} - set(rows[0] if rows else {})
-    if missing:
-        raise ValueError(f"{path}: colonnes manquantes {sorted(missing)} (attendu : id, question, gold, channel, style).")
-    return [EvalQuestion(r["id"], r["question"], r["gold"] or "", r["channel"] or "", r["style"] or "") for r in rows]
-
-
-ENTRY_COLUMNS = ("qid", "question", "gold_passage_id")
 ENTRY_DEPTH = 10
-
-
-@dataclass(frozen=True)
-class EntryQuestion:
-    """A question whose right answers are whole entries (any chunk of them counts)."""
-
-    id: str
-    question: str
-    gold: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -102,29 +69,6 @@ class EntryMetrics:
     def line(self, name: str) -> str:
         return (f"{name:<10} hit@1 {self.hit1:.3f}   hit@3 {self.hit3:.3f}   hit@10 {self.hit10:.3f}   "
                 f"MRR@10 {self.mrr10:.3f}")
-
-
-def is_entry_file(path: Path) -> bool:
-    """True when ``path``'s header is the entry format (qid, question, gold_passage_id)."""
-    with open(path, encoding="utf-8-sig") as fh:
-        header = fh.readline().rstrip("\r\n").split("\t")
-    return set(ENTRY_COLUMNS) <= set(header)
-
-
-def read_entry_questions(path: Path) -> list[EntryQuestion]:
-    """Read a TSV with columns qid, question, gold_passage_id (several ids separated by ``|``)."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-    missing = set(ENTRY_COLUMNS) - set(rows[0] if rows else {})
-    if missing:
-        raise ValueError(f"{path}: colonnes manquantes {sorted(missing)} (attendu : {', '.join(ENTRY_COLUMNS)}).")
-    out = []
-    for number, r in enumerate(rows, 2):
-        gold = tuple(g.strip() for g in (r["gold_passage_id"] or "").split("|") if g.strip())
-        if not gold or not (r["question"] or "").strip():
-            raise ValueError(f"{path}:{number}: question ou identifiant d'entrée attendu (gold_passage_id) manquant.")
-        out.append(EntryQuestion(r["qid"] or str(number), r["question"], gold))
-    return out
 
 
 def entry_ranking(entries: Sequence[str]) -> list[str]:
@@ -159,12 +103,9 @@ def answer_entries(answer: Answer) -> list[str]:
     return entry_ranking([hit.passage.entry for hit in answer.hits])
 
 
-def evaluate_entries(engine, questions: Sequence[EntryQuestion]) -> dict[str, EntryMetrics]:
-    """Entry-level metrics of ``engine`` (an :class:`faqsearch.search.engine.Engine`) with lexical
-    evidence only, dense only, and its own hybrid settings, through the whole answering path."""
-    from ..search.engine import Engine
-    from ..index.faq_index import SearchConfig
-
+def evaluate_entries(engine: Engine, questions: Sequence[EntryQuestion]) -> dict[str, EntryMetrics]:
+    """Entry-level metrics of ``engine`` with lexical evidence only, dense only, and its own hybrid
+    settings, through the whole answering path."""
     methods = {"lexical": SearchConfig(use_dense=False), "dense": SearchConfig(use_lexical=False),
                "hybrid": engine.config}
     out = {}

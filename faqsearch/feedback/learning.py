@@ -12,7 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..records.passage import Answer, Passage
+from ..records.answer import Answer
+from ..records.passage import Passage
 from ..search.engine import Engine
 from .store import normalize_question
 

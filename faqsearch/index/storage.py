@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
@@ -17,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .dense import DenseIndex
-from ..channels.catalogue import Catalogue, read_catalogue, write_catalogue
-from ..records.passage import PLANS, Passage
+from ..channels.catalogue import Catalogue, parse_catalogue, write_catalogue
+from ..records.passage import Passage
 from .lexical import LexicalIndex
 
 # 3: the FAISS graph is written only when it is searched (HNSW); passages have entry ids,
@@ -98,6 +97,11 @@ def read_passages(folder: Path) -> tuple[Passage, ...]:
     return frame_passages(pd.read_parquet(Path(folder) / PASSAGES_FILE))
 
 
+def _read_catalogue(path: Path) -> Catalogue:
+    """The index's own copy of the catalogue (written by :func:`write_catalogue`)."""
+    return parse_catalogue(path.read_text(encoding="utf-8"), str(path))
+
+
 def _check_files(folder: Path, manifest: dict) -> None:
     for name, digest in (manifest.get("files") or {}).items():
         path = folder / str(name)
@@ -125,7 +129,7 @@ def load(folder: Path, model: str, dim: int):
         dense = DenseIndex.load(folder, manifest.get("dense_index", "exact"))
         lexical = LexicalIndex.load(folder / LEXICAL_FILE)
         headings = LexicalIndex.load(folder / HEADINGS_FILE)
-        catalogue = read_catalogue(folder / CATALOGUE_FILE) if (folder / CATALOGUE_FILE).is_file() else None
+        catalogue = _read_catalogue(folder / CATALOGUE_FILE) if (folder / CATALOGUE_FILE).is_file() else None
     except Exception as exc:  # any damaged file means the same fix
         raise IndexLoadError(f"L'index {folder} est incomplet ou endommagé ({type(exc).__name__}: {exc}) : "
                              "reconstruisez-le avec `python build_index.py`.") from exc

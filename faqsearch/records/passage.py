@@ -1,14 +1,14 @@
-"""Typed records that flow through the engine: passages, channels, hits and answers."""
+"""The passage: one question-answer unit of a help center, as every layer of the engine sees it."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
-PLANS = ("gratuit", "lite", "premium")
+from .plans import PLANS
+
 # A list item: a bullet, or a number followed by "." or ")".
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]\s|\d{1,2}[.)]\s)")
-PLAN_LABELS = {"gratuit": "Gratuit", "lite": "Mail Lite", "premium": "Premium"}
 
 
 @dataclass(frozen=True)
@@ -125,105 +125,3 @@ class Passage:
         """The passage of a :meth:`to_row` row."""
         return cls(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p) or PLANS,
                       "variants": tuple(v for v in row["variants"].split("\t") if v)})
-
-
-@dataclass(frozen=True)
-class Channel:
-    """A support channel from the catalogue, with how to reach it and who may use it."""
-
-    id: str
-    name: str
-    keywords: tuple[str, ...] = ()
-    url: str = ""
-    email: str = ""
-    phones: tuple[tuple[str, str], ...] = ()
-    console_path: str = ""
-    availability: str = ""
-    plans: tuple[str, ...] = PLANS
-    response_time: str = ""
-    best_for: str = ""
-    general: bool = False
-
-    def contact(self) -> dict:
-        """How to reach the channel, only the fields that are set."""
-        out: dict = {}
-        if self.url:
-            out["url"] = self.url
-        if self.email:
-            out["email"] = self.email
-        if self.phones:
-            out["phones"] = [{"country": c, "number": n} for c, n in self.phones]
-        if self.console_path:
-            out["console_path"] = self.console_path
-        return out
-
-    def open_to(self, plan: str | None) -> bool:
-        """True when ``plan`` (or an unknown plan, ``None``) may use this channel."""
-        return plan is None or plan in self.plans
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A passage returned for a query, with its fused score and the signals behind it."""
-
-    rank: int
-    passage: Passage
-    score: float
-    dense: float = 0.0
-    lexical: float = 0.0
-
-
-@dataclass(frozen=True)
-class ChannelAdvice:
-    """The channel recommended for a question, and why; ``alternatives`` when the plan forbids it.
-
-    ``named_in_question`` when the question itself names the channel; ``assumed_plan`` is the plan
-    the question names ("gratuit", "lite", "premium", or "payant") when the user chose none.
-    """
-
-    channel: Channel
-    reason: str
-    available: bool = True
-    alternatives: tuple[Channel, ...] = ()
-    named_in_question: bool = False
-    assumed_plan: str = ""
-
-    def to_dict(self) -> dict:
-        c = self.channel
-        return {
-            "id": c.id, "name": c.name, "contact": c.contact(), "plans": list(c.plans),
-            "reason": self.reason, "available": self.available,
-            "availability": c.availability, "response_time": c.response_time,
-            "alternatives": [{"id": a.id, "name": a.name, "contact": a.contact(), "plans": list(a.plans)}
-                             for a in self.alternatives],
-            "named_in_question": self.named_in_question, "assumed_plan": self.assumed_plan or None,
-        }
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the engine says about one question."""
-
-    question: str
-    confident: bool
-    advice: ChannelAdvice | None
-    hits: tuple[Hit, ...] = field(default_factory=tuple)
-    notice: str = ""
-    plan: str | None = None  # the plan the answer was given for (None: unknown, every plan)
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "confident": self.confident,
-            "notice": self.notice,
-            "channel": self.advice.to_dict() if self.advice else None,
-            "results": [
-                {
-                    "rank": h.rank, "score": round(h.score, 4), "passage_id": h.passage.id,
-                    "section": h.passage.section, "question": h.passage.question,
-                    "answer": h.passage.answer, "channel": h.passage.channel,
-                    "entry_id": h.passage.entry, "part": h.passage.part, "parts": h.passage.parts,
-                }
-                for h in self.hits
-            ],
-        }

@@ -10,78 +10,27 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..channels.catalogue import Catalogue, parse_plan
-from ..content.corpus import current_digest
-from ..records.passage import Answer, Hit
+from ..channels.advice import advise
+from ..channels.catalogue import Catalogue
+from ..channels.mentions import find_mentions, rerank
+from ..channels.plans import parse_plan
+from ..content.files import current_digest
 from ..embedding.encoder import Encoder
+from ..embedding.tokenizer import QueryTokenizer
 from ..index.faq_index import FaqIndex, SearchConfig
-from ..channels.mentions import advise, find_mentions, rerank
 from ..index.published import current_build, pointer_stamp
-from ..embedding.tokenizer import MAX_QUERY_TOKENS, QueryTokenizer
+from ..records.answer import Answer
+from .confidence import Confidence
+from .questions import clean_question, fit_to_model
 
 log = logging.getLogger(__name__)
 
-# A first, coarse cut that bounds the work of cleaning and tokenizing; the model's own limit is
-# in tokens (MAX_QUERY_TOKENS), applied by fit_to_model.
-MAX_QUESTION_CHARS = 2000
-ZWJ = "\u200d"
 EMPTY_QUESTION = "Question vide : tapez quelques mots, par exemple « Comment joindre le support par téléphone ? »."
 MAX_TOP_K = 50
 RERANK_POOL = 10
-
-
-@dataclass(frozen=True)
-class Confidence:
-    """When the best passage is trusted as an answer.
-
-    Two independent signals must agree: the best passage's cosine (dense) and the guides'
-    vocabulary covering the question (lexical evidence, see :meth:`LexicalIndex.match`);
-    off-topic questions share at most a stray word with the guides. A very high cosine alone is
-    trusted too, for questions phrased with none of the guides' words. Calibration: BENCHMARKS.md.
-    """
-
-    min_dense: float = 0.80
-    min_evidence: float = 1.5
-    sure_dense: float = 0.885
-
-    def __call__(self, hits: Sequence[Hit], evidence: float) -> bool:
-        if not hits:
-            return False
-        best = max(h.dense for h in hits)
-        return best >= self.sure_dense or (best >= self.min_dense and evidence >= self.min_evidence)
-
-
-def clean_question(text: str) -> tuple[str, str]:
-    """Strip control characters and extra spaces, cut an over-long question; return (text, notice)."""
-    # Cs: lone surrogates (undecodable bytes from a terminal) cannot be encoded for the model.
-    # The zero-width joiner (Cf) is kept: it glues multi-part emoji ("👩‍💻"), which would split
-    # into unrelated symbols without it.
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != ZWJ else ch
-                   for ch in str(text))
-    text = re.sub(r"\s+", " ", text).strip()
-    notice = ""
-    if len(text) > MAX_QUESTION_CHARS:
-        text = text[:MAX_QUESTION_CHARS].rstrip()
-        notice = f"Votre question dépassait {MAX_QUESTION_CHARS} caractères : seul le début a été pris en compte."
-    return text, notice
-
-
-def fit_to_model(text: str, notice: str, tokenizer: QueryTokenizer | None,
-                 max_tokens: int = MAX_QUERY_TOKENS) -> tuple[str, str]:
-    """Cut a cleaned question to ``max_tokens`` of the model's tokens; say so in the notice."""
-    if tokenizer is None:
-        return text, notice
-    cut = tokenizer.cut(text, max_tokens)
-    if cut == text:
-        return text, notice
-    end = cut if len(cut) <= 40 else "…" + cut[-40:].split(" ", 1)[-1]
-    return cut, ("Votre question dépassait la longueur que le moteur lit d'une question : seul le début, "
-                 f"jusqu'à « {end} », a été pris en compte. Posez une question plus courte pour une réponse plus sûre.")
 
 
 class Engine:

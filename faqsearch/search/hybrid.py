@@ -12,7 +12,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..index.dense import DenseIndex
-from ..records.passage import Hit, Passage
+from ..records.answer import Hit
+from ..records.passage import Passage
 from ..index.entries import EntryTable
 from .fusion import blend, rrf
 from ..index.headings import HEADING_WEIGHT, with_headings

@@ -15,9 +15,10 @@ from typing import Sequence
 from urllib.parse import SplitResult, urlsplit
 
 from ..text.analyzer import analyzer
-from ..channels.catalogue import plans_label
-from ..records.passage import PLAN_LABELS, Channel, ChannelAdvice, Hit
-from ..text.normalize import fold
+from ..channels.plans import plans_label
+from ..records.plans import PLAN_LABELS
+from ..records.channel import Channel, ChannelAdvice
+from ..records.answer import Hit
 from . import excerpt
 
 # The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.

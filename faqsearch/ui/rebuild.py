@@ -12,7 +12,8 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
-from ..build.pipeline import EMBED, STAGES, BuildReport, build
+from ..build.pipeline import EMBED, STAGES, build
+from ..build.report import BuildReport
 from ..build.progress import Progress
 from ..content.lookalikes import BuildWarning
 from .presentation import escape_markdown, message_markdown

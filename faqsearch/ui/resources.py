@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from .. import settings as env
-from ..embedding.encoder import Encoder, SentenceTransformerEncoder, make_encoder
+from ..embedding.encoder import Encoder, make_encoder
+from ..embedding.sentence_transformers import SentenceTransformerEncoder
 from ..search.engine import Engine
 from ..feedback.store import FeedbackStore
 

@@ -13,7 +13,7 @@ import uuid
 
 import streamlit as st
 
-from ..records.passage import Answer, Hit
+from ..records.answer import Answer, Hit
 from ..search.engine import Engine
 from ..errors import ContentError
 from ..feedback.store import FeedbackError, normalize_question

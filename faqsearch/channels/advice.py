@@ -1,0 +1,119 @@
+"""The channel card of a question: which channel to use, and what to use instead when the plan
+cannot use it. Pure logic over the catalogue.
+
+The question is read as well as the answer: "Le support par e-mail est-il inclus dans l'offre
+gratuite ?" names the e-mail channel and the free plan, so the card speaks about e-mail, assumes
+the free plan when the user chose none, and says that e-mail is not in that plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from ..records.answer import Hit
+from ..records.channel import Channel, ChannelAdvice
+from ..records.plans import PLAN_LABELS
+from .catalogue import Catalogue
+from .mentions import Mentions, find_mentions
+from .plans import plans_label
+
+
+def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confident: bool) -> ChannelAdvice | None:
+    """The channel for a question: the one of its best passage, or the general channels when that
+    passage has none.
+
+    When the user's plan cannot use it, the advice says so and lists the general channels that
+    plan can use, as the guide does for the free plan. Without a confident answer, the general
+    channels for the plan are offered instead.
+    """
+    general = catalogue.general_for(plan)
+    if not confident or not hits:
+        if not general:
+            return None
+        return ChannelAdvice(
+            general[0],
+            "Le guide ne semble pas couvrir cette question : commencez par ces canaux généraux"
+            + (f" ouverts au forfait {PLAN_LABELS[plan]}." if plan else "."),
+            True, general[1:],
+        )
+    # The card follows the best answer: an overview (a passage of no channel of its own, such as
+    # the guide's introduction or a plan's summary) gets the general channels, not the channel of
+    # whichever lower passage happens to name one ("de l'aide gratuitement" is not a paid partner).
+    top = hits[0] if catalogue.get(hits[0].passage.channel) else None
+    if top is None:
+        channel = general[0] if general else None
+        if channel is None:
+            return None
+        return ChannelAdvice(channel, f"Aucun canal précis n'est associé à « {hits[0].passage.question} » : "
+                             "ce canal général est le meilleur point de départ.", True, general[1:])
+    channel = catalogue.get(top.passage.channel)
+    assert channel is not None
+    reason = f"Ce canal correspond au passage « {top.passage.question} »."
+    if channel.best_for:
+        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
+    if channel.open_to(plan):
+        return ChannelAdvice(channel, reason, True)
+    alternatives = tuple(c for c in general if c.id != channel.id)
+    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
+    return ChannelAdvice(
+        channel,
+        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
+        f"forfait {PLAN_LABELS[plan]}." + (f" Avec votre forfait, utilisez plutôt : {names}." if names else ""),
+        False, alternatives,
+    )
+
+
+def _open(channel: Channel, plans: Sequence[str]) -> bool:
+    return not plans or any(channel.open_to(p) for p in plans)
+
+
+def _general(catalogue: Catalogue, plans: Sequence[str]) -> tuple[Channel, ...]:
+    return tuple(c for c in catalogue.channels if c.general and _open(c, plans))
+
+
+def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str | None,
+           confident: bool, mentions: Mentions | None = None) -> ChannelAdvice | None:
+    """The channel card for a question, reading what the question names (see :func:`recommend`).
+
+    A named channel is the one the card speaks about, when the answer is confident or one of the
+    best passages is about that channel (so an off-topic "numéro de la mairie" keeps the general
+    card). Among several named channels, the one the best passages speak of wins. The user's chosen
+    ``plan`` comes first; a plan named in the question is assumed only when the user chose none.
+    """
+    mentions = mentions or find_mentions(question, catalogue)
+    assumed = mentions if plan is None and mentions.plans else None
+    plans: tuple[str, ...] = (plan,) if plan else (assumed.plans if assumed else ())
+    top_channels = [h.passage.channel for h in hits[:3]]
+    named = [cid for cid in mentions.channels if catalogue.get(cid)]
+    if named and (confident or any(cid in top_channels for cid in named)):
+        channel_id = next((cid for cid in top_channels if cid in named), named[0])
+        advice = _named_advice(catalogue.get(channel_id), catalogue, plans)  # type: ignore[arg-type]
+    else:
+        # Several assumed plans ("plan payant"): the one with the widest access speaks for them.
+        widest = max(plans, key=lambda p: sum(c.open_to(p) for c in catalogue.channels)) if plans else None
+        advice = recommend(hits, catalogue, widest, confident)
+        if advice is not None and assumed is not None and len(assumed.plans) > 1:
+            advice = replace(advice, reason=advice.reason.replace(f"forfait {PLAN_LABELS[widest]}",
+                                                                  f"forfait {assumed.plan_label}"))
+    if advice is None or assumed is None:
+        return advice
+    return replace(advice, assumed_plan=assumed.plan_id,
+                   reason=advice.reason + f" Forfait supposé d'après votre question : {assumed.plan_label}.")
+
+
+def _named_advice(channel: Channel, catalogue: Catalogue, plans: Sequence[str]) -> ChannelAdvice:
+    reason = f"Votre question porte sur ce canal : {channel.name}."
+    if channel.best_for:
+        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
+    if _open(channel, plans):
+        return ChannelAdvice(channel, reason, True, named_in_question=True)
+    label = Mentions(plans=tuple(plans)).plan_label
+    alternatives = tuple(c for c in _general(catalogue, plans) if c.id != channel.id)
+    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
+    return ChannelAdvice(
+        channel,
+        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
+        f"forfait {label}." + (f" Avec ce forfait, utilisez plutôt : {names}." if names else ""),
+        False, alternatives, named_in_question=True,
+    )

@@ -1,0 +1,48 @@
+"""What the engine says about a question: the passages found (hits) and the answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .channel import ChannelAdvice
+from .passage import Passage
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage returned for a query, with its fused score and the signals behind it."""
+
+    rank: int
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine says about one question."""
+
+    question: str
+    confident: bool
+    advice: ChannelAdvice | None
+    hits: tuple[Hit, ...] = field(default_factory=tuple)
+    notice: str = ""
+    plan: str | None = None  # the plan the answer was given for (None: unknown, every plan)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "confident": self.confident,
+            "notice": self.notice,
+            "channel": self.advice.to_dict() if self.advice else None,
+            "results": [
+                {
+                    "rank": h.rank, "score": round(h.score, 4), "passage_id": h.passage.id,
+                    "section": h.passage.section, "question": h.passage.question,
+                    "answer": h.passage.answer, "channel": h.passage.channel,
+                    "entry_id": h.passage.entry, "part": h.passage.part, "parts": h.passage.parts,
+                }
+                for h in self.hits
+            ],
+        }
