@@ -23,7 +23,8 @@ from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
 from faqsearch.evaluation.questions import EvalQuestion
 from faqsearch.evaluation.metrics import Metrics, score
-from faqsearch.index.faq_index import FaqIndex, SearchConfig
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.search.hybrid import SearchConfig
 
 STYLES = ("direct", "paraphrase", "typo", "english", "colloquial", "out_of_scope")
 

@@ -264,7 +264,8 @@ def run_engine(data: Path, max_tokens: int, embedded_only: bool,
 
     from faqsearch.search.engine import Engine
     from faqsearch.evaluation.metrics import evaluate_entries
-    from faqsearch.index.faq_index import FaqIndex, SearchConfig
+    from faqsearch.index.faq_index import FaqIndex
+    from faqsearch.search.hybrid import SearchConfig
 
     pages, questions, count = setup(data)
     encoder = CachedQueryEncoder(Encoders())

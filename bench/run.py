@@ -30,7 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -523,14 +523,16 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
               repeat: int, options: dict | None = None) -> dict:
     """Build one index from ``passages`` (vectors from ``vectors_for``) and time it."""
     from faqsearch.search.engine import Engine
-    from faqsearch.index.faq_index import FaqIndex, views_of
+    from faqsearch.index.faq_index import FaqIndex
+    from faqsearch.index.views import layout
 
     gc.collect()
     before = rss_mb()
     fixed = FixedQueries(encoder, questions)
     options = options or {}
     started = time.perf_counter()
-    texts, offsets = views_of(passages)
+    views = layout(passages, questions=False)
+    texts, offsets = views.passage_texts, views.offsets
     index = FaqIndex.from_vectors(passages, vectors_for(texts), offsets, fixed, catalogue, **options)
     build = time.perf_counter() - started
     after = rss_mb()
@@ -541,8 +543,7 @@ def scale_row(name: str, passages, catalogue, vectors_for: Callable[[list], "obj
         size = folder_size(Path(tmp))
     search_engine = Engine(index)
     recall = dense_recall(index, fixed.encode_queries(list(questions)))
-    end_to_end = Engine(FaqIndex(index.passages, index.dense, index.lexical, encoder, index.manifest, catalogue,
-                                 index.headings))
+    end_to_end = Engine(FaqIndex(replace(index.parts, catalogue=catalogue), encoder))
     timings = time_systems({"search": search_engine.ask, "e2e": end_to_end.ask}, questions, repeat)
     row = {"name": name, "passages": len(passages), "vectors": index.dense.size, "kind": index.dense.kind,
            "recall": recall,

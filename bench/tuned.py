@@ -124,7 +124,7 @@ def split_entries(passages: Sequence[Passage], fold: int) -> tuple[list[Passage]
 
 
 def _methods(engine: Engine) -> dict[str, Engine]:
-    from faqsearch.index.faq_index import SearchConfig
+    from faqsearch.search.hybrid import SearchConfig
 
     return {"dense": Engine(engine.index, config=SearchConfig(use_lexical=False)), "hybrid": engine}
 

@@ -295,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .build.report import BuildError
     from .errors import ContentError
-    from .index.faq_index import IndexLoadError
+    from .index.manifest import IndexLoadError
 
     try:
         return args.func(args)

@@ -12,6 +12,7 @@ from faqsearch.records.answer import Answer
 from faqsearch.content.corpus import load_corpus
 from faqsearch.search.confidence import Confidence
 from faqsearch.evaluation.questions import EvalQuestion
+from faqsearch.search.hybrid import search_batch
 from tests.conftest import SEED_CORPUS
 
 QUESTIONS = [
@@ -44,7 +45,7 @@ def test_text_variants_blank_fields_but_answers_keep_the_real_passages(corpus, f
     assert (only.section, only.question, only.title, only.answer, only.id) == ("", "", "", p.answer, p.id)
     index = variant_index(corpus, fake_encoder, "answer only")
     assert all(not q.section for q in index.passages)
-    hits = index.search(p.answer, top_k=3).hits
+    hits = search_batch(index, [p.answer], top_k=3)[0].hits
     answers = original_answers([Answer("q", True, None, tuple(hits))], corpus.passages)
     assert answers[0].hits[0].passage in corpus.passages and answers[0].hits[0].passage.section
 

@@ -20,6 +20,7 @@ from faqsearch.embedding.cache import EmbeddingCache
 from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.published import BUILDS, POINTER, current_build
+from faqsearch.index.manifest import read_manifest
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -238,9 +239,9 @@ def test_entries_that_do_not_find_themselves_are_warnings_naming_the_winner(tmp_
         assert f"{warning.file}:{warning.line}:" in str(warning)
     assert "avertissement" in report.summary() and str(lost[0]) in report.summary()
     # The index in service carries them, for the editors' tab.
-    from faqsearch.build.pipeline import manifest_warnings
+    from faqsearch.index.manifest import manifest_warnings
 
-    served = FaqIndex.read_manifest(current_build(root))
+    served = read_manifest(current_build(root))
     assert list(manifest_warnings(served)) == list(report.warnings)
     # Turning the check off turns its warnings off.
     assert not [w for w in _build(corpus, root, cache, check=False).warnings if "propre passage" in w.message]
@@ -443,7 +444,7 @@ def test_build_index_script_with_the_real_model(tmp_path):
     last = json.loads(run.stdout.strip().splitlines()[-1])
     assert last == {"passages": 4, "added": 4, "changed": 0, "removed": 0, "unchanged": 0, "embedded": 4, "warnings": []}
     assert sum(1 for line in run.stdout.splitlines() if line.startswith("{")) == 1
-    assert FaqIndex.read_manifest(current_build(tmp_path / "index"))["model"] == "intfloat/multilingual-e5-small"
+    assert read_manifest(current_build(tmp_path / "index"))["model"] == "intfloat/multilingual-e5-small"
 
 
 def test_the_self_retrieval_check_reuses_the_question_vectors_just_embedded(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from faqsearch.content.chunking import chunk_passage, chunk_passages, split_text, tokenizer_counter
 from faqsearch.records.passage import Passage
 from faqsearch.content.guides import parse_guide
+from faqsearch.search.hybrid import search_batch
 
 
 def word_count(text: str) -> int:
@@ -129,7 +130,7 @@ def test_a_guide_with_a_50k_character_answer_builds_and_ranks_entries(tmp_path, 
     chunks = [p for p in index.passages if p.parts > 1]
     assert sum(len(p.answer) for p in chunks) > 50_000 and report.passages == len(index.passages)
     assert len({p.entry for p in chunks}) == 1 and len(chunks) == chunks[0].parts > 10
-    hits = index.search("formulaire cerfa numéro 512 à envoyer", top_k=5).hits
+    hits = search_batch(index, ["formulaire cerfa numéro 512 à envoyer"], top_k=5)[0].hits
     entries = [h.passage.entry for h in hits]
     assert len(entries) == len(set(entries))  # one result per entry
     assert hits[0].passage.entry == chunks[0].entry and "cerfa numéro 512 " in hits[0].passage.answer

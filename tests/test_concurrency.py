@@ -12,6 +12,7 @@ from faqsearch.build.pipeline import build
 from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.published import current_build
+from faqsearch.index.manifest import read_manifest
 from tests.corpora import TOPICS, generation_of, write_corpus
 from tests.fakes import FakeEncoder
 
@@ -40,7 +41,7 @@ def test_the_next_question_is_answered_from_a_new_build(engine, tmp_path):
     _rebuild(tmp_path, 2)
     assert generation_of(engine.ask("configurer IMAP")) == {_edition(2)}
     assert engine.refresh() is False  # nothing new since
-    assert engine.index.manifest["corpus_hash"] == FaqIndex.read_manifest(current_build(tmp_path / "index"))["corpus_hash"]
+    assert engine.index.manifest["corpus_hash"] == read_manifest(current_build(tmp_path / "index"))["corpus_hash"]
 
 
 class GatedEncoder(FakeEncoder):

@@ -186,7 +186,9 @@ def test_build_killed_from_outside_after_writing_its_staging_folder(tmp_path):
             if line.strip() == "Vérification":
                 break
         staged = list((tmp_path / "index" / BUILDS).glob(".staging-*"))
-        assert len(staged) == 1 and (staged[0] / "manifest.json").is_file()
+        assert len(staged) == 1 and (staged[0] / "passages.parquet").is_file()
+        # The manifest is written once, after the check: this folder is not an index yet.
+        assert not (staged[0] / "manifest.json").exists()
         assert current_build(tmp_path / "index") != staged[0]
     finally:
         child.send_signal(signal.SIGKILL)

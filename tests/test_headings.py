@@ -7,7 +7,10 @@ import pytest
 
 from faqsearch.records.passage import Passage
 from faqsearch.index.headings import LEAD_CHARS, entry_headings, heading_text, with_headings
-from faqsearch.index.faq_index import FaqIndex, IndexLoadError, SearchConfig
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.manifest import IndexLoadError
+from faqsearch.search.hybrid import SearchConfig
+from faqsearch.search.hybrid import search_batch
 
 
 def passage(pid: str, question: str, answer: str, entry: str = "", part: int = 1, parts: int = 1,
@@ -51,9 +54,9 @@ def test_an_entry_about_the_words_beats_a_long_page_that_repeats_them(fake_encod
     index = FaqIndex.build(about + mentions, fake_encoder)
     query = ["renouvellement passeport expiré"]
     lexical_only = SearchConfig(use_dense=False)
-    assert index.search_batch(query, 2, lexical_only)[0].hits[0].passage.entry == "renouveler"
+    assert search_batch(index, query, 2, lexical_only)[0].hits[0].passage.entry == "renouveler"
     without = SearchConfig(use_dense=False, heading_weight=0.0)
-    assert index.search_batch(query, 2, without)[0].hits[0].passage.entry == "voyage"
+    assert search_batch(index, query, 2, without)[0].hits[0].passage.entry == "voyage"
 
 
 def test_headings_are_saved_checked_and_loaded(fake_encoder, tmp_path):
@@ -62,7 +65,7 @@ def test_headings_are_saved_checked_and_loaded(fake_encoder, tmp_path):
     folder = FaqIndex.build(passages, fake_encoder).save(tmp_path / "index")
     loaded = FaqIndex.load(folder, fake_encoder)
     assert loaded.headings is not None and loaded.headings.weights.shape[0] == 2
-    assert loaded.search("chat", 1, SearchConfig(use_dense=False)).hits[0].passage.id == "a"
+    assert search_batch(loaded, ["chat"], 1, SearchConfig(use_dense=False))[0].hits[0].passage.id == "a"
     (folder / "headings.npz").unlink()
     with pytest.raises(IndexLoadError, match="headings.npz manque"):
         FaqIndex.load(folder, fake_encoder)

@@ -8,13 +8,13 @@ import pytest
 
 from faqsearch.build.pipeline import build, stale_reason
 from faqsearch.index.published import current_build
-from faqsearch.index.faq_index import FaqIndex
 from faqsearch.content.files import corpus_digest, guide_files
 from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.search.engine import Engine
 from faqsearch.content.pages import parse_page
 from faqsearch.content.tables import parse_table
+from faqsearch.index.storage import read_passages
 from tests.conftest import SHARED
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
@@ -228,7 +228,7 @@ def test_a_50k_character_answer_reads_whole_and_builds(tmp_path, name, content):
     assert long.answer == answer
     report = build(corpus, tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache")
     # The 8 guide items stay whole; the long entry is cut into chunks that share its entry id.
-    chunks = [p for p in FaqIndex.read_passages(current_build(tmp_path / "index")) if p.entry == long.id]
+    chunks = [p for p in read_passages(current_build(tmp_path / "index")) if p.entry == long.id]
     assert report.passages == 8 + len(chunks) and len(chunks) > 1
     assert "\n".join(c.answer for c in chunks).count("Étape") == 700
 

@@ -24,10 +24,14 @@ from faqsearch.index.published import current_build
 from faqsearch.content.chunking import chunk_passages, model_token_counter
 from faqsearch.content.corpus import load_corpus
 from faqsearch.embedding.cache import EmbeddingCache
-from faqsearch.index.faq_index import FaqIndex, lexical_text, normalised, views_of
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.views import layout
+from faqsearch.index.views import lexical_text
+from faqsearch.index.dense import normalised
 from faqsearch.index.lexical import LexicalIndex
-from faqsearch.index.storage import MANIFEST
+from faqsearch.index.manifest import MANIFEST
 from faqsearch.build.progress import encode_in_blocks
+from faqsearch.search.hybrid import search_batch
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 
@@ -97,7 +101,8 @@ def test_normalising_by_blocks_gives_the_same_bits():
 
 def test_vectors_handed_over_give_the_same_index(synthetic):
     encoder = FakeEncoder()
-    texts, offsets = views_of(synthetic)
+    views = layout(synthetic, questions=False)
+    texts, offsets = views.passage_texts, views.offsets
     vectors = encoder.encode_passages(texts) * 3.0  # not unit length: normalising changes them
     kept = FaqIndex.from_vectors(synthetic, vectors, offsets, encoder)
     handed = FaqIndex.from_vectors(synthetic, vectors.copy(), offsets, encoder, owned=True)
@@ -184,8 +189,8 @@ def test_a_build_writes_the_index_built_in_one_go(synthetic, seed, tmp_path, mon
             assert (built / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
     loaded, reference = FaqIndex.load(built, encoder), FaqIndex.load(tmp_path / "reference", encoder)
     questions = [p.question for p in passages[:60]]
-    assert ([[h.passage.id for h in r.hits] for r in loaded.search_batch(questions, top_k=5)]
-            == [[h.passage.id for h in r.hits] for r in reference.search_batch(questions, top_k=5)])
+    assert ([[h.passage.id for h in r.hits] for r in search_batch(loaded, questions, top_k=5)]
+            == [[h.passage.id for h in r.hits] for r in search_batch(reference, questions, top_k=5)])
 
 
 def test_a_page_s_process_loads_neither_torch_nor_a_second_tokenizer(real_index_root, capsys):

@@ -20,11 +20,12 @@ from faqsearch.build.pipeline import build
 from faqsearch.records.answer import Answer
 from faqsearch.search.questions import MAX_QUESTION_CHARS, clean_question
 from faqsearch.search.engine import Engine
-from faqsearch.index.faq_index import FaqIndex, IndexLoadError
-from faqsearch.index.storage import MANIFEST
+from faqsearch.index.manifest import IndexLoadError
+from faqsearch.index.manifest import MANIFEST
 from faqsearch.errors import ContentError
 from faqsearch.content.guides import parse_guide
 from faqsearch.index.published import POINTER, current_build
+from faqsearch.index.manifest import read_manifest
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -200,7 +201,7 @@ def _index_files(root: Path) -> list[str]:
 
 
 def test_every_index_file_is_listed_and_checked(built):
-    manifest = FaqIndex.read_manifest(current_build(built))
+    manifest = read_manifest(current_build(built))
     assert sorted(manifest["files"]) == _index_files(built)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from faqsearch.content.corpus import load_corpus
 from faqsearch.index.faq_index import FaqIndex
+from faqsearch.search.hybrid import search_batch
 from bench.synthetic import SyntheticEncoder, generate, synthetic_vectors, write_tables
 from tests.conftest import SEED_CORPUS
 
@@ -58,7 +59,7 @@ def test_vectors_are_normalised_and_near_their_origin():
 def test_synthetic_corpus_indexes_and_searches(seed, fake_encoder):
     synth = generate(seed.passages, 300, seed=2)
     index = FaqIndex.build(synth.passages, fake_encoder, seed.catalogue)
-    hits = index.search(synth.passages[10].question, top_k=3).hits
+    hits = search_batch(index, [synth.passages[10].question], top_k=3)[0].hits
     assert synth.passages[10].id in {h.passage.id for h in hits}
 
 

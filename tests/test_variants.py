@@ -14,11 +14,13 @@ from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.search.engine import Engine
-from faqsearch.index.faq_index import FaqIndex, SearchConfig
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.search.hybrid import SearchConfig
 from faqsearch.index.views import layout, question_views
 from faqsearch.content.guides import parse_guide
 from faqsearch.index.published import current_build
 from faqsearch.content.variants import VARIANTS_FILE, append_variant, read_variants
+from faqsearch.search.hybrid import search_batch
 from tests.fakes import FakeEncoder
 
 GUIDE = """# Guide
@@ -156,10 +158,10 @@ def test_an_attached_question_finds_its_passage_after_rebuild(corpus_copy, tmp_p
     # (the fake encoder's passage view, which mixes in the answer's words, is not).
     passages = FaqIndex.load(current_build(root), encoder).passages
     bare = FaqIndex.build(passages, encoder, variant_views=False, lexical_variants=False)
-    assert bare.search(question, 5, SearchConfig(use_question_views=False)).hits[0].passage.id != EMAIL_ID
-    assert bare.search(question, 5).hits[0].passage.id == EMAIL_ID
+    assert search_batch(bare, [question], 5, SearchConfig(use_question_views=False))[0].hits[0].passage.id != EMAIL_ID
+    assert search_batch(bare, [question], 5)[0].hits[0].passage.id == EMAIL_ID
     in_bm25 = FaqIndex.build(passages, encoder, variant_views=False)
-    assert in_bm25.search(question, 5, SearchConfig(use_question_views=False)).hits[0].passage.id == EMAIL_ID
+    assert search_batch(in_bm25, [question], 5, SearchConfig(use_question_views=False))[0].hits[0].passage.id == EMAIL_ID
 
 
 def test_no_variants_build_ignores_every_variant(corpus_copy, tmp_path, monkeypatch):

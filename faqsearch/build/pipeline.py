@@ -1,14 +1,12 @@
 """Rebuilding the index from ``corpus/``: validate, embed what changed, write, check, swap in.
 
 The index in service is never touched until a new one has been written to a staging folder,
-loaded back and checked; then :func:`faqsearch.index.published.publish` swaps it in with an atomic rename.
-A lock keeps two builds from interleaving.
+loaded back and checked, and its manifest written last; then :func:`faqsearch.index.published.publish`
+swaps it in with an atomic rename. A lock keeps two builds from interleaving.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import time
 from pathlib import Path
@@ -20,13 +18,13 @@ from .. import settings
 from ..content.chunking import chunk_passages, model_token_counter
 from ..content.corpus import Corpus, load_corpus
 from ..content.files import corpus_digest
-from ..content.lookalikes import BuildWarning
 from ..embedding.cache import EmbeddingCache
 from ..embedding.encoder import Encoder
 from ..embedding.memory import return_freed_memory
-from ..index.faq_index import FaqIndex, IndexLoadError
+from ..index.faq_index import FaqIndex
+from ..index.manifest import IndexLoadError, read_manifest, with_warnings, write_manifest
 from ..index.published import current_build, discard_abandoned, publish, staging_dir
-from ..index.storage import MANIFEST
+from ..index.storage import read_passages, write_parts
 from ..index.views import layout
 from ..records.passage import Passage
 from .lock import build_lock
@@ -44,7 +42,7 @@ QUERY_CACHE_SUFFIX = " #query"  # question views are embedded as queries: cached
 def previous_passages(root: Path) -> tuple[Passage, ...]:
     """The passages of the index in service, or none when there is no readable index."""
     try:
-        return FaqIndex.read_passages(current_build(root))
+        return read_passages(current_build(root))
     except Exception:  # no index or a damaged one: everything counts as added
         return ()
 
@@ -62,22 +60,6 @@ def diff(old: tuple[Passage, ...], new: tuple[Passage, ...]) -> dict[str, int]:
         "removed": sum(1 for i in before if i not in after),
         "unchanged": sum(1 for i, p in after.items() if i in before and before[i] == p),
     }
-
-
-def record_warnings(folder: Path, warnings: list[BuildWarning]) -> None:
-    """Store the build's warnings in the manifest of the (still staged) index, for the editors' tab."""
-    path = Path(folder) / MANIFEST
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["warnings"] = [w.to_dict() for w in warnings]
-    draft = path.with_name(MANIFEST + ".part")
-    draft.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(draft, path)
-
-
-def manifest_warnings(manifest: dict) -> tuple[BuildWarning, ...]:
-    """The warnings recorded in an index's manifest (none for an index built before they were)."""
-    found = manifest.get("warnings")
-    return tuple(BuildWarning.from_dict(w) for w in found if isinstance(w, dict)) if isinstance(found, list) else ()
 
 
 def _to_embed(views, cache: EmbeddingCache, query_cache: EmbeddingCache) -> int:
@@ -165,14 +147,14 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         stage(WRITE)
         staged = staging_dir(root)
         try:
-            index.save(staged)
+            manifest = write_parts(staged, index.parts)
             # The check reads the index back from disk: the one built, and the passages it was
             # built from, need not stay beside it.
             total = len(passages)
             del index, passages, corpus
             stage(CHECK)
             try:
-                loaded = FaqIndex.load(staged, encoder)
+                loaded = FaqIndex.load(staged, encoder, manifest)
             except IndexLoadError as exc:
                 raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
                                  "l'index en service n'a pas été modifié.") from exc
@@ -181,7 +163,8 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
                                encode_queries=lambda qs: query_cache.embed(qs, encoder.encode_queries))
             if strict and warnings:
                 raise strict_error(warnings)
-            record_warnings(staged, warnings)
+            # The manifest last, once, with the warnings: a folder with a manifest is a checked index.
+            write_manifest(staged, with_warnings(manifest, warnings))
             stage(PUBLISH)
             final = publish(root, staged)
         except BaseException:
@@ -195,7 +178,7 @@ def stale_reason(corpus_dir: Path, root: Path) -> str:
     """Why the index under ``root`` no longer matches ``corpus_dir`` (French), or "" when it does."""
     folder = current_build(root)
     try:
-        manifest = FaqIndex.read_manifest(folder)
+        manifest = read_manifest(folder)
     except IndexLoadError:
         return f"Aucun index utilisable dans {root} : lancez `python build_index.py`."
     if manifest.get("corpus_hash") != corpus_digest(corpus_dir):

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..content.lookalikes import BuildWarning, split_source
 from ..index.faq_index import FaqIndex
+from ..search.hybrid import search_batch
 from ..records.answer import Hit
 from ..records.passage import Passage
 from .report import BuildError
@@ -41,8 +42,8 @@ def verify(index: FaqIndex, expected: int, sample: int = VERIFY_SAMPLE,
         hits = []
         for start in range(0, len(questions), VERIFY_BATCH):
             batch = questions[start:start + VERIFY_BATCH]
-            hits += [found.hits for found in index.search_batch(
-                batch, top_k=VERIFY_TOP_K, query_vectors=encode_queries(batch) if encode_queries else None)]
+            hits += [found.hits for found in search_batch(
+                index, batch, top_k=VERIFY_TOP_K, query_vectors=encode_queries(batch) if encode_queries else None)]
         return hits
 
     return self_retrieval_warnings(index.passages, search, sample)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..index.faq_index import SearchConfig
+from ..search.hybrid import SearchConfig
 from ..records.answer import Answer
 from ..search.engine import Engine
 from .questions import EntryQuestion, EvalQuestion

@@ -23,6 +23,8 @@ VIEWS_PER_PASSAGE = 4
 KINDS = ("exact", "hnsw")
 VECTORS_FILE, OFFSETS_FILE, GRAPH_FILE = "embeddings.npy", "offsets.npy", "dense.faiss"
 QUESTIONS_FILE = "question_views.npy"
+# Rows normalised at once (a few MB of temporaries at 384 dimensions).
+NORMALISE_BLOCK = 8192
 
 
 def ef_search(size: int) -> int:
@@ -203,3 +205,18 @@ class DenseIndex:
         else:
             raise ValueError(f"unknown dense index kind {kind!r}")
         return cls(vectors, offsets, graph, is_question)
+
+
+def normalised(vectors: np.ndarray, block: int = NORMALISE_BLOCK, in_place: bool = False) -> np.ndarray:
+    """Float32 rows of unit length, so inner product equals cosine whatever the encoder returned.
+
+    Rows are normalised ``block`` at a time into the result: the whole matrix at once made a
+    temporary of its squares beside the input and the result. Each row's norm is the same either
+    way. ``in_place`` writes into ``vectors`` when they already are contiguous float32.
+    """
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    out = vectors if in_place and vectors.flags.writeable else np.empty_like(vectors)
+    for start in range(0, len(vectors), block):
+        rows = vectors[start:start + block]
+        out[start:start + block] = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return out

@@ -1,36 +1,42 @@
-"""An index on disk: its files, the manifest that describes them, and the checks on loading.
+"""An index on disk: its parts, their files, and the checks on loading.
 
-``save`` writes every part, then checksums, then the manifest last (a folder with a manifest is
-a complete index); ``load`` checks format, model, checksums and counts, and says how to fix any
-mismatch (almost always: rebuild).
+``write_parts`` writes every part and returns the manifest with their checksums, which the caller
+writes last, once (:func:`save` does both; a build checks the parts before writing it); ``load``
+checks format, model, checksums and counts, and says how to fix any mismatch (almost always:
+rebuild).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .dense import DenseIndex
 from ..channels.catalogue import Catalogue, parse_catalogue, write_catalogue
 from ..records.passage import Passage
+from .dense import DenseIndex
 from .lexical import LexicalIndex
+from .manifest import REBUILD, IndexLoadError, read_manifest, write_manifest
 
-# 3: the FAISS graph is written only when it is searched (HNSW); passages have entry ids,
-# URLs and variants. 4: the BM25 of the entries' headings (see faqsearch.index.headings).
-FORMAT = 4
-MANIFEST = "manifest.json"
 PASSAGES_FILE, LEXICAL_FILE, CATALOGUE_FILE = "passages.parquet", "lexical.npz", "channels.csv"
 HEADINGS_FILE = "headings.npz"
-REBUILD = "reconstruisez l'index avec `python build_index.py`"
 
 
-class IndexLoadError(RuntimeError):
-    """The index cannot be used as it is; the message says how to fix it (usually: rebuild)."""
+@dataclass(frozen=True)
+class IndexParts:
+    """What an index is made of: its passages, their dense and lexical sides, the BM25 of the
+    entries' headings, the channel catalogue (None for a corpus without one) and the manifest."""
+
+    passages: tuple[Passage, ...]
+    dense: DenseIndex
+    lexical: LexicalIndex
+    headings: LexicalIndex
+    catalogue: Catalogue | None
+    manifest: dict
 
 
 class ModelMismatchError(IndexLoadError):
@@ -59,35 +65,27 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def save(folder: Path, passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex,
-         catalogue: Catalogue | None, manifest: dict, headings: LexicalIndex) -> dict:
-    """Write an index into ``folder`` (created); return the manifest as written."""
+def write_parts(folder: Path, parts: IndexParts) -> dict:
+    """Write every part of an index into ``folder`` (created); return its manifest with the
+    parts' checksums, not yet written."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    passages_frame(passages).to_parquet(folder / PASSAGES_FILE, index=False)
-    dense.save(folder)
-    lexical.save(folder / LEXICAL_FILE)
-    headings.save(folder / HEADINGS_FILE)
-    files = [PASSAGES_FILE, LEXICAL_FILE, HEADINGS_FILE, *dense.files()]
-    if catalogue is not None and catalogue.channels:  # a corpus without catalogue: no channels.csv
-        write_catalogue(catalogue, folder / CATALOGUE_FILE)
+    passages_frame(parts.passages).to_parquet(folder / PASSAGES_FILE, index=False)
+    parts.dense.save(folder)
+    parts.lexical.save(folder / LEXICAL_FILE)
+    parts.headings.save(folder / HEADINGS_FILE)
+    files = [PASSAGES_FILE, LEXICAL_FILE, HEADINGS_FILE, *parts.dense.files()]
+    if parts.catalogue is not None and parts.catalogue.channels:  # a corpus without catalogue: no channels.csv
+        write_catalogue(parts.catalogue, folder / CATALOGUE_FILE)
         files.append(CATALOGUE_FILE)
     # Checksums let ``load`` tell a damaged file from a good one instead of answering wrongly.
-    manifest = {**manifest, "files": {name: sha256(folder / name) for name in files}}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    return manifest
+    return {**parts.manifest, "files": {name: sha256(folder / name) for name in files}}
 
 
-def read_manifest(folder: Path) -> dict:
-    path = Path(folder) / MANIFEST
-    if not path.is_file():
-        raise IndexLoadError(f"Aucun index dans {folder} : lancez `python build_index.py` pour le construire.")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexLoadError(f"Le manifeste {path} est illisible ({exc}) : {REBUILD}.") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise IndexLoadError(f"L'index {folder} a un format inconnu : reconstruisez-le avec `python build_index.py`.")
+def save(folder: Path, parts: IndexParts) -> dict:
+    """Write an index into ``folder``, its manifest last; return the manifest as written."""
+    manifest = write_parts(folder, parts)
+    write_manifest(folder, manifest)
     return manifest
 
 
@@ -111,11 +109,22 @@ def _check_files(folder: Path, manifest: dict) -> None:
             raise IndexLoadError(f"Le fichier {path} est endommagé (somme de contrôle différente) : {REBUILD}.")
 
 
-def load(folder: Path, model: str, dim: int):
-    """(passages, dense, lexical, catalogue, manifest, headings) of the index in ``folder``, checked
-    against the model that will search it."""
+def load(folder: Path, model: str, dim: int, manifest: dict | None = None) -> IndexParts:
+    """The parts of the index in ``folder``, checked against the model that will search it.
+
+    ``manifest`` is given by a build that checks the parts it wrote before writing the manifest;
+    otherwise the one on disk is read.
+    """
     folder = Path(folder)
-    manifest = read_manifest(folder)
+    manifest = read_manifest(folder) if manifest is None else manifest
+    _check_model(manifest, model)
+    _check_files(folder, manifest)
+    parts = _read_parts(folder, manifest)
+    _check_shapes(folder, parts, model, dim)
+    return parts
+
+
+def _check_model(manifest: dict, model: str) -> None:
     if manifest.get("model") != model:
         raise ModelMismatchError(
             f"L'index a été construit avec le modèle « {manifest.get('model')} », mais la recherche utilise "
@@ -123,7 +132,9 @@ def load(folder: Path, model: str, dim: int):
             f"ou cherchez avec `--model {manifest.get('model')}`.",
             str(manifest.get("model")), model,
         )
-    _check_files(folder, manifest)
+
+
+def _read_parts(folder: Path, manifest: dict) -> IndexParts:
     try:
         passages = frame_passages(pd.read_parquet(folder / PASSAGES_FILE))
         dense = DenseIndex.load(folder, manifest.get("dense_index", "exact"))
@@ -133,8 +144,15 @@ def load(folder: Path, model: str, dim: int):
     except Exception as exc:  # any damaged file means the same fix
         raise IndexLoadError(f"L'index {folder} est incomplet ou endommagé ({type(exc).__name__}: {exc}) : "
                              "reconstruisez-le avec `python build_index.py`.") from exc
-    counts = {len(passages), dense.passages, lexical.weights.shape[0], manifest.get("passages")}
-    if headings.weights.shape[0] != len({p.entry for p in passages}):
+    return IndexParts(passages, dense, lexical, headings, catalogue, manifest)
+
+
+def _check_shapes(folder: Path, parts: IndexParts, model: str, dim: int) -> None:
+    """The parts hold together: as many passages, entries and vectors everywhere, the dimension
+    announced and the model's."""
+    passages, dense, manifest = parts.passages, parts.dense, parts.manifest
+    counts = {len(passages), dense.passages, parts.lexical.weights.shape[0], manifest.get("passages")}
+    if parts.headings.weights.shape[0] != len({p.entry for p in passages}):
         counts.add(-1)  # one heading per entry, or the index does not hold together
     offsets = dense.offsets
     vectors = {int(offsets[-1]) if len(offsets) else -1, dense.size, manifest.get("vectors")}
@@ -150,4 +168,3 @@ def load(folder: Path, model: str, dim: int):
             f"produit de dimension {dim} : reconstruisez l'index avec `python build_index.py"
             f"{'' if model == manifest.get('model') else ' --model ' + model}`."
         )
-    return passages, dense, lexical, catalogue, manifest, headings

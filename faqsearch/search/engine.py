@@ -20,10 +20,11 @@ from ..channels.plans import parse_plan
 from ..content.files import current_digest
 from ..embedding.encoder import Encoder
 from ..embedding.tokenizer import QueryTokenizer
-from ..index.faq_index import FaqIndex, SearchConfig
+from ..index.faq_index import FaqIndex
 from ..index.published import current_build, pointer_stamp
 from ..records.answer import Answer
 from .confidence import Confidence
+from .hybrid import SearchConfig, search_batch
 from .questions import clean_question, fit_to_model
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ class Engine:
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
         # A few more than asked: a passage about a channel the question names may move up.
         pool = max(top_k, RERANK_POOL)
-        found = index.search_batch([cleaned[i][0] for i in searchable], pool, self.config) if searchable else []
+        found = search_batch(index, [cleaned[i][0] for i in searchable], pool, self.config) if searchable else []
         results = dict(zip(searchable, found))
         answers = []
         for i, (text, notice) in enumerate(cleaned):

@@ -1,7 +1,7 @@
 """Hybrid search: dense and BM25 candidates, fused into one ranking of entries per query.
 
-Pure over the index's parts (the dense index, the lexical index, the passages); the query
-vectors come from the caller, so this module never loads a model.
+Over a :class:`FaqIndex`: its encoder turns the questions into vectors, unless the caller
+already has them (the build's check, from its cache).
 """
 
 from __future__ import annotations
@@ -11,13 +11,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..index.dense import DenseIndex
+from ..index.entries import EntryTable
+from ..index.faq_index import FaqIndex
+from ..index.headings import HEADING_WEIGHT, with_headings
 from ..records.answer import Hit
 from ..records.passage import Passage
-from ..index.entries import EntryTable
 from .fusion import blend, rrf
-from ..index.headings import HEADING_WEIGHT, with_headings
-from ..index.lexical import LexicalIndex
 
 FUSIONS = ("blend", "rrf")
 
@@ -88,21 +87,19 @@ class Results:
     evidence: float = 0.0
 
 
-def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: LexicalIndex, query_vectors: np.ndarray,
-                 queries: Sequence[str], top_k: int, config: SearchConfig,
-                 entries: EntryTable | None = None, headings: LexicalIndex | None = None) -> list[Results]:
-    """The ``top_k`` entries for each query, each through its best passage, with the evidence
-    behind them. ``entries`` groups the passages (computed from them when not given);
-    ``headings`` is the BM25 of the entries' headings, one row per entry in ``entries``' numbering."""
-    entries = entries or EntryTable.of(passages)
+def search_batch(index: FaqIndex, queries: Sequence[str], top_k: int = 5, config: SearchConfig = SearchConfig(),
+                 query_vectors: np.ndarray | None = None) -> list[Results]:
+    """The ``top_k`` entries for each query, best first, each through its best passage, with the
+    evidence behind them. ``query_vectors``, when the caller already has them, spare encoding the
+    queries again."""
+    if top_k < 1:
+        raise ValueError(f"top_k must be greater than 0. Currently, top_k is {top_k}.")
+    if not queries:
+        return []
+    query_vectors = index.encoder.encode_queries(list(queries)) if query_vectors is None else query_vectors
+    passages, dense, entries = index.passages, index.dense, index.entries
     n = len(passages)
-    if config.use_lexical:
-        lexical_scores, evidence = lexical.match(queries)
-        if headings is not None and config.heading_weight > 0:
-            lexical_scores = with_headings(lexical_scores, headings.scores(queries), entries.owner,
-                                           config.heading_weight)
-    else:
-        lexical_scores, evidence = np.zeros((len(queries), n), np.float32), np.zeros(len(queries), np.float32)
+    lexical_scores, evidence = _lexical(index, queries, config)
     pool = min(n, max(config.candidates, top_k))
     approximate = dense.kind != "exact"
     from_dense = dense.candidates(query_vectors, pool) if approximate else None
@@ -122,6 +119,17 @@ def search_batch(passages: Sequence[Passage], dense: DenseIndex, lexical: Lexica
         hits = _rank_entries(passages, entries, dense_scores, lex, candidates, exact, top_k, config)
         results.append(Results(hits, float(evidence[qi])))
     return results
+
+
+def _lexical(index: FaqIndex, queries: Sequence[str], config: SearchConfig) -> tuple[np.ndarray, np.ndarray]:
+    """BM25 of every passage for every query (with its entry's heading), and the lexical evidence."""
+    if not config.use_lexical:
+        return np.zeros((len(queries), len(index.passages)), np.float32), np.zeros(len(queries), np.float32)
+    lexical_scores, evidence = index.lexical.match(queries)
+    if config.heading_weight > 0:
+        lexical_scores = with_headings(lexical_scores, index.headings.scores(queries), index.entries.owner,
+                                       config.heading_weight)
+    return lexical_scores, evidence
 
 
 def _rank_entries(passages: Sequence[Passage], entries: EntryTable, dense_scores: np.ndarray, lex: np.ndarray,

@@ -14,7 +14,7 @@ from typing import Iterator
 import streamlit as st
 
 from ..search.engine import Engine
-from ..index.faq_index import IndexLoadError
+from ..index.manifest import IndexLoadError
 from ..index.storage import ModelMismatchError
 from . import presentation as pres
 from . import editor_auth, editor_page, resources, search_page

@@ -7,7 +7,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from ..build.pipeline import manifest_warnings
+from ..index.manifest import manifest_warnings
 from ..search.engine import Engine
 from ..feedback.store import FeedbackError
 from . import presentation as pres
