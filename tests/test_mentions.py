@@ -11,7 +11,7 @@ from faqsearch.records.answer import Hit
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.channels.advice import advise
+from faqsearch.channels.advice import advise, general_channels
 from faqsearch.channels.mentions import find_mentions
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
@@ -134,3 +134,14 @@ def test_json_contract_gains_fields_and_keeps_the_old_ones(engine):
     assert channel["named_in_question"] is True and channel["assumed_plan"] == "gratuit"
     plain = engine.ask("Comment obtenir de l'aide ?").to_dict()["channel"]
     assert plain["assumed_plan"] is None
+
+
+def test_one_rule_refuses_a_channel_whether_named_or_found(corpus, catalogue):
+    """The card of a channel the plan may not use offers the same general channels, in the same
+    words, whether the question names the channel or the best passage is about it."""
+    phone = passage_of(corpus, "telephone")
+    found = advise("Comment obtenir de l'aide ?", [Hit(1, phone, 1.0)], catalogue, "gratuit", True)
+    named = advise("Puis-je appeler le support par téléphone ?", [Hit(1, phone, 1.0)], catalogue, "gratuit", True)
+    assert not found.available and not named.available and named.named_in_question
+    assert found.alternatives == named.alternatives == general_channels(catalogue, ("gratuit",))
+    assert found.reason.split(" ; ")[1].replace("votre", "ce") == named.reason.split(" ; ")[1]

@@ -19,6 +19,35 @@ from .mentions import Mentions, find_mentions
 from .plans import plans_label
 
 
+def open_to(channel: Channel, plans: Sequence[str]) -> bool:
+    """True when one of ``plans`` may use ``channel``; no plan (unknown) may use every channel."""
+    return not plans or any(channel.open_to(p) for p in plans)
+
+
+def general_channels(catalogue: Catalogue, plans: Sequence[str]) -> tuple[Channel, ...]:
+    """The general-purpose channels ``plans`` may use (the fallbacks the guide recommends)."""
+    return tuple(c for c in catalogue.channels if c.general and open_to(c, plans))
+
+
+def _ideal_for(channel: Channel) -> str:
+    return f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}." if channel.best_for else ""
+
+
+def _not_open(channel: Channel, catalogue: Catalogue, plans: Sequence[str], named: bool) -> ChannelAdvice:
+    """The card of a channel that ``plans`` may not use: why, and the general channels they may
+    use instead. ``named``: the question itself names the channel (the plan is "ce forfait",
+    the one just spoken of, rather than "votre forfait")."""
+    alternatives = tuple(c for c in general_channels(catalogue, plans) if c.id != channel.id)
+    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
+    instead = f" Avec {'ce' if named else 'votre'} forfait, utilisez plutôt : {names}." if names else ""
+    return ChannelAdvice(
+        channel,
+        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
+        f"forfait {Mentions(plans=tuple(plans)).plan_label}." + instead,
+        False, alternatives, named_in_question=named,
+    )
+
+
 def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confident: bool) -> ChannelAdvice | None:
     """The channel for a question: the one of its best passage, or the general channels when that
     passage has none.
@@ -27,7 +56,8 @@ def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confi
     plan can use, as the guide does for the free plan. Without a confident answer, the general
     channels for the plan are offered instead.
     """
-    general = catalogue.general_for(plan)
+    plans = (plan,) if plan else ()
+    general = general_channels(catalogue, plans)
     if not confident or not hits:
         if not general:
             return None
@@ -40,36 +70,16 @@ def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confi
     # The card follows the best answer: an overview (a passage of no channel of its own, such as
     # the guide's introduction or a plan's summary) gets the general channels, not the channel of
     # whichever lower passage happens to name one ("de l'aide gratuitement" is not a paid partner).
-    top = hits[0] if catalogue.get(hits[0].passage.channel) else None
-    if top is None:
-        channel = general[0] if general else None
-        if channel is None:
+    channel = catalogue.get(hits[0].passage.channel)
+    if channel is None:
+        if not general:
             return None
-        return ChannelAdvice(channel, f"Aucun canal précis n'est associé à « {hits[0].passage.question} » : "
+        return ChannelAdvice(general[0], f"Aucun canal précis n'est associé à « {hits[0].passage.question} » : "
                              "ce canal général est le meilleur point de départ.", True, general[1:])
-    channel = catalogue.get(top.passage.channel)
-    assert channel is not None
-    reason = f"Ce canal correspond au passage « {top.passage.question} »."
-    if channel.best_for:
-        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
-    if channel.open_to(plan):
-        return ChannelAdvice(channel, reason, True)
-    alternatives = tuple(c for c in general if c.id != channel.id)
-    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
-    return ChannelAdvice(
-        channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
-        f"forfait {PLAN_LABELS[plan]}." + (f" Avec votre forfait, utilisez plutôt : {names}." if names else ""),
-        False, alternatives,
-    )
-
-
-def _open(channel: Channel, plans: Sequence[str]) -> bool:
-    return not plans or any(channel.open_to(p) for p in plans)
-
-
-def _general(catalogue: Catalogue, plans: Sequence[str]) -> tuple[Channel, ...]:
-    return tuple(c for c in catalogue.channels if c.general and _open(c, plans))
+    if not open_to(channel, plans):
+        return _not_open(channel, catalogue, plans, named=False)
+    return ChannelAdvice(channel, f"Ce canal correspond au passage « {hits[0].passage.question} »."
+                         + _ideal_for(channel), True)
 
 
 def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str | None,
@@ -85,10 +95,10 @@ def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str |
     assumed = mentions if plan is None and mentions.plans else None
     plans: tuple[str, ...] = (plan,) if plan else (assumed.plans if assumed else ())
     top_channels = [h.passage.channel for h in hits[:3]]
-    named = [cid for cid in mentions.channels if catalogue.get(cid)]
-    if named and (confident or any(cid in top_channels for cid in named)):
-        channel_id = next((cid for cid in top_channels if cid in named), named[0])
-        advice = _named_advice(catalogue.get(channel_id), catalogue, plans)  # type: ignore[arg-type]
+    named = [channel for cid in mentions.channels if (channel := catalogue.get(cid))]
+    if named and (confident or any(c.id in top_channels for c in named)):
+        channel = next((c for cid in top_channels for c in named if c.id == cid), named[0])
+        advice = _named(channel, catalogue, plans)
     else:
         # Several assumed plans ("plan payant"): the one with the widest access speaks for them.
         widest = max(plans, key=lambda p: sum(c.open_to(p) for c in catalogue.channels)) if plans else None
@@ -102,18 +112,9 @@ def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str |
                    reason=advice.reason + f" Forfait supposé d'après votre question : {assumed.plan_label}.")
 
 
-def _named_advice(channel: Channel, catalogue: Catalogue, plans: Sequence[str]) -> ChannelAdvice:
-    reason = f"Votre question porte sur ce canal : {channel.name}."
-    if channel.best_for:
-        reason += f" Idéal pour : {channel.best_for[:1].lower()}{channel.best_for[1:]}."
-    if _open(channel, plans):
-        return ChannelAdvice(channel, reason, True, named_in_question=True)
-    label = Mentions(plans=tuple(plans)).plan_label
-    alternatives = tuple(c for c in _general(catalogue, plans) if c.id != channel.id)
-    names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
-    return ChannelAdvice(
-        channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
-        f"forfait {label}." + (f" Avec ce forfait, utilisez plutôt : {names}." if names else ""),
-        False, alternatives, named_in_question=True,
-    )
+def _named(channel: Channel, catalogue: Catalogue, plans: Sequence[str]) -> ChannelAdvice:
+    """The card of the channel the question names."""
+    if not open_to(channel, plans):
+        return _not_open(channel, catalogue, plans, named=True)
+    return ChannelAdvice(channel, f"Votre question porte sur ce canal : {channel.name}." + _ideal_for(channel),
+                         True, named_in_question=True)

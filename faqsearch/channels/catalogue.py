@@ -35,10 +35,6 @@ class Catalogue:
     def ids(self) -> set[str]:
         return {c.id for c in self.channels}
 
-    def general_for(self, plan: str | None) -> tuple[Channel, ...]:
-        """The general-purpose channels a plan may use (the fallbacks the guide recommends)."""
-        return tuple(c for c in self.channels if c.general and c.open_to(plan))
-
     def match(self, text: str) -> Channel | None:
         """The channel whose keyword appears earliest in ``text`` (longest keyword on ties)."""
         folded = " " + re.sub(r"[^a-z0-9/]+", " ", fold(text)) + " "
