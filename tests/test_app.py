@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from faqsearch.auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET
 from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore
-from faqsearch.ui import editor_auth, resources
+from faqsearch.search import loader
+from faqsearch.ui import editor_auth
 from faqsearch.ui.app import TABS, UNEXPECTED
 from tests.conftest import ROOT, SEED_CORPUS
 from tests.editors import EDITOR_HASH, EDITOR_PASSWORD, sign_in
@@ -36,14 +37,14 @@ def page_env(monkeypatch, tmp_path: Path, real_encoder, real_index_root: Path):
     """
     import torch
 
-    monkeypatch.setattr(resources, "new_encoder", lambda model: real_encoder)
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: real_encoder)
     monkeypatch.setenv("FAQSEARCH_INDEX", str(real_index_root))
     monkeypatch.setenv("FAQSEARCH_CORPUS", str(SEED_CORPUS))
     monkeypatch.setenv("FAQSEARCH_DATA", str(tmp_path / "data"))
     monkeypatch.setenv(PASSWORD_HASH_ENV, EDITOR_HASH)
     editor_auth.guard.clear()  # the lockouts are process-wide: each test starts with none
     threads = torch.get_num_threads()
-    torch.set_num_threads(resources.SEARCH_THREADS)
+    torch.set_num_threads(loader.SEARCH_THREADS)
     yield tmp_path / "data"
     torch.set_num_threads(threads)
 

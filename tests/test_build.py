@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from faqsearch import cli
-from faqsearch.build.pipeline import QUESTIONS, STAGES, build, diff, stale_reason
+from faqsearch.build.pipeline import QUESTIONS, STAGES, build, diff
+from faqsearch.search.staleness import stale_reason
 from faqsearch.build.report import BuildError, BuildReport
 from faqsearch.build.lock import build_lock
 from faqsearch.content.corpus import load_corpus
@@ -21,6 +22,7 @@ from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.published import BUILDS, POINTER, current_build
 from faqsearch.index.manifest import read_manifest
+from faqsearch.search import loader
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -166,17 +168,18 @@ def test_dry_run_reports_and_writes_nothing(corpus_copy, tmp_path):
     assert "Simulation" in report.summary() and "--dry-run" in report.summary()
 
 
-def test_stale_detection(corpus_copy, tmp_path):
+def test_stale_detection(corpus_copy, tmp_path, capsys):
     root = tmp_path / "index"
-    assert "build_index.py" in stale_reason(corpus_copy, root)
+    check = ["build", "--check", "--corpus", str(corpus_copy), "--index", str(root)]
+    assert cli.main(check) == 1 and "build_index.py" in capsys.readouterr().out
     _build(corpus_copy, root, tmp_path / "cache")
-    assert stale_reason(corpus_copy, root) == ""
+    assert cli.main(check) == 0 and "à jour" in capsys.readouterr().out
     engine = Engine.open(root, FakeEncoder())
-    assert not engine.is_stale(corpus_copy)
+    assert stale_reason(corpus_copy, engine.current().manifest) == ""
     (corpus_copy / "channels.csv").write_text((corpus_copy / "channels.csv").read_text(encoding="utf-8") + "\n",
                                               encoding="utf-8")
-    assert stale_reason(corpus_copy, root) and engine.is_stale(corpus_copy)
-    assert "a changé" in stale_reason(corpus_copy, root)
+    assert "a changé" in stale_reason(corpus_copy, engine.current().manifest)
+    assert cli.main(check) == 1 and "a changé" in capsys.readouterr().out
 
 
 def test_a_build_waits_or_refuses_while_another_holds_the_lock(corpus_copy, tmp_path):
@@ -359,7 +362,7 @@ def test_report_json_and_summary():
 
 @pytest.fixture
 def fake_cli(monkeypatch):
-    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
 
 
 def test_cli_build_json_ends_with_exactly_one_json_line(fake_cli, corpus_copy, tmp_path, capsys):
@@ -465,7 +468,7 @@ def test_the_self_retrieval_check_reuses_the_question_vectors_just_embedded(tmp_
 def test_cli_build_lets_the_passage_model_go_once_embedded(monkeypatch, corpus_copy, tmp_path):
     """Released once the passages are embedded, not before."""
     encoder = FakeEncoder()
-    monkeypatch.setattr(cli, "_encoder", lambda args: encoder)
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: encoder)
     order = []
     embed = encoder.encode_passages
     monkeypatch.setattr(encoder, "encode_passages", lambda texts, progress=False: order.append("embed") or embed(texts))

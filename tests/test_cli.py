@@ -7,6 +7,7 @@ import json
 import pytest
 
 from faqsearch import cli
+from faqsearch.search import loader
 
 PASSAGE_KEYS = {"id", "guide", "section", "title", "question", "answer", "channel", "plans", "entry_id", "url",
                 "part", "parts"}
@@ -17,7 +18,7 @@ RESULT_KEYS = {"rank", "score", "passage_id", "section", "question", "answer", "
 
 @pytest.fixture
 def real_cli(monkeypatch, real_encoder):
-    monkeypatch.setattr(cli, "_encoder", lambda args: real_encoder)
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: real_encoder)
 
 
 def json_lines(text: str) -> list[dict]:

@@ -73,9 +73,9 @@ def test_bfloat16_passages_match_float32(real_encoder, monkeypatch):
     texts = ["Support par e-mail : les utilisateurs des offres payantes écrivent à support@zohomail.com "
              "depuis l'adresse de leur compte, en décrivant le problème et les étapes déjà essayées.",
              "Le chat en direct est ouvert aux abonnés Premium, du lundi au vendredi."]
-    monkeypatch.setenv("FAQSEARCH_PASSAGE_PRECISION", "float32")
+    monkeypatch.setattr(real_encoder, "precision", "float32")
     exact = real_encoder.encode_passages(texts)
-    monkeypatch.setenv("FAQSEARCH_PASSAGE_PRECISION", "bfloat16")
+    monkeypatch.setattr(real_encoder, "precision", "bfloat16")
     fast = real_encoder.encode_passages(texts)
     assert fast.dtype == np.float32 and fast.shape == exact.shape
     assert not np.array_equal(fast, exact)  # bfloat16 really ran

@@ -7,6 +7,7 @@ import pytest
 from faqsearch import cli
 from faqsearch.evaluation.questions import EntryQuestion, is_entry_file, read_entry_questions, read_questions
 from faqsearch.evaluation.metrics import score_entries
+from faqsearch.search import loader
 from tests.conftest import DEV_SET, SEED_CORPUS
 
 HEADER = "qid\tquestion\tgold_passage_id\n"
@@ -41,7 +42,7 @@ def test_a_row_without_gold_names_its_line(tmp_path):
 def test_cli_prints_the_three_methods(monkeypatch, fake_encoder, tmp_path, capsys):
     from faqsearch.build.pipeline import build
 
-    monkeypatch.setattr(cli, "_encoder", lambda args: fake_encoder)
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: fake_encoder)
     build(SEED_CORPUS, tmp_path / "index", fake_encoder, cache_dir=tmp_path / "cache", check=False)
     guide = "comment-obtenir-du-support-zoho-mail/support-pour-les-utilisateurs-du-plan-gratuit"
     path = tmp_path / "q.tsv"

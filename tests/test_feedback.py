@@ -11,6 +11,7 @@ import pytest
 
 from faqsearch.feedback.database import sqlite_url
 from faqsearch.feedback.store import DB_NAME, DOWN, UP, FeedbackError, FeedbackStore, normalize_question
+from faqsearch.settings import Settings
 
 
 @pytest.fixture
@@ -144,10 +145,13 @@ def test_a_rating_that_cannot_be_stored_raises(tmp_path: Path):
 
 def test_configured_store_follows_the_database_url(monkeypatch, tmp_path: Path):
     monkeypatch.delenv("FAQSEARCH_DATABASE_URL", raising=False)
-    assert FeedbackStore.configured(tmp_path / "data").path == (tmp_path / "data" / "feedback.sqlite3").resolve()
+    settings = Settings.from_env(tmp_path)
+    assert FeedbackStore.configured(settings.data_dir, settings.database_url).path == (
+        tmp_path / "data" / "feedback.sqlite3").resolve()
     other = tmp_path / "ailleurs" / "retours.sqlite3"
     monkeypatch.setenv("FAQSEARCH_DATABASE_URL", sqlite_url(other))
-    FeedbackStore.configured(tmp_path / "data").rate("q", "p", UP, None, "s")
+    settings = Settings.from_env(tmp_path)
+    FeedbackStore.configured(settings.data_dir, settings.database_url).rate("q", "p", UP, None, "s")
     assert FeedbackStore(other).totals()["up"] == 1
 
 

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from faqsearch.build.pipeline import build, stale_reason
+from faqsearch.build.pipeline import build
+from faqsearch.index.manifest import read_manifest
+from faqsearch.search.staleness import stale_reason
 from faqsearch.index.published import current_build
 from faqsearch.content.files import corpus_digest, guide_files
 from faqsearch.content.corpus import load_corpus
@@ -244,11 +246,11 @@ def test_imported_entries_are_searched_and_the_digest_follows_them(tmp_path):
     best = engine.ask("Puis-je changer d'adresse ?").hits[0].passage
     assert best.question == "Puis-je changer d'adresse ?" and best.url == "https://aide.example.org/compte"
     assert best.to_dict()["url"] == "https://aide.example.org/compte"
-    assert not stale_reason(corpus, root)
+    assert not stale_reason(corpus, read_manifest(current_build(root)))
     for name in ("faq.csv", "compte.html"):
         path = corpus / name
         path.write_text(path.read_text(encoding="utf-8").replace("Comment", "Comment donc"), encoding="utf-8")
-        assert corpus_digest(corpus) != before and stale_reason(corpus, root)
+        assert corpus_digest(corpus) != before and stale_reason(corpus, read_manifest(current_build(root)))
         before = corpus_digest(corpus)
 
 

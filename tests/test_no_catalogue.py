@@ -15,6 +15,7 @@ from faqsearch.content.corpus import load_corpus
 from faqsearch.records.plans import PLANS
 from faqsearch.search.engine import Engine
 from faqsearch.index.published import current_build
+from faqsearch.search import loader
 from tests.conftest import SEED_CORPUS
 from tests.corpora import TOPICS, write_corpus
 from tests.fakes import FakeEncoder
@@ -60,7 +61,7 @@ def test_removing_the_catalogue_drops_the_channels_of_a_running_engine(tmp_path)
 
 @pytest.fixture
 def fake_cli(monkeypatch):
-    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
 
 
 def test_cli_says_nothing_about_channels(fake_cli, tmp_path, capsys):

@@ -26,6 +26,7 @@ from faqsearch.errors import ContentError
 from faqsearch.content.guides import parse_guide
 from faqsearch.index.published import POINTER, current_build
 from faqsearch.index.manifest import read_manifest
+from faqsearch.search import loader
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -114,7 +115,7 @@ def test_a_batch_with_bad_questions_answers_the_good_ones(engine):
 
 
 def test_cli_search_with_an_empty_question(monkeypatch, built, capsys):
-    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
     assert cli.main(["search", "   ", "--json", "--index", str(built), "--corpus", str(built.parent / "corpus")]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["results"] == [] and "Question vide" in out["notice"]
@@ -265,7 +266,7 @@ def test_a_manifest_announcing_another_dimension(damaged):
 
 
 def test_cli_search_without_an_index_says_how_to_build_it(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
     assert cli.main(["search", "support", "--index", str(tmp_path / "absent")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Erreur : ") and REBUILD_HINT in err

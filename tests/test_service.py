@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from faqsearch.build.pipeline import build
 from faqsearch.search.engine import Engine
 from faqsearch.feedback.store import DOWN, UP, FeedbackStore
 from faqsearch.service.app import create_app
-from faqsearch.service.config import ServiceSettings
+from faqsearch.settings import Settings
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
@@ -21,14 +22,14 @@ QUESTION = "Comment configurer IMAP ?"
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> ServiceSettings:
+def settings(tmp_path: Path) -> Settings:
     corpus = write_corpus(tmp_path / "corpus", generation=1)
     build(corpus, tmp_path / "index", FakeEncoder())
-    return ServiceSettings(index_root=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data")
+    return Settings(index_dir=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data", rate_limit=0)
 
 
 @pytest.fixture
-def client(settings: ServiceSettings):
+def client(settings: Settings):
     with TestClient(create_app(settings, FakeEncoder()), raise_server_exceptions=False) as c:
         yield c
 
@@ -45,10 +46,10 @@ def assert_french_error(response, status: int, *words: str) -> str:
     return detail
 
 
-def test_search_returns_the_command_line_json(client: TestClient, settings: ServiceSettings):
+def test_search_returns_the_command_line_json(client: TestClient, settings: Settings):
     response = client.get("/v1/search", params={"q": QUESTION, "plan": "lite", "top_k": 3})
     assert response.status_code == 200
-    expected = Engine.open(settings.index_root, FakeEncoder()).ask(QUESTION, "lite", 3).to_dict()
+    expected = Engine.open(settings.index_dir, FakeEncoder()).ask(QUESTION, "lite", 3).to_dict()
     assert response.json() == json.loads(json.dumps(expected))
     assert response.json()["results"][0]["question"] == "Comment configurer IMAP ?"
     assert len(response.json()["results"]) == 3
@@ -82,7 +83,7 @@ def test_unexpected_failure_is_a_french_500_without_traceback(client: TestClient
     assert "boom" not in detail
 
 
-def test_feedback_goes_to_the_store_the_page_reads(client: TestClient, settings: ServiceSettings):
+def test_feedback_goes_to_the_store_the_page_reads(client: TestClient, settings: Settings):
     body = {"question": QUESTION, "passage_id": "guide/questions-courantes/configurer-imap", "rating": "down",
             "plan": "premium", "session": "visiteur-1"}
     assert client.post("/v1/feedback", json=body).status_code == 201
@@ -120,7 +121,7 @@ def test_malformed_json_and_oversized_bodies_are_refused(client: TestClient):
                         413, "trop volumineuse")
 
 
-def test_feedback_that_cannot_be_stored_is_a_503(client: TestClient, settings: ServiceSettings):
+def test_feedback_that_cannot_be_stored_is_a_503(client: TestClient, settings: Settings):
     path = settings.data_dir / "feedback.sqlite3"
     path.unlink()
     path.mkdir()  # no database can be written there any more
@@ -136,7 +137,7 @@ def test_passage_by_id(client: TestClient):
     assert_french_error(client.get("/v1/passages/guide/inconnu"), 404, "Aucun passage")
 
 
-def test_healthz_and_a_rebuild_served_without_restart(client: TestClient, settings: ServiceSettings):
+def test_healthz_and_a_rebuild_served_without_restart(client: TestClient, settings: Settings):
     health = client.get("/healthz").json()
     assert health["status"] == "ok" and health["passages"] == 8 and health["model"] == "fake-hash-64"
     assert health["stale"] is False and health["build"]
@@ -145,7 +146,7 @@ def test_healthz_and_a_rebuild_served_without_restart(client: TestClient, settin
 
     write_corpus(settings.corpus_dir, generation=2, items=6)
     assert client.get("/healthz").json()["stale"] is True
-    build(settings.corpus_dir, settings.index_root, FakeEncoder())
+    build(settings.corpus_dir, settings.index_dir, FakeEncoder())
 
     after = client.get("/v1/search", params={"q": QUESTION}).json()
     assert "(édition 2)" in after["results"][0]["answer"]
@@ -154,11 +155,11 @@ def test_healthz_and_a_rebuild_served_without_restart(client: TestClient, settin
     assert "(édition 2)" in client.get(f"/v1/passages/{after['results'][0]['passage_id']}").json()["answer"]
 
 
-def test_cors_is_off_by_default_and_follows_the_setting(settings: ServiceSettings):
+def test_cors_is_off_by_default_and_follows_the_setting(settings: Settings):
     with TestClient(create_app(settings, FakeEncoder())) as closed:
         response = closed.get("/v1/search", params={"q": QUESTION}, headers={"Origin": "https://aide.exemple.fr"})
         assert "access-control-allow-origin" not in response.headers
-    open_settings = ServiceSettings(**{**settings.__dict__, "cors_origins": ("https://aide.exemple.fr",)})
+    open_settings = replace(settings, cors_origins=("https://aide.exemple.fr",))
     with TestClient(create_app(open_settings, FakeEncoder())) as opened:
         allowed = opened.get("/v1/search", params={"q": QUESTION}, headers={"Origin": "https://aide.exemple.fr"})
         assert allowed.headers["access-control-allow-origin"] == "https://aide.exemple.fr"
@@ -166,9 +167,9 @@ def test_cors_is_off_by_default_and_follows_the_setting(settings: ServiceSetting
         assert "access-control-allow-origin" not in other.headers
 
 
-def test_bad_cors_setting_says_how_to_fix_it(settings: ServiceSettings):
+def test_bad_cors_setting_says_how_to_fix_it(settings: Settings):
     with pytest.raises(ValueError, match="Origine CORS invalide"):
-        ServiceSettings(**{**settings.__dict__, "cors_origins": ("aide.exemple.fr",)})
+        replace(settings, cors_origins=("aide.exemple.fr",))
 
 
 def test_widget_page_has_a_strict_content_security_policy(client: TestClient):
@@ -191,10 +192,10 @@ def test_widget_page_has_a_strict_content_security_policy(client: TestClient):
     (["--index", "nulle-part"], "Aucun index dans nulle-part"),
     (["--rate-limit", "-1"], "Limite invalide"),
 ])
-def test_serve_refuses_bad_options_in_french(settings: ServiceSettings, capsys, extra: list[str], words: str):
+def test_serve_refuses_bad_options_in_french(settings: Settings, capsys, extra: list[str], words: str):
     from faqsearch.cli import main
 
-    assert main(["serve", "--index", str(settings.index_root), *extra]) == 2
+    assert main(["serve", "--index", str(settings.index_dir), *extra]) == 2
     assert words in capsys.readouterr().err
 
 
@@ -205,7 +206,7 @@ def test_every_response_names_its_worker(client: TestClient):
     assert client.get("/v2/nulle-part").headers["x-faqsearch-worker"] == str(os.getpid())
 
 
-def test_searches_are_not_logged_a_final_question_is(client: TestClient, settings: ServiceSettings):
+def test_searches_are_not_logged_a_final_question_is(client: TestClient, settings: Settings):
     for prefix in ("Comment", "Comment configurer", QUESTION):  # keystrokes of the widget
         assert client.get("/v1/search", params={"q": prefix}).status_code == 200
     store = FeedbackStore.configured(settings.data_dir, "")  # the page's own store
@@ -219,7 +220,7 @@ def test_searches_are_not_logged_a_final_question_is(client: TestClient, setting
     assert store.totals()["questions"] == 2
 
 
-def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: ServiceSettings):
+def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: Settings):
     from sqlalchemy import select
 
     from faqsearch.feedback.database import QUESTIONS, RATINGS
@@ -244,7 +245,7 @@ def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: Servi
     ({"question": QUESTION, "plan": "or"}, 422, ["« plan »"]),
     ({"question": QUESTION, "ip": "1.2.3.4"}, 422, ["« ip »", "pas un champ connu"]),
 ])
-def test_bad_question_gets_a_french_error_and_logs_nothing(client: TestClient, settings: ServiceSettings,
+def test_bad_question_gets_a_french_error_and_logs_nothing(client: TestClient, settings: Settings,
                                                            body, status, words):
     assert_french_error(client.post("/v1/questions", json=body), status, *words)
     assert FeedbackStore.configured(settings.data_dir, "").totals()["questions"] == 0
@@ -256,14 +257,14 @@ def test_too_long_search_says_so_without_echoing_it(client: TestClient):
     assert "éé" not in detail
 
 
-def test_question_that_cannot_be_stored_is_a_503(client: TestClient, settings: ServiceSettings):
+def test_question_that_cannot_be_stored_is_a_503(client: TestClient, settings: Settings):
     path = settings.data_dir / "feedback.sqlite3"
     path.unlink()
     path.mkdir()
     assert_french_error(client.post("/v1/questions", json={"question": QUESTION}), 503, "n'a pas pu être enregistrée")
 
 
-def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: TestClient, settings: ServiceSettings,
+def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: TestClient, settings: Settings,
                                                                       monkeypatch):
     import faqsearch.content.files
 
@@ -281,14 +282,11 @@ def test_healthz_does_not_read_the_corpus_again_while_it_is_unchanged(client: Te
     assert len(reads) == 2
 
 
-def limited(settings: ServiceSettings, searches_per_minute: int, **extra) -> ServiceSettings:
-    from faqsearch.service.config import rates
-
-    search_rate, write_rate = rates(searches_per_minute)
-    return ServiceSettings(**{**settings.__dict__, "search_rate": search_rate, "write_rate": write_rate, **extra})
+def limited(settings: Settings, searches_per_minute: int, **extra) -> Settings:
+    return replace(settings, rate_limit=searches_per_minute, **extra)
 
 
-def test_a_client_over_its_limit_is_told_in_french_when_to_come_back(settings: ServiceSettings):
+def test_a_client_over_its_limit_is_told_in_french_when_to_come_back(settings: Settings):
     # 20 searches a minute: bursts of 2; writes 2 a minute, bursts of 1.
     with TestClient(create_app(limited(settings, 20), FakeEncoder())) as client:
         assert [client.get("/v1/search", params={"q": QUESTION}).status_code for _ in range(2)] == [200, 200]
@@ -302,7 +300,7 @@ def test_a_client_over_its_limit_is_told_in_french_when_to_come_back(settings: S
         assert client.options("/v1/search").status_code != 429
 
 
-def test_a_refusal_still_carries_the_cors_headers(settings: ServiceSettings):
+def test_a_refusal_still_carries_the_cors_headers(settings: Settings):
     origin = {"Origin": "https://aide.exemple.fr"}
     with TestClient(create_app(limited(settings, 10, cors_origins=("https://aide.exemple.fr",)), FakeEncoder())) as c:
         assert c.get("/v1/search", params={"q": QUESTION}, headers=origin).status_code == 200
@@ -311,15 +309,16 @@ def test_a_refusal_still_carries_the_cors_headers(settings: ServiceSettings):
         assert refused.headers["access-control-allow-origin"] == "https://aide.exemple.fr"
 
 
-def test_the_limit_comes_from_the_environment(settings: ServiceSettings, monkeypatch):
+def test_the_limit_comes_from_the_environment(settings: Settings, monkeypatch):
     from faqsearch import settings as env
     from faqsearch.ratelimit import Rate
 
+    from faqsearch.service.limits import rates
+
     monkeypatch.setenv(env.RATE_LIMIT_ENV, "0")
-    assert ServiceSettings.from_env().search_rate is None
+    assert rates(Settings.from_env().rate_limit) == (None, None)
     monkeypatch.delenv(env.RATE_LIMIT_ENV)
-    default = ServiceSettings.from_env()
-    assert default.search_rate == Rate(300, 30) and default.write_rate == Rate(30, 10)
+    assert rates(Settings.from_env().rate_limit) == (Rate(300, 30), Rate(30, 10))
     monkeypatch.setenv(env.RATE_LIMIT_ENV, "beaucoup")
     with pytest.raises(ValueError, match="FAQSEARCH_RATE_LIMIT doit être un nombre entier"):
-        ServiceSettings.from_env()
+        Settings.from_env()

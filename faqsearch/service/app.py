@@ -2,67 +2,35 @@
 
 ``create_app(settings)`` builds one app per process: the model and the index are loaded once, and
 the engine follows the index folder, so a newly published build answers the next request without a
-restart. Endpoints are plain ``def``: FastAPI runs them in its thread pool, so encoding a question
-(CPU bound) never blocks the event loop that accepts the other requests.
+restart. The endpoints are in :mod:`faqsearch.service.routes`; they are plain ``def``: FastAPI
+runs them in its thread pool, so encoding a question (CPU bound) never blocks the event loop that
+accepts the other requests.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-import time
-import uuid
-from importlib.resources import files
-from pathlib import Path
-
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from .. import __version__
-from ..records.passage import Passage
-from ..embedding.encoder import Encoder, make_encoder
-from ..search.engine import Engine
-from ..feedback.store import DOWN, UP, FeedbackError, FeedbackStore
-from ..index.faq_index import FaqIndex
-from . import errors
+from ..embedding.encoder import Encoder
+from ..feedback.store import FeedbackStore
 from ..ratelimit import RateLimiter
+from ..search.loader import open_engine
+from ..settings import Settings
+from . import errors
+from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .config import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS, ServiceSettings
-from .schemas import FeedbackIn, Plan, QuestionIn
-
-STATIC = files("faqsearch.service") / "static"
+from .routes import feedback, search, site
 
 
-class PassageIndex:
-    """Passages by id for the index in service, rebuilt when a new index is published."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._index: FaqIndex | None = None
-        self._by_id: dict[str, Passage] = {}
-
-    def get(self, index: FaqIndex, passage_id: str) -> Passage | None:
-        with self._lock:
-            if index is not self._index:
-                self._index, self._by_id = index, {p.id: p for p in index.passages}
-            return self._by_id.get(passage_id)
-
-
-def load_encoder(model: str) -> Encoder:
-    """The model on the command line's backend, warmed up so the first request is not the slow one."""
-    encoder = make_encoder(model or None)
-    encoder.encode_queries(["préchauffage"])
-    return encoder
-
-
-def client_limits(settings: ServiceSettings) -> list[tuple[str, RateLimiter]]:
+def client_limits(settings: Settings) -> list[tuple[str, RateLimiter]]:
     """Path prefixes and their limiters: searching and reading passages share one bucket per
     client, the endpoints that write another."""
-    groups = ((("/v1/search", "/v1/passages"), settings.search_rate),
-              (("/v1/questions", "/v1/feedback"), settings.write_rate))
+    search_rate, write_rate = rates(settings.rate_limit)
+    groups = ((("/v1/search", "/v1/passages"), search_rate), (("/v1/questions", "/v1/feedback"), write_rate))
     out = []
     for prefixes, rate in groups:
         if rate is not None:
@@ -71,13 +39,12 @@ def client_limits(settings: ServiceSettings) -> list[tuple[str, RateLimiter]]:
     return out
 
 
-def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
+def create_app(settings: Settings, encoder: Encoder | None = None,
                store: FeedbackStore | None = None) -> FastAPI:
-    """The app over the index in service under ``settings.index_root``; raises ``IndexLoadError``."""
-    engine = Engine.open(settings.index_root, encoder or load_encoder(settings.model))
+    """The app over the index in service under ``settings.index_dir``; raises ``IndexLoadError``."""
+    engine = open_engine(settings, encoder)
     if store is None:
         store = FeedbackStore.configured(settings.data_dir, settings.database_url)
-    passages = PassageIndex()
     # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
     # FastAPI's OpenTelemetry hooks off: a provider configured in the environment would otherwise
     # export every request URL, question included, and the check costs each request a few µs.
@@ -85,7 +52,18 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
                          description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.",
                          telemetry={"tracing": False, "metrics": False, "logs": False})
     errors.install(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    _add_middlewares(app, settings)
+    app.state.engine, app.state.store = engine, store
+    app.include_router(search.router(engine))
+    app.include_router(feedback.router(engine, store))
+    app.include_router(site.router(engine, settings))
+    app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")
+    return app
+
+
+def _add_middlewares(app: FastAPI, settings: Settings) -> None:
+    """Size, rate and CORS checks, innermost first, then the worker's name on every response."""
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     limits = client_limits(settings)
     if limits:
         # Added before CORS, hence inside it: a refusal still carries the headers a browser needs to read it.
@@ -93,97 +71,9 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
-    app.state.engine, app.state.store = engine, store
     app.add_middleware(WorkerHeader)
-
-    def current() -> Engine:
-        try:
-            engine.refresh()
-        except Exception:  # a damaged new build leaves the one in service answering
-            pass
-        return engine
-
-    @app.get("/v1/search", summary="Chercher une question",
-             description="La réponse est l'objet JSON de `python -m faqsearch search --json`.")
-    def search(q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS, description="La question."),
-               plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
-               top_k: int = Query(5, ge=1, le=settings.max_top_k, description="Nombre de passages.")) -> JSONResponse:
-        started = time.perf_counter()
-        answer = engine.ask(q, plan, top_k)
-        spent = (time.perf_counter() - started) * 1000
-        # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
-        return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})
-
-    @app.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
-              description="Va dans la même base que les avis de la page : l'espace éditeurs les voit.")
-    def feedback(body: FeedbackIn) -> dict:
-        try:
-            store.rate(body.question, body.passage_id, UP if body.rating == "up" else DOWN, body.plan,
-                       session=body.session or f"api-{uuid.uuid4().hex}")
-        except FeedbackError as exc:
-            errors.log.error("rating not stored: %s", exc)
-            raise HTTPException(503, "Votre avis n'a pas pu être enregistré : la base de retours est "
-                                     "indisponible. Réessayez dans un instant.") from exc
-        return {"stored": True}
-
-    @app.post("/v1/questions", status_code=201, summary="Enregistrer une question posée",
-              description="À appeler une fois par question, quand le visiteur s'y arrête (pause dans la frappe, "
-                          "Entrée, ouverture d'une réponse), pas à chaque frappe : /v1/search n'enregistre rien. "
-                          "La question rejoint celles de la page dans l'espace éditeurs (questions fréquentes, "
-                          "sans réponse). Aucune adresse IP n'est enregistrée.")
-    def question(body: QuestionIn) -> dict:
-        # Answered again here rather than trusting the client's account of it: the editors' lists
-        # (unanswered questions) must reflect what the engine says, not what a caller claims.
-        started = time.perf_counter()
-        answer = engine.ask(body.question, body.plan)
-        spent = (time.perf_counter() - started) * 1000
-        if not answer.hits:  # nothing searchable ("??"): the page does not count it either
-            raise HTTPException(422, answer.notice or "Question vide : tapez quelques mots.")
-        try:
-            store.log_question(answer.question, answer.plan, answer.confident, answer.hits[0].passage.id,
-                               len(answer.hits), round(spent, 1), session=body.session or f"api-{uuid.uuid4().hex}")
-        except FeedbackError as exc:
-            errors.log.error("question not logged: %s", exc)
-            raise HTTPException(503, "La question n'a pas pu être enregistrée : la base de retours est "
-                                     "indisponible. Réessayez dans un instant.") from exc
-        return {"logged": True, "confident": answer.confident}
-
-    @app.get("/v1/passages/{passage_id:path}", summary="Un passage du guide")
-    def passage(passage_id: str) -> dict:
-        if len(passage_id) > MAX_PASSAGE_ID_CHARS:
-            raise HTTPException(422, f"Identifiant de passage trop long ({MAX_PASSAGE_ID_CHARS} caractères au plus).")
-        found = passages.get(current().index, passage_id)
-        if found is None:
-            raise HTTPException(404, f"Aucun passage « {passage_id[:80]} » dans l'index en service. "
-                                     "Les identifiants sont les `passage_id` des résultats de /v1/search.")
-        return found.to_dict()
-
-    @app.get("/healthz", summary="État du service")
-    def healthz() -> dict:
-        engine = current()
-        manifest = engine.index.manifest
-        corpus = Path(settings.corpus_dir)
-        return {
-            "status": "ok", "build": engine.build_id, "built_at": manifest.get("built_at", ""),
-            "passages": len(engine.index.passages), "model": manifest.get("model", ""),
-            # None when the corpus folder is not on this machine (a replica serving a copied index).
-            "stale": engine.is_stale(corpus) if corpus.is_dir() else None,
-            "process": os.getpid(),
-        }
-
-    csp = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-           f"base-uri 'none'; form-action 'none'; frame-ancestors {' '.join(settings.frame_ancestors)}")
-
-    @app.get("/widget", include_in_schema=False)
-    def widget() -> Response:
-        return Response((STATIC / "widget.html").read_bytes(), media_type="text/html; charset=utf-8",
-                        headers={"Content-Security-Policy": csp, "X-Content-Type-Options": "nosniff",
-                                 "Referrer-Policy": "no-referrer"})
-
-    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    return app
 
 
 def app_from_env() -> FastAPI:
     """The factory uvicorn calls in each worker process (settings from the environment)."""
-    return create_app(ServiceSettings.from_env())
+    return create_app(Settings.from_env())

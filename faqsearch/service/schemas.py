@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .config import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS
+from .limits import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS
 
 Plan = Literal["gratuit", "lite", "premium"]
 SESSION = dict(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def check(args) -> str:
     """A French message saying what to fix in the options, or "" when they are usable."""
-    from ..index.published import current_build
+    from ..index.published import current_build  # standard library only until the service starts
 
     if not 1 <= args.port <= 65535:
         return f"Port invalide : {args.port}. Choisissez un port entre 1 et 65535, par exemple --port 8000."
@@ -67,11 +67,11 @@ def run(args) -> int:
         os.environ[env.DATABASE_URL_ENV] = args.database_url
     if args.rate_limit is not None:
         os.environ[env.RATE_LIMIT_ENV] = str(args.rate_limit)
+    # Loaded only now that the service starts: the other commands never load FastAPI or the engine.
     import uvicorn
 
     from ..feedback.store import FeedbackStore
     from .app import app_from_env
-    from .config import ServiceSettings
 
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False)
     if args.forwarded_allow_ips:
@@ -84,7 +84,7 @@ def run(args) -> int:
         return 0
     # Each worker loads the model itself; the database is checked once here, so that a wrong
     # URL gets one clear message rather than one crash per worker.
-    settings = ServiceSettings.from_env()
+    settings = env.Settings.from_env()
     FeedbackStore.configured(settings.data_dir, settings.database_url).close()
     print(f"Service sur http://{args.host}:{args.port} avec {args.workers} processus "
           "(documentation : /docs, widget : /widget)", file=sys.stderr)

@@ -13,12 +13,13 @@ from typing import Iterator
 
 import streamlit as st
 
-from ..search.engine import Engine
 from ..index.manifest import IndexLoadError
 from ..index.storage import ModelMismatchError
-from . import presentation as pres
+from ..search.engine import Engine
+from ..search.staleness import stale_reason
+from ..settings import Settings
 from . import editor_auth, editor_page, resources, search_page
-from .resources import Settings
+from . import presentation as pres
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,12 @@ UNEXPECTED = "Erreur inattendue"
 def main(app_dir: Path) -> None:
     st.set_page_config(page_title="Recherche dans l'aide", page_icon="🔎", layout="centered")
     st.html(STYLE)
-    settings = Settings.from_env(app_dir)
+    try:
+        settings = Settings.from_env(app_dir)
+    except ValueError as exc:  # a setting that cannot be used: say which, before anything loads
+        st.error("**La page ne peut pas démarrer : un réglage est invalide.**\n\n" + pres.message_markdown(exc),
+                 icon="⚙️")
+        return
     # Streamlit forgets the state of a widget that a run does not draw; the question field is not
     # drawn while the editors' tab is open, so keep its value explicitly to find it on return.
     if search_page.QUESTION_KEY in st.session_state:
@@ -50,7 +56,7 @@ def main(app_dir: Path) -> None:
             search_page.render(settings, engine, problem, plan_choice, top_k, site)
     if editors.open:
         with editors, _no_traceback():
-            if editor_auth.gate():
+            if editor_auth.gate(settings):
                 editor_page.render(settings, engine)
 
 
@@ -71,7 +77,7 @@ def _no_traceback() -> Iterator[None]:
 def load_engine(settings: Settings) -> tuple[Engine | None, str]:
     """The engine, or None and a French explanation of what is wrong and how to fix it."""
     try:
-        return resources.engine_for(settings), ""
+        return resources.engine(settings), ""
     except ModelMismatchError as exc:  # its own message speaks of command-line flags
         return None, (f"L'index a été construit avec le modèle « {exc.built_with} », mais la page utilise "
                       f"« {exc.used} » : il doit être reconstruit avec le modèle de la page.")
@@ -107,6 +113,6 @@ def _index_status(settings: Settings, engine: Engine | None, problem: str) -> No
                f"Construit le {pres.escape_markdown(pres.built_at_label(manifest.get('built_at', '')))}")
     if not settings.corpus_dir.is_dir():
         st.warning(f"Dossier du corpus introuvable : {pres.escape_markdown(settings.corpus_dir)}.", icon="📁")
-    elif engine.is_stale(settings.corpus_dir):
+    elif stale_reason(settings.corpus_dir, manifest):
         st.warning("Le corpus a changé depuis la construction de l'index : les réponses ne reflètent pas "
                    "encore ces modifications. Reconstruisez l'index (onglet « Espace éditeurs »).", icon="⚠️")

@@ -8,7 +8,6 @@ or the explanation of how to enable the space when nothing is configured.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from typing import Mapping
 
@@ -16,7 +15,9 @@ import streamlit as st
 
 from ..auth import (EDITOR_EMAILS_SECRET, PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, EditorAccess, SignInGuard,
                     editor_access)
+from ..settings import Settings
 from .presentation import escape_markdown
+from .session import session_id
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ def _secrets() -> Mapping:
         return {}
 
 
-def access() -> EditorAccess:
-    return editor_access(_secrets(), os.environ)
+def access(settings: Settings) -> EditorAccess:
+    """How editors sign in: the page's secrets first, then the settings' password hash."""
+    return editor_access(_secrets(), {PASSWORD_HASH_ENV: settings.editor_password_hash})
 
 
 @st.cache_resource
@@ -53,9 +55,8 @@ def guard() -> SignInGuard:
     return SignInGuard()
 
 
-def is_editor(current: EditorAccess | None = None) -> bool:
+def is_editor(current: EditorAccess) -> bool:
     """True when this browser session is signed in as an editor (draws nothing)."""
-    current = current or access()
     if current.method == "identity":
         return bool(st.user.is_logged_in) and str(st.user.get("email") or "").lower() in current.emails
     if current.method == "password":
@@ -63,12 +64,12 @@ def is_editor(current: EditorAccess | None = None) -> bool:
     return False
 
 
-def gate() -> bool:
+def gate(settings: Settings) -> bool:
     """Draw what the editors' space shows before sign-in; True when the session is an editor's.
 
     When True, a sign-out button has been drawn; the caller then draws the space itself.
     """
-    current = access()
+    current = access(settings)
     if current.method == "none":
         st.info(HOW_TO_ENABLE, icon="🔒")
         if current.problem:
@@ -95,8 +96,6 @@ def gate() -> bool:
 
 def _check_password(current: EditorAccess) -> None:
     """Callback of the sign-in button: runs before the rerun, and empties the password field."""
-    from .search_page import session_id  # the search page owns the session id (ratings use it)
-
     password = st.session_state.get(PASSWORD_KEY) or ""
     st.session_state[PASSWORD_KEY] = ""
     result = guard().attempt(session_id(), password, current.password_hash, time.monotonic())

@@ -13,7 +13,7 @@ from ..feedback.store import FeedbackError
 from . import presentation as pres
 from . import learning_page, resources
 from .rebuild import rebuild_button, show_last_report, warnings_table
-from .resources import Settings
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 LIMIT = 25
@@ -36,7 +36,7 @@ def render(settings: Settings, engine: Engine | None) -> None:
         warnings_table(manifest_warnings(engine.index.manifest), "l'index en service")
 
     try:
-        store = resources.store_for(settings)
+        store = resources.store(settings)
         top, unanswered, disliked, totals = store.top_questions(LIMIT), store.unanswered(LIMIT), store.disliked(LIMIT), store.totals()
     except (FeedbackError, OSError) as exc:
         log.exception("feedback database unavailable")

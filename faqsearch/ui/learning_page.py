@@ -20,7 +20,7 @@ from ..content.variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
 from . import presentation as pres
 from . import resources
 from .rebuild import run_rebuild
-from .resources import Settings
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 LIMIT = 15
@@ -45,7 +45,7 @@ def render(settings: Settings, engine: Engine) -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(pres.escape_markdown(notice), icon="✅")
-    store = resources.store_for(settings)
+    store = resources.store(settings)
     dismissals = Dismissals(store.url)
     asked = [Asked(q.question, q.count) for q in store.top_questions(HISTORY)]
     asked += [Asked(d.question, 0, d.down) for d in store.disliked(HISTORY)]

@@ -18,7 +18,7 @@ from ..build.progress import Progress
 from ..content.lookalikes import BuildWarning
 from .presentation import escape_markdown, message_markdown
 from . import resources
-from .resources import Settings
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,9 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
         bar.progress(min((STAGES.index(EMBED) + progress.fraction) / len(STAGES), 0.95), text=progress.label())
 
     try:
-        encoder = resources.encoder(settings.model)
-        report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage, on_progress=on_progress)
+        encoder = resources.encoder(settings)
+        report = build(settings.corpus_dir, settings.index_dir, encoder, cache_dir=settings.embed_cache,
+                       variants=settings.variants, on_stage=on_stage, on_progress=on_progress)
     except (ValueError, RuntimeError, OSError) as exc:  # ContentError, BuildError, IndexLoadError… say what to fix
         _failed(status, message_markdown(str(exc)))
         return None
@@ -68,7 +69,7 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
     bar.progress(1.0, text="Terminé")
     status.update(label="Index reconstruit et mis en service.", state="complete", expanded=False)
     try:
-        resources.engine_for(settings).current()  # reload now, so that this very rerun answers from the new index
+        resources.engine(settings).current()  # reload now, so that this very rerun answers from the new index
     except Exception:  # e.g. the first index ever: the engine is opened on the next rerun
         pass
     st.session_state[REPORT_KEY] = report

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 
 import streamlit as st
 
@@ -22,7 +21,8 @@ from . import presentation as pres
 from . import editor_auth, resources
 from .excerpt import entry_answer
 from .rebuild import rebuild_button
-from .resources import Settings
+from .session import session_id
+from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +69,6 @@ def examples(site: Site, key: str, title: str = "Exemples de questions") -> None
     with st.container(horizontal=True, gap="small"):
         for i, text in enumerate(site.examples):
             st.button(text, key=f"{key}-{i}", on_click=_use_example, args=(text,), type="secondary")
-
-
-def session_id() -> str:
-    """A random id per browser session: one person's rating of an answer counts once."""
-    if "session_id" not in st.session_state:
-        st.session_state["session_id"] = uuid.uuid4().hex
-    return st.session_state["session_id"]
 
 
 def render(settings: Settings, engine: Engine | None, problem: str, plan_choice: str, top_k: int,
@@ -152,7 +145,7 @@ def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None)
 def unavailable(settings: Settings, problem: str) -> None:
     """No usable index (none yet, another model, damaged): the reason and the way out."""
     st.error("**La recherche n'est pas disponible pour le moment.**\n\n" + pres.message_markdown(problem), icon="🛠️")
-    if not editor_auth.is_editor():  # a visitor may not rebuild: say who can
+    if not editor_auth.is_editor(editor_auth.access(settings)):  # a visitor may not rebuild: say who can
         st.markdown("Un éditeur doit reconstruire l'index : connectez-vous dans l'onglet « Espace éditeurs », "
                     "ou lancez `python build_index.py` sur le serveur.")
         return
@@ -179,7 +172,7 @@ def _store_rating(settings: Settings, key: str, question: str, passage_id: str, 
     """Callback of ``st.feedback``: runs before the rerun, so the vote is saved even if the page changes."""
     rating = st.session_state.get(key)
     try:
-        resources.store_for(settings).rate(question, passage_id, rating, plan, session_id())
+        resources.store(settings).rate(question, passage_id, rating, plan, session_id())
     except (FeedbackError, OSError):
         log.exception("rating not stored")
         st.toast("Votre avis n'a pas pu être enregistré (base de retours indisponible).", icon="⚠️")
@@ -195,7 +188,7 @@ def _log_question(settings: Settings, answer: Answer, plan: str | None, elapsed:
         return
     st.session_state["last_logged"] = key
     try:
-        resources.store_for(settings).log_question(
+        resources.store(settings).log_question(
             answer.question, plan, answer.confident, answer.hits[0].passage.id,
             len(answer.hits), round(elapsed * 1000, 1), session_id())
     except (FeedbackError, OSError):  # statistics must never stop a search

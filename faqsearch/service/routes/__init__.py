@@ -1,0 +1,1 @@
+"""The endpoints of the HTTP service, one module per concern."""
