@@ -5,17 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from ..channels.assignment import assign_channels
 from ..channels.catalogue import Catalogue, parse_catalogue
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import slug
-from .files import (CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, _present, corpus_digest, guide_files,
-                    read_content, unread_files)
+from .files import (CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, read_content, read_folder,
+                    unread_files)
 from .guides import parse_guide
 from .lookalikes import BuildWarning, disambiguate
-from .synonyms import read_synonyms
+from .synonyms import parse_synonyms
+from .tables import accepted_names, read_table
 from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
 
 
@@ -43,30 +45,44 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
 
     Raises :class:`ContentError` before anything is built when a file or the catalogue has a
     problem, with the file, the line and what to change. Without ``channels.csv`` the corpus has
-    an empty catalogue and its passages no channel.
+    an empty catalogue and its passages no channel. Every file is read once, and hashed as read.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ContentError(f"Le dossier du corpus {folder} n'existe pas : créez-le et mettez-y au moins un guide .txt ou .md.")
-    # Hashed before reading: if an editor saves during the build, the index looks stale, not fresh.
-    digest = corpus_digest(folder)
+    files = read_folder(folder)
     catalogue_path = folder / CATALOGUE_FILE
-    catalogue = read_catalogue(catalogue_path) if _present(catalogue_path) else Catalogue(())
-    files = guide_files(folder)
-    if not files:
+    catalogue = (parse_catalogue(files.text(catalogue_path), str(catalogue_path)) if catalogue_path in files
+                 else Catalogue(()))
+    if not files.guides:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
                           ".csv, .jsonl ou .json, ou une page .html (voir README).")
-    _check_guide_names(files)
-    passages: list[Passage] = []
+    _check_guide_names(files.guides)
     notes = [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
                           ".jsonl, .json et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
                           "dossier pour faire taire cet avertissement.") for path in unread_files(folder)]
-    for path in files:
-        found, said = read_file(path)
+    passages: list[Passage] = []
+    for path in files.guides:
+        found, said = parse_file(path, files.text(path))
         passages.extend(found)
         notes.extend(said)
     passages, warnings = disambiguate(passages)
-    warnings = notes + warnings
+    _check_passages(passages, catalogue, catalogue_path)
+    synonyms_path, variants_path = folder / SYNONYMS_FILE, folder / VARIANTS_FILE
+    synonyms = parse_synonyms(files.text(synonyms_path), synonyms_path) if synonyms_path in files else ()
+    if variants_path in files:
+        # Read like every content file: a link or a control character is refused with file:line.
+        rows = parse_variants(files.text(variants_path), variants_path)
+        passages = apply_variants(passages, rows, str(variants_path))
+    if not variants:
+        passages = without_variants(passages)
+    if catalogue.channels:
+        passages = assign_channels(passages, catalogue)
+    return Corpus(tuple(passages), catalogue, files.digest, synonyms, tuple(notes + warnings))
+
+
+def _check_passages(passages: list[Passage], catalogue: Catalogue, catalogue_path: Path) -> None:
+    """Every passage has an id of its own, and a channel the catalogue has (when it names one)."""
     seen: dict[str, Passage] = {}
     for passage in passages:
         if passage.id in seen:
@@ -80,19 +96,9 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
         if passage.channel and catalogue.get(passage.channel) is None:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
-    synonyms = read_synonyms(folder / SYNONYMS_FILE) if _present(folder / SYNONYMS_FILE) else ()
-    if _present(folder / VARIANTS_FILE):
-        # Read like every content file: a link or a control character is refused with file:line.
-        rows = parse_variants(read_content(folder / VARIANTS_FILE, folder), folder / VARIANTS_FILE)
-        passages = apply_variants(passages, rows, str(folder / VARIANTS_FILE))
-    if not variants:
-        passages = without_variants(passages)
-    if catalogue.channels:
-        passages = assign_channels(passages, catalogue)
-    return Corpus(tuple(passages), catalogue, digest, synonyms, tuple(warnings))
 
 
-def _check_guide_names(files: list[Path]) -> None:
+def _check_guide_names(files: Sequence[Path]) -> None:
     """Two differently spelled names that give the same id ("Mon Guide.md", "mon-guide.md") would
     give their passages the same ids: name both files, rather than the first title that collides.
     (One name with two extensions, such as a table in .csv and .jsonl, is checked entry by entry.)"""
@@ -105,13 +111,11 @@ def _check_guide_names(files: list[Path]) -> None:
         seen[guide_id] = path
 
 
-def read_file(path: Path) -> tuple[list[Passage], list[BuildWarning]]:
-    """The passages of one content file, read by the reader its extension names, and what an
-    editor should know about it (a table's columns that nothing reads)."""
+def parse_file(path: Path, text: str) -> tuple[list[Passage], list[BuildWarning]]:
+    """The passages of one content file's ``text``, read by the reader its extension names, and
+    what an editor should know about it (a table's columns that nothing reads)."""
     from .pages import parse_page  # BeautifulSoup is loaded only for corpora with pages
-    from .tables import accepted_names, read_table
 
-    text = read_content(path, path.parent)
     if not text.strip("\ufeff \t\r\n"):
         raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
     suffix = path.suffix.lower()

@@ -6,8 +6,10 @@ import hashlib
 import os
 import re
 import stat
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 from ..errors import ContentError
 from .site import SITE_FILE
@@ -93,7 +95,11 @@ def read_content(path: Path, folder: Path) -> str:
     Besides the checks of :func:`read_content_bytes`, the file must be UTF-8 (a leading BOM is
     dropped) and hold no control character but tab and line ends. Every error names ``file:line``.
     """
-    raw = read_content_bytes(path, folder)
+    return decode_content(read_content_bytes(path, folder), path)
+
+
+def decode_content(raw: bytes, path: Path) -> str:
+    """The text of a content file's bytes, checked as :func:`read_content` says."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -118,14 +124,51 @@ def content_files(folder: Path) -> list[Path]:
 
 def corpus_digest(folder: Path) -> str:
     """SHA-256 over the names and bytes of the content files: what the index was built from."""
+    return _read_each(folder, keep=False)[0]
+
+
+@dataclass(frozen=True)
+class CorpusFiles:
+    """The content files of a corpus folder, each read once (:func:`read_folder`): the guides
+    (with tables and pages) in build order, the digest of every file's bytes, and the bytes."""
+
+    folder: Path
+    guides: tuple[Path, ...]
+    digest: str
+    read: Mapping[Path, bytes | ContentError] = field(repr=False)
+
+    def __contains__(self, path: Path) -> bool:
+        return path in self.read
+
+    def text(self, path: Path) -> str:
+        """The checked text of one of the files (see :func:`read_content`); raises the error of a
+        file that could not be read, when its content is asked for."""
+        found = self.read[path]
+        if isinstance(found, ContentError):
+            raise found
+        return decode_content(found, path)
+
+
+def read_folder(folder: Path) -> CorpusFiles:
+    """Every file a build reads, read once: the digest is computed from the very bytes that are
+    parsed, so an edit saved during a build leaves the index stale, never falsely fresh."""
+    digest, read = _read_each(folder, keep=True)
+    return CorpusFiles(Path(folder), tuple(p for p in read if p.name.lower() not in RESERVED_TABLES), digest, read)
+
+
+def _read_each(folder: Path, keep: bool) -> tuple[str, dict[Path, bytes | ContentError]]:
+    """The digest of the content files of ``folder``, and (``keep``) what reading each gave."""
     h = hashlib.sha256()
+    read: dict[Path, bytes | ContentError] = {}
     for path in content_files(folder):
         try:
-            content = read_content_bytes(path, folder)
-        except ContentError:  # the build refuses it; here it only has to change the digest
-            content = b"\0refused"
+            content = kept = read_content_bytes(path, folder)
+        except ContentError as exc:  # the build refuses it when parsing; the digest only has to change
+            content, kept = b"\0refused", exc
         h.update(path.name.encode() + b"\0" + content + b"\0")
-    return h.hexdigest()
+        if keep:
+            read[path] = kept
+    return h.hexdigest(), read
 
 
 def current_digest(folder: Path) -> str:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ContentError
-from .files import read_content
 
 
-def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
+def parse_synonyms(text: str, path: Path) -> tuple[tuple[str, ...], ...]:
     """Groups of equivalent terms, one group per line, terms separated by commas; ``#`` starts a comment."""
-    text = read_content(path, Path(path).parent)
     groups = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
