@@ -24,7 +24,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from faqsearch.content.chunking import chunk_passages, tokenizer_counter
+from faqsearch.content.chunking import chunk_passages
+from faqsearch.embedding.tokenizer import FileTokenizer
 from bench.courtesy import strip_courtesy
 from faqsearch.records.passage import Passage
 from faqsearch.embedding.cache import EmbeddingCache, text_key
@@ -218,7 +219,7 @@ def setup(data: Path) -> tuple[list[Passage], list[EntryQuestion], Callable[[str
     from faqsearch.embedding.model_files import convert
 
     pages = read_pages(data / "passages.jsonl")
-    count = tokenizer_counter(str(convert() / "tokenizer.json"))
+    count = FileTokenizer.from_file(convert() / "tokenizer.json", specials=False).count
     return pages, read_entry_questions(data / "queries.tsv"), count
 
 

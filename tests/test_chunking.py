@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.content.chunking import chunk_passage, chunk_passages, split_text, tokenizer_counter
+from faqsearch.content.chunking import chunk_passage, chunk_passages, split_text
+from faqsearch.embedding.tokenizer import FileTokenizer
 from faqsearch.records.passage import Passage
 from faqsearch.content.guides import parse_guide
 from faqsearch.search.hybrid import search_batch
@@ -104,7 +105,7 @@ def test_too_small_a_limit_is_refused():
 def test_a_50k_character_answer_parses_and_every_chunk_fits_the_model():
     from faqsearch.embedding.model_files import convert
 
-    count = tokenizer_counter(str(convert() / "tokenizer.json"))
+    count = FileTokenizer.from_file(convert() / "tokenizer.json", specials=False).count
     body = "\n".join(f"- Point {i} : " + "les démarches administratives se font en ligne. " * 3 for i in range(350))
     guide = f"# Guide long\n\n## Démarches\n\n### Tout savoir\n{body}\n"
     (passage,) = parse_guide(guide, "long", markdown=True)

@@ -57,8 +57,8 @@ def test_the_cut_counts_the_prompt_and_special_tokens(tokenizer):
     assert tokenizer.count(cut) == 20 and tokenizer.count(cut + "é") == 21
 
 
-class TokenizingFakeEncoder(FakeEncoder):
-    """The fake model, with the real model's tokenizer: records what it was asked to encode."""
+class RecordingFakeEncoder(FakeEncoder):
+    """The fake model: records what it was asked to encode."""
 
     def __init__(self):
         super().__init__()
@@ -68,14 +68,12 @@ class TokenizingFakeEncoder(FakeEncoder):
         self.queries.extend(texts)
         return super().encode_queries(texts)
 
-    def query_tokenizer(self):
-        return default_query_tokenizer()
-
 
 def test_the_engine_encodes_at_most_the_model_tokens_and_says_so(tmp_path, tokenizer):
     build(write_corpus(tmp_path / "corpus"), tmp_path / "index", FakeEncoder(), cache_dir=tmp_path / "cache")
-    encoder = TokenizingFakeEncoder()
-    engine = Engine.open(tmp_path / "index", encoder)
+    encoder = RecordingFakeEncoder()
+    # The real model's tokenizer on the fake model (the engine looks it up by the model's name).
+    engine = Engine.open(tmp_path / "index", encoder, tokenizer=default_query_tokenizer())
     answer = engine.ask("Comment configurer IMAP ? " + "é" * 2000)
     assert tokenizer.count(answer.question) <= MAX_QUERY_TOKENS
     assert all(tokenizer.count(q) <= MAX_QUERY_TOKENS for q in encoder.queries)

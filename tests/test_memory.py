@@ -21,7 +21,8 @@ from faqsearch.index.dense import DenseIndex
 from faqsearch.build.pipeline import build
 from faqsearch.build.verify import verify
 from faqsearch.index.published import current_build
-from faqsearch.content.chunking import chunk_passages, model_token_counter
+from faqsearch.content.chunking import chunk_passages
+from faqsearch.embedding.tokenizer import passage_tokenizer
 from faqsearch.content.corpus import load_corpus
 from faqsearch.embedding.cache import EmbeddingCache
 from faqsearch.index.faq_index import FaqIndex
@@ -179,7 +180,7 @@ def test_a_build_writes_the_index_built_in_one_go(synthetic, seed, tmp_path, mon
     build(corpus_dir, tmp_path / "index", encoder, cache_dir=tmp_path / "cache", variants=True)
     built = current_build(tmp_path / "index")
     corpus = load_corpus(corpus_dir)
-    passages = chunk_passages(corpus.passages, model_token_counter(encoder.name))
+    passages = chunk_passages(corpus.passages, passage_tokenizer(encoder.name).count)
     FaqIndex.build(passages, encoder, corpus.catalogue, corpus.digest, corpus.synonyms).save(tmp_path / "reference")
     names = sorted(p.name for p in built.iterdir() if p.name != MANIFEST)
     assert names == sorted(p.name for p in (tmp_path / "reference").iterdir() if p.name != MANIFEST)

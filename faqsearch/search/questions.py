@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..embedding.tokenizer import MAX_QUERY_TOKENS, QueryTokenizer
+from ..embedding.tokenizer import MAX_QUERY_TOKENS, ModelTokenizer
 
 # A first, coarse cut that bounds the work of cleaning and tokenizing; the model's own limit is
 # in tokens (MAX_QUERY_TOKENS), applied by fit_to_model.
@@ -28,7 +28,7 @@ def clean_question(text: str) -> tuple[str, str]:
     return text, notice
 
 
-def fit_to_model(text: str, notice: str, tokenizer: QueryTokenizer | None,
+def fit_to_model(text: str, notice: str, tokenizer: ModelTokenizer | None,
                  max_tokens: int = MAX_QUERY_TOKENS) -> tuple[str, str]:
     """Cut a cleaned question to ``max_tokens`` of the model's tokens; say so in the notice."""
     if tokenizer is None:
