@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -17,16 +18,16 @@ import numpy as np
 from .. import settings
 from ..content.chunking import chunk_passages
 from ..content.corpus import Corpus, load_corpus
-from ..content.files import corpus_digest
+from ..content.lookalikes import BuildWarning
 from ..embedding.cache import EmbeddingCache
 from ..embedding.encoder import Encoder
 from ..embedding.memory import return_freed_memory
 from ..embedding.tokenizer import passage_tokenizer
 from ..index.faq_index import FaqIndex
-from ..index.manifest import IndexLoadError, read_manifest, with_warnings, write_manifest
+from ..index.manifest import IndexLoadError, with_warnings, write_manifest
 from ..index.published import current_build, discard_abandoned, publish, staging_dir
 from ..index.storage import read_passages, write_parts
-from ..index.views import layout
+from ..index.views import Layout, layout
 from ..records.passage import Passage
 from .lock import build_lock
 from .progress import Progress, encode_in_blocks
@@ -72,6 +73,17 @@ def _to_embed(views, cache: EmbeddingCache, query_cache: EmbeddingCache) -> int:
                for i in range(len(views.passage_counts)))
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What the stages of one build share: where it publishes, the encoder, whom it tells."""
+
+    root: Path
+    encoder: Encoder
+    stage: Callable[[str], None]
+    on_progress: Callable[[Progress], None] | None
+    progress: bool
+
+
 def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None = None, dry_run: bool = False,
           progress: bool = False, wait: bool = False, check: bool = True, strict: bool = False,
           on_stage: Callable[[str], None] | None = None, variants: bool | None = None,
@@ -86,88 +98,46 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
     ``on_progress`` is told how far the embedding of passages is, with the time left.
     """
     started = time.perf_counter()
-    stage = on_stage or (lambda _: None)
-    root = Path(root)
-    stage(READ)
+    run = _Run(Path(root), encoder, on_stage or (lambda _: None), on_progress, progress)
+    run.stage(READ)
     # Validation comes first: a corpus error must stop the build before anything is written.
-    corpus: Corpus = load_corpus(corpus_dir, variants=settings.use_variants() if variants is None else variants)
+    corpus, passages = _read(corpus_dir, encoder, settings.use_variants() if variants is None else variants, strict)
     warnings = list(corpus.warnings)
-    if strict and warnings:
-        raise strict_error(warnings)
-    # Long answers become several passages of one entry, each short enough for the model.
-    passages = chunk_passages(corpus.passages, passage_tokenizer(encoder.name).count)
-    # The tokenizer that counted them held 265 MiB: hand it back before the passages are embedded.
-    return_freed_memory()
     views = layout(passages)
     cache_folder = Path(cache_dir) if cache_dir else settings.embed_cache_dir()
     if dry_run:
-        # No dimension given: a dry run must not load the model just to count.
-        cache = EmbeddingCache(cache_folder, encoder.name)
-        query_cache = EmbeddingCache(cache_folder, encoder.name + QUERY_CACHE_SUFFIX)
-        counts = diff(previous_passages(root), passages)
-        return BuildReport(len(passages), **counts, embedded=_to_embed(views, cache, query_cache),
-                           seconds=round(time.perf_counter() - started, 3), dry_run=True, warnings=tuple(warnings))
-    with build_lock(root, wait=wait):
+        return _dry_run(run, passages, views, cache_folder, warnings, started)
+    with build_lock(run.root, wait=wait):
         # Holding the lock, any staging folder is a dead build's: clear it before adding ours.
-        discard_abandoned(root)
-        cache = EmbeddingCache(cache_folder, encoder.name, dim=encoder.dim)
-        query_cache = EmbeddingCache(cache_folder, encoder.name + QUERY_CACHE_SUFFIX, dim=encoder.dim)
+        discard_abandoned(run.root)
+        cache, query_cache = _caches(cache_folder, encoder, encoder.dim)
         # Compared under the lock: a build that waited must report against what it replaces.
-        counts = diff(previous_passages(root), passages)
+        counts = diff(previous_passages(run.root), passages)
         embedded = _to_embed(views, cache, query_cache)
-        stage(EMBED)
-        # The vectors are valid whatever the checks below decide: each cache is saved as soon as
-        # they are embedded, and the passage cache's copy of them let go (the index keeps its own).
-        announced: list[bool] = []
-
-        def embed_passages(todo: list[str]) -> np.ndarray:
-            fresh = encode_in_blocks(todo, lambda block: encoder.encode_passages(block, progress=progress),
-                                     on_progress)
-            # Announced as soon as the passages are embedded: the passage model can go before
-            # the cache copies their vectors into the matrix it returns (158 MiB at 100,000).
-            stage(QUESTIONS)
-            announced.append(True)
-            return fresh
-
-        passage_vectors = cache.embed(views.passage_texts, embed_passages)
-        if not announced:  # every passage was cached
-            stage(QUESTIONS)
-        cache.save(keep=views.passage_texts)
-        del cache
-        question_vectors = query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo))
-        query_cache.save(keep=views.question_texts)
-        vectors = views.assemble(passage_vectors, question_vectors)
+        vectors = _embed(run, views, cache, query_cache)
         # From here on only where each vector goes is needed, not the texts embedded.
         offsets, is_question = views.offsets, views.is_question
-        del passage_vectors, question_vectors, views
-        stage(INDEX)
+        del views
+        run.stage(INDEX)
         catalogue = corpus.catalogue if corpus.catalogue.channels else None
         index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
                                       corpus.synonyms, is_question, owned=True)
         del vectors
-        stage(WRITE)
-        staged = staging_dir(root)
+        run.stage(WRITE)
+        staged = staging_dir(run.root)
         try:
             manifest = write_parts(staged, index.parts)
             # The check reads the index back from disk: the one built, and the passages it was
             # built from, need not stay beside it.
             total = len(passages)
             del index, passages, corpus
-            stage(CHECK)
-            try:
-                loaded = FaqIndex.load(staged, encoder, manifest)
-            except IndexLoadError as exc:
-                raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
-                                 "l'index en service n'a pas été modifié.") from exc
-            # The entries' questions were just embedded as question views: the check reuses them.
-            warnings += verify(loaded, total, sample=VERIFY_SAMPLE if check else 0,
-                               encode_queries=lambda qs: query_cache.embed(qs, encoder.encode_queries))
+            warnings += _check(run, staged, manifest, total, query_cache, check)
             if strict and warnings:
                 raise strict_error(warnings)
             # The manifest last, once, with the warnings: a folder with a manifest is a checked index.
             write_manifest(staged, with_warnings(manifest, warnings))
-            stage(PUBLISH)
-            final = publish(root, staged)
+            run.stage(PUBLISH)
+            final = publish(run.root, staged)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
@@ -175,14 +145,71 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
                        seconds=round(time.perf_counter() - started, 3), index_dir=str(final), warnings=tuple(warnings))
 
 
-def stale_reason(corpus_dir: Path, root: Path) -> str:
-    """Why the index under ``root`` no longer matches ``corpus_dir`` (French), or "" when it does."""
-    folder = current_build(root)
+def _read(corpus_dir: Path, encoder: Encoder, variants: bool, strict: bool) -> tuple[Corpus, tuple[Passage, ...]]:
+    """The corpus, validated, and its passages cut into chunks the model reads whole."""
+    corpus = load_corpus(corpus_dir, variants=variants)
+    if strict and corpus.warnings:
+        raise strict_error(list(corpus.warnings))
+    # Long answers become several passages of one entry, each short enough for the model.
+    passages = chunk_passages(corpus.passages, passage_tokenizer(encoder.name).count)
+    # The tokenizer that counted them held 265 MiB: hand it back before the passages are embedded.
+    return_freed_memory()
+    return corpus, passages
+
+
+def _dry_run(run: _Run, passages: tuple[Passage, ...], views: Layout, cache_folder: Path,
+             warnings: list[BuildWarning], started: float) -> BuildReport:
+    """What a build would change, without writing anything."""
+    # No dimension given: a dry run must not load the model just to count.
+    cache, query_cache = _caches(cache_folder, run.encoder, None)
+    counts = diff(previous_passages(run.root), passages)
+    return BuildReport(len(passages), **counts, embedded=_to_embed(views, cache, query_cache),
+                       seconds=round(time.perf_counter() - started, 3), dry_run=True, warnings=tuple(warnings))
+
+
+def _caches(folder: Path, encoder: Encoder, dim: int | None) -> tuple[EmbeddingCache, EmbeddingCache]:
+    """The caches of passage vectors and of question vectors (question views are embedded as queries)."""
+    return (EmbeddingCache(folder, encoder.name, dim=dim),
+            EmbeddingCache(folder, encoder.name + QUERY_CACHE_SUFFIX, dim=dim))
+
+
+def _embed(run: _Run, views: Layout, cache: EmbeddingCache, query_cache: EmbeddingCache) -> np.ndarray:
+    """Every view's vector, in the layout's order; what the caches lacked is embedded.
+
+    The vectors are valid whatever the checks decide: each cache is saved as soon as they are
+    embedded, and the passage cache's copy of them let go (the index keeps its own).
+    """
+    run.stage(EMBED)
+    announced: list[bool] = []
+
+    def embed_passages(todo: list[str]) -> np.ndarray:
+        fresh = encode_in_blocks(todo, lambda block: run.encoder.encode_passages(block, progress=run.progress),
+                                 run.on_progress)
+        # Announced as soon as the passages are embedded: the passage model can go before
+        # the cache copies their vectors into the matrix it returns (158 MiB at 100,000).
+        run.stage(QUESTIONS)
+        announced.append(True)
+        return fresh
+
+    passage_vectors = cache.embed(views.passage_texts, embed_passages)
+    if not announced:  # every passage was cached
+        run.stage(QUESTIONS)
+    cache.save(keep=views.passage_texts)
+    cache.forget()
+    question_vectors = query_cache.embed(views.question_texts, lambda todo: run.encoder.encode_queries(todo))
+    query_cache.save(keep=views.question_texts)
+    return views.assemble(passage_vectors, question_vectors)
+
+
+def _check(run: _Run, staged: Path, manifest: dict, total: int, query_cache: EmbeddingCache,
+           check: bool) -> list[BuildWarning]:
+    """Read the staged index back and check it (see :func:`faqsearch.build.verify.verify`)."""
+    run.stage(CHECK)
     try:
-        manifest = read_manifest(folder)
-    except IndexLoadError:
-        return f"Aucun index utilisable dans {root} : lancez `python build_index.py`."
-    if manifest.get("corpus_hash") != corpus_digest(corpus_dir):
-        return (f"Le corpus {corpus_dir} a changé depuis la construction de l'index "
-                f"({manifest.get('built_at', 'date inconnue')}) : lancez `python build_index.py`.")
-    return ""
+        loaded = FaqIndex.load(staged, run.encoder, manifest)
+    except IndexLoadError as exc:
+        raise BuildError(f"L'index écrit ne se relit pas ({exc}) : relancez la reconstruction ; "
+                         "l'index en service n'a pas été modifié.") from exc
+    # The entries' questions were just embedded as question views: the check reuses them.
+    return verify(loaded, total, sample=VERIFY_SAMPLE if check else 0,
+                  encode_queries=lambda qs: query_cache.embed(qs, run.encoder.encode_queries))

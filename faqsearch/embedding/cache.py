@@ -55,12 +55,6 @@ class EmbeddingCache:
         """How many distinct texts would have to be embedded."""
         return len({k for k in (text_key(self.model, t) for t in texts) if k not in self._vectors})
 
-    def missing_passages(self, texts: Sequence[str], offsets: Sequence[int]) -> int:
-        """How many passages have at least one view to embed (views of passage i are
-        ``texts[offsets[i]:offsets[i + 1]]``): an editor thinks in items, not vectors."""
-        absent = [text_key(self.model, t) not in self._vectors for t in texts]
-        return sum(any(absent[a:b]) for a, b in zip(offsets[:-1], offsets[1:]))
-
     def embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
         """Vectors for ``texts``, calling ``encode`` only on those not cached."""
         keys = [text_key(self.model, t) for t in texts]
@@ -109,6 +103,10 @@ class EmbeddingCache:
             Path(tmp).unlink(missing_ok=True)
             raise
         self._remove_abandoned_parts()
+
+    def forget(self) -> None:
+        """Let go of the vectors held (once saved): a build needs the memory for its index."""
+        self._vectors = {}
 
     def _remove_abandoned_parts(self) -> None:
         """Delete drafts left by killed builds; a recent one may be another build's, still writing."""
