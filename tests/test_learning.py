@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.content.corpus import load_corpus
-from faqsearch.feedback.database import sqlite_url
-from faqsearch.feedback.dismissals import Dismissals
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
-from faqsearch.feedback.store import normalize_question
+from faqsearch.feedback.store import FeedbackStore, normalize_question
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.feedback.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
 from faqsearch.records.answer import Answer, Hit
@@ -51,12 +49,22 @@ def test_alike_questions_form_one_group(corpus):
 def test_known_and_dismissed_questions_are_left_out(corpus, tmp_path):
     engine = engine_with(corpus, REFUSE_ALL)
     variant = next(v for p in corpus.passages for v in p.variants)
-    dismissals = Dismissals(sqlite_url(tmp_path / "feedback.sqlite3"))
-    dismissals.dismiss("Question gênante ?", "Alice")
-    assert normalize_question("question gênante") in dismissals.keys()
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.dismiss("Question gênante ?", "Alice")
+    assert normalize_question("question gênante") in store.dismissed()
     groups = collect(engine, [Asked(variant, 5), Asked("question gênante", 2), Asked("autre chose", 1)],
-                     dismissals.keys())
+                     store.dismissed())
     assert [g.question for g in groups] == ["autre chose"]
+
+
+def test_dismissing_goes_through_the_store_s_retry_path(tmp_path):
+    """A feedback file deleted while the page runs loses no dismissal: the store recreates it."""
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.dismiss("Première ?", "Alice")
+    store.path.unlink()
+    store.dismiss("Seconde ?", "Bob")
+    store.dismiss("Seconde ?", "Bob")  # replaced, never doubled
+    assert store.dismissed() == {normalize_question("Seconde ?")}
 
 
 def test_disliked_answers_are_listed_even_when_confident(corpus):

@@ -48,7 +48,7 @@ RATINGS = Table(
 )
 
 
-# Questions an editor dismissed from the "to learn" list (see :mod:`faqsearch.feedback.dismissals`).
+# Questions an editor dismissed from the "to learn" list (see :meth:`FeedbackStore.dismiss`).
 DISMISSED = Table(
     "dismissed_questions", METADATA,
     Column("normalized", Text, primary_key=True),

@@ -1,4 +1,5 @@
-"""Questions asked and 👍/👎 ratings, for the editors' page; SQLite by default, PostgreSQL by URL.
+"""Questions asked, 👍/👎 ratings and the questions editors dismissed, for the editors' page;
+SQLite by default, PostgreSQL by URL.
 
 The page and the HTTP service write to the same store: ``data/feedback.sqlite3`` (the folder is
 ``$FAQSEARCH_DATA`` or ``data/`` beside the app, git-ignored; see :mod:`faqsearch.settings`), or the database named by
@@ -19,12 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
+from .database import DISMISSED, QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
 from ..text.normalize import fold
 
 DB_NAME = "feedback.sqlite3"
@@ -234,3 +235,20 @@ class FeedbackStore:
                  .order_by(down.desc(), func.max(c.rated_at).desc()).limit(limit))
         rows = self._run(lambda con: con.execute(query).all())
         return [DislikedAnswer(r[0], r[1], int(r[2]), int(r[3]), r[4]) for r in rows]
+
+    # ------------------------------------------------------------------------- dismissals
+    def dismiss(self, question: str, by: str) -> None:
+        """Keep ``question`` (and every question that normalises like it) off the questions to
+        learn, without deleting what visitors asked."""
+        key = normalize_question(question)
+
+        def work(con: Connection) -> None:  # one transaction: replaced, never doubled
+            con.execute(delete(DISMISSED).where(DISMISSED.c.normalized == key))
+            con.execute(insert(DISMISSED).values(normalized=key, question=question, dismissed_by=by,
+                                                 dismissed_at=_now()))
+
+        self._run(work)
+
+    def dismissed(self) -> set[str]:
+        """The normalised forms of every dismissed question."""
+        return self._run(lambda con: {r[0] for r in con.execute(select(DISMISSED.c.normalized))})

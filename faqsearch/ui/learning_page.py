@@ -13,9 +13,9 @@ import logging
 
 import streamlit as st
 
-from ..feedback.dismissals import Dismissals
 from ..search.engine import Engine
 from ..feedback.learning import Asked, MissGroup, collect
+from ..feedback.store import FeedbackStore
 from ..content.variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
 from . import presentation as pres
 from . import resources
@@ -46,16 +46,15 @@ def render(settings: Settings, engine: Engine) -> None:
     if notice:
         st.success(pres.escape_markdown(notice), icon="✅")
     store = resources.store(settings)
-    dismissals = Dismissals(store.url)
     asked = [Asked(q.question, q.count) for q in store.top_questions(HISTORY)]
     asked += [Asked(d.question, 0, d.down) for d in store.disliked(HISTORY)]
-    groups = collect(engine, asked, dismissals.keys(), LIMIT)
+    groups = collect(engine, asked, store.dismissed(), LIMIT)
     if not groups:
         st.caption("Rien à apprendre pour l'instant : chaque question posée a reçu une réponse sûre.")
         return
     passages = {p.id: p for p in engine.current().passages}
     for group in groups:
-        _group(settings, group, passages, dismissals)
+        _group(settings, group, passages, store)
 
 
 def widget_key(key: str) -> str:
@@ -63,7 +62,7 @@ def widget_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-def _group(settings: Settings, group: MissGroup, passages: dict, dismissals: Dismissals) -> None:
+def _group(settings: Settings, group: MissGroup, passages: dict, store: FeedbackStore) -> None:
     key = widget_key(group.key)
     with st.container(border=True):
         st.markdown(f"**{pres.escape_markdown(group.question)}**")
@@ -79,7 +78,7 @@ def _group(settings: Settings, group: MissGroup, passages: dict, dismissals: Dis
             _attach(settings, group, target)
         if dismiss.button("Ignorer", key=f"dismiss-{key}", icon="🙈"):
             for question in group.questions:
-                dismissals.dismiss(question, editor_name())
+                store.dismiss(question, editor_name())
             st.session_state[NOTICE_KEY] = f"« {group.question} » ne sera plus proposée."
             st.rerun()
 
