@@ -25,7 +25,6 @@ from faqsearch.embedding.encoder import Encoder, make_encoder
 from faqsearch.search.engine import Engine
 from faqsearch.evaluation.questions import read_questions
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.index.views import question_views
 from faqsearch.channels.mentions import find_mentions
 
 FEATURES = ("dense", "dense scaled", "question view", "lexical", "named channel")
@@ -42,7 +41,7 @@ def features(index: FaqIndex, query: str, qvec: np.ndarray, leave_out: str = "")
     """Signals of every passage for one query: shape (passages, len(FEATURES))."""
     n = len(index.passages)
     scores = index.dense.vectors @ qvec
-    texts = [t for p in index.passages for t in (p.views() + question_views(p))]
+    texts = [t for p in index.passages for t in (p.views() + p.phrasings())]
     dense, asked = np.full(n, -1.0), np.full(n, -1.0)
     for row, (owner, is_q) in enumerate(zip(index.dense.owner, index.dense.is_question)):
         if is_q and texts[row] == leave_out:
@@ -83,7 +82,7 @@ def ranking(ranked: Sequence[Sequence[int]], gold: Sequence[set[int]]) -> Rankin
 
 def run(corpus: Corpus, encoder: Encoder, question_files: Sequence[Path]) -> list[str]:
     index = FaqIndex.build(corpus.passages, encoder, corpus.catalogue, synonyms=corpus.synonyms)
-    queries = [(q, i) for i, p in enumerate(index.passages) for q in question_views(p)]
+    queries = [(q, i) for i, p in enumerate(index.passages) for q in p.phrasings()]
     qvecs = encoder.encode_queries([q for q, _ in queries])
     xs = [features(index, q, v, leave_out=q) for (q, _), v in zip(queries, qvecs)]
     w = train(xs, [i for _, i in queries])

@@ -34,7 +34,6 @@ from typing import Sequence
 
 from faqsearch import settings
 from faqsearch.records.passage import Passage
-from faqsearch.index.views import question_views
 
 TUNED_FOLDER = "tuned"
 MARKER = "faqsearch_tuning.json"
@@ -85,7 +84,7 @@ def training_pairs(passages: Sequence[Passage]) -> list[Pair]:
     where the engine also asks it (:func:`faqsearch.index.views.layout`). Passages loaded without
     variants give their question alone.
     """
-    return [Pair(q, p.text(), p.id) for p in passages if p.part <= 1 for q in question_views(p)]
+    return [Pair(q, p.text(), p.id) for p in passages if p.part <= 1 for q in p.phrasings()]
 
 
 def prompted(pairs: Sequence[Pair], query_prompt: str, passage_prompt: str) -> list[tuple[str, str]]:

@@ -54,8 +54,8 @@ def test_passage_scores_take_the_best_view():
     query = normalised(1, 8, seed=7)[0]
     by_view = vectors @ query
     expected = [by_view[0:3].max(), by_view[3], by_view[4:10].max()]
-    np.testing.assert_allclose(index.all_scores(query), expected, rtol=1e-6)
-    np.testing.assert_allclose(index.scores_of(np.array([2, 0]), query), [expected[2], expected[0]], rtol=1e-6)
+    np.testing.assert_allclose(index.best_views(query)[0], expected, rtol=1e-6)
+    np.testing.assert_allclose(index.best_views(query, np.array([2, 0]))[0], [expected[2], expected[0]], rtol=1e-6)
 
 
 def test_graph_candidates_are_passages_not_views():

@@ -323,13 +323,6 @@ def test_embedding_cache_is_bounded_and_keeps_what_is_in_use(tmp_path):
     assert len(reread) == 3 and reread.missing(["a", "b", "d"]) == 0 and reread.missing(["c"]) == 1
 
 
-def test_embedding_cache_counts_passages_with_a_view_to_embed(tmp_path):
-    cache = EmbeddingCache(tmp_path, "m")
-    cache.embed(["a", "b"], lambda texts: np.ones((len(texts), 4), np.float32))
-    # Passages of views [a, b], [c], [a, d]: the second and third need the model.
-    assert cache.missing_passages(["a", "b", "c", "a", "d"], [0, 2, 3, 5]) == 2
-
-
 def test_cache_drafts_of_killed_builds_are_removed_once_old(tmp_path):
     cache = EmbeddingCache(tmp_path, "m")
     old, young = tmp_path / (cache.path.name + "old.part"), tmp_path / (cache.path.name + "young.part")

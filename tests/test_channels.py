@@ -7,7 +7,6 @@ import pytest
 from faqsearch.channels.catalogue import Catalogue
 from faqsearch.channels.assignment import assign_channels
 from faqsearch.channels.plans import parse_plan, plans_label
-from faqsearch.content.corpus import read_catalogue
 from faqsearch.channels.advice import recommend
 from faqsearch.content.corpus import load_corpus
 from faqsearch.records.answer import Hit
@@ -20,7 +19,7 @@ REQUIRED = {"centre-aide", "forums", "documentation", "email", "chat", "telephon
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
-    return read_catalogue(SEED_CORPUS / "channels.csv")
+    return load_corpus(SEED_CORPUS).catalogue
 
 
 @pytest.fixture(scope="module")

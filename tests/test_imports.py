@@ -15,7 +15,7 @@ from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
 from faqsearch.search.engine import Engine
 from faqsearch.content.pages import parse_page
-from faqsearch.content.tables import parse_table
+from faqsearch.content.tables import read_table
 from faqsearch.index.storage import read_passages
 from tests.conftest import SHARED
 from tests.corpora import write_corpus
@@ -31,7 +31,7 @@ FRENCH_CSV = (
 
 
 def test_csv_with_french_columns_bom_and_an_answer_over_several_lines():
-    passages = parse_table(FRENCH_CSV, "faq-adherents", "corpus/faq-adherents.csv")
+    passages = read_table(FRENCH_CSV, "faq-adherents", "corpus/faq-adherents.csv").passages
     assert [p.question for p in passages] == ["Comment payer ma cotisation ?", "Comment résilier ?", "Où trouver mon reçu ?"]
     pay, cancel, receipt = passages
     assert pay.section == "Paiement" and pay.title == pay.question and pay.answer == "Par carte ou par virement."
@@ -47,7 +47,7 @@ def test_csv_with_french_columns_bom_and_an_answer_over_several_lines():
 
 def test_semicolon_csv_from_french_excel_is_detected():
     text = "QUESTION;Réponse;Rubrique;id\r\nComment payer, en ligne ?;Par carte, ou virement.;Paiement;P-1\r\n;;;\r\n"
-    [passage] = parse_table(text, "faq", "corpus/faq.csv")
+    [passage] = read_table(text, "faq", "corpus/faq.csv").passages
     assert passage.question == "Comment payer, en ligne ?" and passage.answer == "Par carte, ou virement."
     assert passage.id == "faq/P-1" and passage.section == "Paiement"
 
@@ -58,7 +58,7 @@ def test_jsonl_with_the_service_public_fields_reads_as_is():
         {"id": 1428, "title": "Passeport", "text": "Le passeport…", "variants": ["Obtenir un passeport", "Refaire son passeport"]},
     ]
     text = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n\n"
-    first, second = parse_table(text, "passages", "corpus/passages.jsonl", jsonl=True)
+    first, second = read_table(text, "passages", "corpus/passages.jsonl", suffix=".jsonl").passages
     assert first.id == "passages/F1427" and first.question == first.title == "Acte de naissance"
     assert first.answer == "Un acte de naissance peut…\nDe quoi s'agit-il ?" and first.source == "corpus/passages.jsonl:1"
     assert second.id == "passages/1428" and second.variants == ("Obtenir un passeport", "Refaire son passeport")
@@ -267,7 +267,7 @@ def test_a_table_channel_must_exist_in_the_catalogue(tmp_path):
 
 def test_service_public_file_reads_as_a_faq_table():
     path = SHARED / "external" / "service-public" / "passages.jsonl"
-    passages = parse_table(path.read_text(encoding="utf-8"), path.stem, str(path), jsonl=True)
+    passages = read_table(path.read_text(encoding="utf-8"), path.stem, str(path), suffix=".jsonl").passages
     assert len(passages) == 941 and len({p.id for p in passages}) == 941
     assert max(len(p.answer) for p in passages) > 80_000
 

@@ -16,7 +16,7 @@ from faqsearch.errors import ContentError
 from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.search.hybrid import SearchConfig
-from faqsearch.index.views import layout, question_views
+from faqsearch.index.views import layout
 from faqsearch.content.guides import parse_guide
 from faqsearch.index.published import current_build
 from faqsearch.content.variants import VARIANTS_FILE, append_variant, read_variants
@@ -135,11 +135,11 @@ def test_question_views_are_stored_marked_and_reloaded(corpus_copy, tmp_path):
     encoder = FakeEncoder()
     build(corpus_copy, tmp_path / "index", encoder, cache_dir=tmp_path / "cache")
     index = FaqIndex.load(current_build(tmp_path / "index"), encoder)
-    views = sum(len(question_views(p)) for p in index.passages)
+    views = sum(len(p.phrasings()) for p in index.passages)
     assert int(index.dense.is_question.sum()) == views
     first = index.passages[0]
     rows = index.dense.offsets[0], index.dense.offsets[1]
-    assert index.dense.is_question[rows[0]:rows[1]].tolist() == [False] * len(first.views()) + [True] * len(question_views(first))
+    assert index.dense.is_question[rows[0]:rows[1]].tolist() == [False] * len(first.views()) + [True] * len(first.phrasings())
 
 
 def test_an_attached_question_finds_its_passage_after_rebuild(corpus_copy, tmp_path):

@@ -12,8 +12,7 @@ from ..channels.catalogue import Catalogue, parse_catalogue
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import slug
-from .files import (CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, read_content, read_folder,
-                    unread_files)
+from .files import CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, read_folder, unread_files
 from .guides import parse_guide
 from .lookalikes import BuildWarning, disambiguate
 from .synonyms import parse_synonyms
@@ -128,8 +127,3 @@ def parse_file(path: Path, text: str) -> tuple[list[Passage], list[BuildWarning]
     if suffix in PAGE_SUFFIXES:
         return parse_page(text, path.stem, str(path)), []
     return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path)), []
-
-
-def read_catalogue(path: Path) -> Catalogue:
-    """An editor's ``channels.csv``, read like every content file (see :func:`read_content`)."""
-    return parse_catalogue(read_content(path, Path(path).parent), str(path))

@@ -89,17 +89,12 @@ def read_content_bytes(path: Path, folder: Path) -> bytes:
         os.close(fd)
 
 
-def read_content(path: Path, folder: Path) -> str:
-    """The text of a content file of ``folder`` (guide, table, page, catalogue…), checked before parsing.
-
-    Besides the checks of :func:`read_content_bytes`, the file must be UTF-8 (a leading BOM is
-    dropped) and hold no control character but tab and line ends. Every error names ``file:line``.
-    """
-    return decode_content(read_content_bytes(path, folder), path)
-
-
 def decode_content(raw: bytes, path: Path) -> str:
-    """The text of a content file's bytes, checked as :func:`read_content` says."""
+    """The text of a content file (guide, table, page, catalogue…) from its bytes, checked before parsing.
+
+    The file must be UTF-8 (a leading BOM is dropped) and hold no control character but tab and
+    line ends. Every error names ``file:line``.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -141,7 +136,7 @@ class CorpusFiles:
         return path in self.read
 
     def text(self, path: Path) -> str:
-        """The checked text of one of the files (see :func:`read_content`); raises the error of a
+        """The checked text of one of the files (see :func:`decode_content`); raises the error of a
         file that could not be read, when its content is asked for."""
         found = self.read[path]
         if isinstance(found, ContentError):

@@ -323,11 +323,6 @@ def read_table(text: str, name: str, source: str, suffix: str = ".csv") -> Table
     return Table(rows_passages(rows, name, guide_title(name), source), tuple(ignored))
 
 
-def parse_table(text: str, name: str, source: str, jsonl: bool = False) -> list[Passage]:
-    """The passages of one FAQ table (see :func:`read_table`)."""
-    return read_table(text, name, source, ".jsonl" if jsonl else ".csv").passages
-
-
 def guide_title(name: str) -> str:
     """A file stem as a guide title: "faq_impots-2024" -> "Faq impots 2024"."""
     words = " ".join(name.replace("_", " ").replace("-", " ").split())

@@ -111,26 +111,12 @@ class DenseIndex:
     def passages(self) -> int:
         return len(self.offsets) - 1
 
-    def all_scores(self, query: np.ndarray) -> np.ndarray:
-        """Exact best-view score of every passage (the exact path)."""
-        return np.maximum.reduceat(self.vectors @ query, self.offsets[:-1]).astype(np.float32)
-
     def candidates(self, queries: np.ndarray, pool: int) -> list[np.ndarray]:
         """For each query, the passages whose views the graph finds among the nearest
         ``VIEWS_PER_PASSAGE * pool`` (the approximate path)."""
         k = max(1, min(self.size, VIEWS_PER_PASSAGE * pool))
         _, views = self.graph.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         return [np.unique(self.owner[row[row >= 0]]) for row in views]
-
-    def scores_of(self, passages: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Exact best-view score of the given passages only, from the stored vectors."""
-        starts, ends = self.offsets[passages], self.offsets[passages + 1]
-        lengths = ends - starts
-        # Gather the views of all the given passages into one block: ``first[j]`` is where passage
-        # j's views begin in it, and row ``first[j] + t`` is stored row ``starts[j] + t``.
-        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-        rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
-        return np.maximum.reduceat(self.vectors[rows] @ query, first).astype(np.float32)
 
     def best_views(self, query: np.ndarray, passages: np.ndarray | None = None, lower: float = 0.0,
                    known: float = 2.0) -> tuple[np.ndarray, np.ndarray]:

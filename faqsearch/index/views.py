@@ -18,11 +18,6 @@ import numpy as np
 from ..records.passage import Passage
 
 
-def question_views(passage: Passage) -> list[str]:
-    """The passage's question and its variants, without repeats or blanks."""
-    return passage.phrasings()
-
-
 @dataclass(frozen=True)
 class Layout:
     """The texts to embed for some passages and where their vectors go.
@@ -63,7 +58,7 @@ def layout(passages: Sequence[Passage], questions: bool = True, variant_views: b
     ``variant_views`` False the passage views of the variants (see :meth:`Passage.views`)."""
     views = [p.views(variant_views) for p in passages]
     # The chunks of a long entry share its question: asked once, on its first chunk.
-    asked = [question_views(p) if questions and p.part <= 1 else [] for p in passages]
+    asked = [p.phrasings() if questions and p.part <= 1 else [] for p in passages]
     return Layout([t for group in views for t in group], [t for group in asked for t in group],
                   np.array([len(v) for v in views], dtype=np.int64), np.array([len(q) for q in asked], dtype=np.int64))
 
