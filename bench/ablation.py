@@ -1,6 +1,6 @@
 """Ablation of the search on a question set: which evidence, which fusion, which indexed text, which threshold.
 
-``python -m faqsearch eval FILE --ablation`` builds variant indexes in memory from the corpus
+``python -m bench.ablation FILE`` builds variant indexes in memory from the corpus
 passages and answers the same questions with each. The model is run once per distinct text: a
 :class:`VectorCache` wraps the encoder, so the queries are encoded once for all variants and each
 indexed-text variant costs one pass over the passages.
@@ -9,19 +9,21 @@ indexed-text variant costs one pass over the passages.
 from __future__ import annotations
 
 import itertools
+import sys
 import time
 from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Sequence
 
 import numpy as np
 
-from faqsearch.content.corpus import Corpus
+from bench.options import encoder_for, run_on_question_set
+from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.records.answer import Answer
 from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.questions import EvalQuestion
+from faqsearch.evaluation.questions import EvalQuestion, read_questions
 from faqsearch.evaluation.metrics import Metrics, score
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.search.hybrid import SearchConfig
@@ -291,3 +293,16 @@ def run(corpus: Corpus, encoder: Encoder, questions: Sequence[EvalQuestion],
     thresholds = sweep(questions, best.answers, grid if grid is not None else threshold_grid(confidence),
                        indexes[best.variant.text])
     return Report(tuple(rows), tuple(thresholds), best.variant.name, time.perf_counter() - started, cache.encoded)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench.ablation FILE [--corpus DIR] [--model NAME]``: the ablation table."""
+    return run_on_question_set(
+        "python -m bench.ablation", "comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire "
+        "depuis --corpus)", argv,
+        lambda args, settings: run(load_corpus(settings.corpus_dir), encoder_for(settings),
+                                   read_questions(args.file)).lines())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

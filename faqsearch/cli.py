@@ -1,4 +1,8 @@
-"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,hash-password,bench}``.
+"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,hash-password}``.
+
+The measurement tools are not commands of the product: ``python -m bench`` (speed and scale),
+``python -m bench.ablation FILE`` and ``python -m bench.learning FILE`` (quality), from the
+repository's root.
 
 The ``--json`` outputs are a contract read by tests and tools: one JSON object per line.
 """
@@ -186,26 +190,6 @@ def cmd_eval(args) -> int:
     if is_entry_file(args.file):
         return cmd_eval_entries(args)
     questions = read_questions(args.file)
-    if args.learn_half:
-        try:
-            from bench.learning import run as learning_run
-        except ImportError:
-            print("La mesure de l'apprentissage fait partie des outils de mesure (dossier bench/ du dépôt) : "
-                  "lancez la commande depuis la racine du dépôt.", file=sys.stderr)
-            return 2
-        print("\n".join(learning_run(args.corpus, _encoder(_settings(args)), questions).lines()))
-        return 0
-    if args.ablation:
-        try:
-            from bench.ablation import run
-        except ImportError:
-            print("L'ablation fait partie des outils de mesure (dossier bench/ du dépôt) : lancez la commande "
-                  "depuis la racine du dépôt.", file=sys.stderr)
-            return 2
-        from .content.corpus import load_corpus  # loaded on use
-
-        print("\n".join(run(load_corpus(args.corpus), _encoder(_settings(args)), questions).lines()))
-        return 0
     engine = _engine(_settings(args))
     answers = engine.ask_batch([q.question for q in questions], None, 5)
     metrics = score(questions, answers)
@@ -218,17 +202,6 @@ def cmd_eval(args) -> int:
         for m in metrics.misses:
             print(f"  {m.id} [{m.style}] {m.question} — {m.what}")
     return 0
-
-
-def cmd_bench(options: Sequence[str]) -> int:
-    """The measurement tools live beside the package (``bench/``); this only forwards to them."""
-    try:
-        from bench.run import main as bench_main
-    except ImportError:
-        print("Les mesures font partie du dépôt (dossier bench/) : lancez `python -m bench` depuis sa racine.",
-              file=sys.stderr)
-        return 2
-    return bench_main(list(options))
 
 
 def cmd_hash_password(args) -> int:
@@ -288,9 +261,6 @@ def parser(settings: Settings | None = None) -> argparse.ArgumentParser:
 
     h = sub.add_parser("hash-password", help="produire le hachage du mot de passe de l'espace éditeurs")
     h.set_defaults(func=cmd_hash_password)
-
-    # Listed for --help; main() forwards its options untouched to ``python -m bench``.
-    sub.add_parser("bench", help="mesurer vitesse et passage à l'échelle (= python -m bench, voir BENCHMARKS.md)")
     return p
 
 
@@ -323,19 +293,12 @@ def _build_command(sub, common) -> None:
 def _eval_command(sub, common) -> None:
     e = sub.add_parser("eval", help="mesurer la qualité sur un fichier TSV (questions de dev, ou qid/question/gold_passage_id)")
     e.add_argument("file", type=Path)
-    e.add_argument("--learn-half", action="store_true",
-                   help="rattacher la moitié des questions manquées (identifiants impairs) sur une copie de --corpus, "
-                        "reconstruire, et mesurer l'autre moitié avant et après")
-    e.add_argument("--ablation", action="store_true",
-                   help="comparer lexical, dense, fusions, textes indexés et seuils (index en mémoire depuis --corpus)")
     common(e, corpus=True)
     e.set_defaults(func=cmd_eval)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["bench"]:
-        return cmd_bench(argv[1:])
     try:
         args = parser(Settings.from_env()).parse_args(argv)
     except ValueError as exc:  # a setting of the environment that cannot be used

@@ -84,3 +84,23 @@ def test_threshold_sweep_counts_refusals(corpus, fake_encoder):
 def test_refusal_stats():
     assert refusal_stats(QUESTIONS, [True, False, False]) == (0.5, 1.0, 1)
     assert refusal_stats(QUESTIONS, [True, True, True]) == (0.0, 0.0, 0)
+
+
+def write_questions(path, questions) -> None:
+    rows = ["id\tquestion\tgold\tchannel\tstyle"] + [f"{q.id}\t{q.question}\t{q.gold}\t{q.channel}\t{q.style}"
+                                                     for q in questions]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def test_python_m_bench_ablation_prints_the_table(tmp_path, monkeypatch, capsys):
+    """The ablation is a tool of its own, with the options ``eval`` takes (the product has no such command)."""
+    from bench import ablation
+    from faqsearch.search import loader
+    from tests.fakes import FakeEncoder
+
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
+    write_questions(tmp_path / "q.tsv", QUESTIONS)
+    assert ablation.main([str(tmp_path / "q.tsv"), "--corpus", str(SEED_CORPUS)]) == 0
+    assert "29 variants" in capsys.readouterr().out
+    assert ablation.main([str(tmp_path / "absent.tsv")]) == 1
+    assert "Fichier de questions introuvable" in capsys.readouterr().err

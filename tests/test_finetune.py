@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from bench.ablation import variant_index
-from bench.finetune import (MARKER, Pair, TuneSettings, batches, is_tuned, model_key, prompted, save_model,
+from bench.training import (MARKER, Pair, TuneSettings, batches, is_tuned, model_key, prompted, save_model,
                             training_pairs, tuned_model, tuned_model_dir)
 from bench.tuned import split_entries
 from faqsearch.content.corpus import load_corpus
@@ -126,7 +126,7 @@ def test_held_out_variants_stay_out_of_training_and_of_the_index(corpus, fake_en
 
 
 def test_training_needs_two_passages_and_says_so_in_french():
-    from bench.finetune import train
+    from bench.training import train
 
     with pytest.raises(ValueError, match="au moins deux passages"):
         train([Pair("q", "p", "a"), Pair("q2", "p", "a")])

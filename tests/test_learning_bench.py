@@ -1,4 +1,4 @@
-"""The measured learning loop (``eval --learn-half``) and the learned combination, with the fake encoder."""
+"""The measured learning loop (``python -m bench.learning``) and the learned combination, with the fake encoder."""
 
 from __future__ import annotations
 
@@ -47,3 +47,16 @@ def test_learned_weights_rank_the_training_passage_first():
     w = train([x], [phone], steps=300)
     assert int(np.argmax(x @ w)) == phone
     assert ranking([[phone, 0]], [{phone}]).hit1 == 1.0 and ranking([[0, phone]], [{phone}]).mrr5 == 0.5
+
+
+def test_python_m_bench_learning_prints_the_loop(tmp_path, monkeypatch, capsys):
+    from bench import learning
+    from faqsearch.search import loader
+
+    monkeypatch.setenv("FAQSEARCH_EMBED_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
+    rows = ["id\tquestion\tgold\tchannel\tstyle"] + [f"{q.id}\t{q.question}\t{q.gold}\t{q.channel}\t{q.style}"
+                                                     for q in QUESTIONS]
+    (tmp_path / "q.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert learning.main([str(tmp_path / "q.tsv"), "--corpus", str(SEED_CORPUS)]) == 0
+    assert "held out" in capsys.readouterr().out
