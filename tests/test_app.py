@@ -215,12 +215,12 @@ def test_answer_is_fast_after_the_first_load(page_env):
 
 
 def test_an_unforeseen_error_is_a_french_message_not_a_traceback(monkeypatch, page_env):
-    from faqsearch.ui import presentation
+    from faqsearch.ui import cards
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(presentation, "result_card_html", broken)
+    monkeypatch.setattr(cards, "result_card_html", broken)
     at = start()
     at.text_input(key="question").input(PHONE_QUESTION).run()
     assert not at.exception

@@ -7,6 +7,7 @@ import re
 from faqsearch.records.answer import Hit
 from faqsearch.records.passage import Passage
 from faqsearch.ui import excerpt
+from faqsearch.ui import cards
 from faqsearch.ui import presentation as pres
 
 # A page like a public-service one: an intro that names the topic everywhere, then details.
@@ -64,17 +65,17 @@ def test_source_link_only_for_http_pages_escaped():
     for bad in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd",
                 "//evil.example/x", "www.example.org/page", "https://exa mple.org", "https://x.org/\nline", "", "https://", "http://[::1", "https://[x]/"):
         assert pres.source_link_html(bad) == "", bad
-    assert pres.web_href("http://[::1") == ""  # a channel's address as well: no error, no link
+    assert cards.web_href("http://[::1") == ""  # a channel's address as well: no error, no link
 
 
 def test_result_card_of_an_imported_page_links_to_it_and_keeps_the_title_as_question():
     passage = Passage("sp/f12118", "Service public", "", "Carte grise : changement d'adresse",
                       "Carte grise : changement d'adresse", "\n".join(PAGE), url="https://www.service-public.fr/F12118")
-    card = pres.result_card_html(Hit(1, passage, 1.0), "changer l'adresse de ma carte grise", 1.0, True, None)
+    card = cards.result_card_html(Hit(1, passage, 1.0), "changer l'adresse de ma carte grise", 1.0, True, None)
     assert '<span class="fs-title">Carte grise : changement d&#x27;adresse</span>' in card
     assert 'href="https://www.service-public.fr/F12118"' in card and "<details" in card
     seed_like = Passage("g/x", "Guide", "S", "Tél", "Comment appeler ?", "+1 888 900 9646")
-    assert "fs-source" not in pres.result_card_html(Hit(1, seed_like, 1.0), "appeler", 1.0, True, None)
+    assert "fs-source" not in cards.result_card_html(Hit(1, seed_like, 1.0), "appeler", 1.0, True, None)
 
 
 def test_subheadings_of_flat_pages_are_recognised_and_bolded_only_in_long_answers():
@@ -110,7 +111,7 @@ def test_a_chunk_of_a_long_entry_is_its_excerpt_placed_in_the_whole_entry():
     index = [parts[0], other, parts[1], parts[2]]
     whole = excerpt.entry_answer(index, parts[1])
     assert whole == "\n".join(PAGE) and excerpt.entry_answer(index, other) == ""
-    card = pres.result_card_html(Hit(1, parts[1], 1.0), "née à l'étranger", 1.0, True, None, whole)
+    card = cards.result_card_html(Hit(1, parts[1], 1.0), "née à l'étranger", 1.0, True, None, whole)
     shown, folded = card.split("<details", 1)
     # The chunk search found is shown whole (it holds "Personne née à l'étranger"), placed in the middle.
     assert "Extrait · Milieu de la réponse" in shown and "service central" in shown
@@ -127,7 +128,7 @@ def test_a_first_line_that_repeats_the_title_is_not_shown_twice():
     kept = "Acte de naissance : demande de copie intégrale ou d'extrait :\nUn acte…"
     assert excerpt.without_title_line(kept, "Acte de naissance") == kept
     assert excerpt.without_title_line("Se pacser :", "Se pacser") == "Se pacser :"  # nothing else to show
-    card = pres.result_card_html(Hit(1, Passage("p", "G", "", "Se pacser", "Se pacser", "Se pacser :\nEn mairie."), 1.0),
+    card = cards.result_card_html(Hit(1, Passage("p", "G", "", "Se pacser", "Se pacser", "Se pacser :\nEn mairie."), 1.0),
                                  "pacs", 1.0, True, None)
     assert "Se pacser :" not in card and "En mairie." in card
 

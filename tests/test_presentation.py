@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from faqsearch.ui import cards
 from faqsearch.ui import presentation as pres
 from faqsearch.records.channel import Channel, ChannelAdvice
 from faqsearch.records.answer import Hit
@@ -83,44 +84,44 @@ def test_answer_html_turns_bullets_and_steps_into_lines():
     (1, 1.0, 1.0, False, "Peu fiable"),
 ])
 def test_relevance_labels(rank, score, top, confident, label):
-    assert pres.relevance(rank, score, top, confident).label == label
+    assert cards.relevance(rank, score, top, confident).label == label
 
 
 def test_relevance_dots_show_the_level():
-    assert pres.relevance(1, 1.0, 1.0, True).dots == "●●●"
-    assert pres.relevance(1, 1.0, 1.0, False).dots == "○○○"
+    assert cards.relevance(1, 1.0, 1.0, True).dots == "●●●"
+    assert cards.relevance(1, 1.0, 1.0, False).dots == "○○○"
 
 
 def test_links_are_real_uris():
-    assert pres.phone_href("+1 888 900 9646") == "tel:+18889009646"
-    assert pres.phone_href("+44 (0) 808-178") == "tel:+440808178"
-    assert pres.phone_href("appelez-nous") == ""
-    assert pres.email_href("support@zohomail.com") == "mailto:support@zohomail.com"
-    assert pres.email_href('x" onclick="y@z.com') == ""
-    assert pres.web_href("status.zoho.com") == "https://status.zoho.com"
-    assert pres.web_href("https://www.zoho.com/mail/help/") == "https://www.zoho.com/mail/help/"
-    assert pres.web_href("javascript:alert(1)") == ""
-    assert pres.web_href("ftp://example.com") == ""
+    assert cards.phone_href("+1 888 900 9646") == "tel:+18889009646"
+    assert cards.phone_href("+44 (0) 808-178") == "tel:+440808178"
+    assert cards.phone_href("appelez-nous") == ""
+    assert cards.email_href("support@zohomail.com") == "mailto:support@zohomail.com"
+    assert cards.email_href('x" onclick="y@z.com') == ""
+    assert cards.web_href("status.zoho.com") == "https://status.zoho.com"
+    assert cards.web_href("https://www.zoho.com/mail/help/") == "https://www.zoho.com/mail/help/"
+    assert cards.web_href("javascript:alert(1)") == ""
+    assert cards.web_href("ftp://example.com") == ""
 
 
 def test_channel_links_cover_every_contact():
     channel = Channel("x", "X", url="https://a.example/", email="a@b.fr", phones=(("France", "+33 1 23 45 67 89"),),
                       console_path="Console > Support")
-    links = pres.channel_links(channel)
+    links = cards.channel_links(channel)
     assert [l.kind for l in links] == ["web", "email", "phone", "console"]
     assert [l.href for l in links] == ["https://a.example/", "mailto:a@b.fr", "tel:+33123456789", ""]
     assert links[2].label == "France : +33 1 23 45 67 89"
 
 
 def test_link_html_opens_web_pages_in_a_new_tab_and_escapes():
-    web = pres.link_html(pres.Link("web", "<b>site</b>", "https://a.example/?q=1&r=2"))
+    web = cards.link_html(cards.Link("web", "<b>site</b>", "https://a.example/?q=1&r=2"))
     assert 'href="https://a.example/?q=1&amp;r=2"' in web and 'target="_blank"' in web and "<b>" not in web
-    assert "target" not in pres.link_html(pres.Link("phone", "US", "tel:+1888"))
-    assert "<a" not in pres.link_html(pres.Link("console", "Console > Support"))
+    assert "target" not in cards.link_html(cards.Link("phone", "US", "tel:+1888"))
+    assert "<a" not in cards.link_html(cards.Link("console", "Console > Support"))
 
 
 def test_channel_card_shows_contact_plans_and_response_time():
-    card = pres.channel_card_html(ChannelAdvice(PHONE, "Parce que <vous> demandez un numéro."), "premium")
+    card = cards.channel_card_html(ChannelAdvice(PHONE, "Parce que <vous> demandez un numéro."), "premium")
     assert "Canal recommandé" in card and "Support téléphonique" in card
     assert 'href="tel:+18889009646"' in card
     assert "Mail Lite et Premium" in card and "Immédiat" in card and "24/7" in card
@@ -130,7 +131,7 @@ def test_channel_card_shows_contact_plans_and_response_time():
 
 def test_channel_card_when_the_plan_cannot_use_the_channel():
     advice = ChannelAdvice(PHONE, "Réservé aux forfaits payants.", available=False, alternatives=(HELP, FORUMS))
-    card = pres.channel_card_html(advice, "gratuit")
+    card = cards.channel_card_html(advice, "gratuit")
     assert "pas inclus dans le forfait Gratuit" in card
     assert "Avec votre forfait, utilisez plutôt" in card
     assert 'href="https://www.zoho.com/mail/help/"' in card and 'href="https://help.zoho.com/portal"' in card
@@ -139,19 +140,19 @@ def test_channel_card_when_the_plan_cannot_use_the_channel():
 def test_channel_card_names_the_plan_the_question_named_when_none_was_chosen():
     advice = ChannelAdvice(PHONE, "Réservé aux forfaits payants.", available=False, alternatives=(HELP,),
                            assumed_plan="gratuit")
-    card = pres.channel_card_html(advice, None)
+    card = cards.channel_card_html(advice, None)
     assert "pas inclus dans le forfait Gratuit" in card and "tous les forfaits." not in card
 
 
 def test_general_card_is_titled_for_the_plan():
-    card = pres.channel_card_html(ChannelAdvice(HELP, "Canaux généraux.", alternatives=(FORUMS,)), "gratuit", general=True)
+    card = cards.channel_card_html(ChannelAdvice(HELP, "Canaux généraux.", alternatives=(FORUMS,)), "gratuit", general=True)
     assert "Canaux généraux du forfait Gratuit" in card and "Canal recommandé" not in card
 
 
 def test_result_card_escapes_corpus_text_and_highlights():
     passage = Passage("g/s/t", "Guide", "Section <i>", "Titre", "Comment <b>appeler</b> ?",
                       "- Appelez le +1 888 900 9646", channel="telephone")
-    card = pres.result_card_html(Hit(1, passage, 1.0, 0.9, 5.0), "appeler le support", 1.0, True, PHONE)
+    card = cards.result_card_html(Hit(1, passage, 1.0, 0.9, 5.0), "appeler le support", 1.0, True, PHONE)
     assert "Guide › Section &lt;i&gt;" in card
     assert "Comment &lt;b&gt;appeler&lt;/b&gt; ?" in card
     assert "<mark>Appelez</mark>" in card
@@ -159,8 +160,8 @@ def test_result_card_escapes_corpus_text_and_highlights():
 
 
 def test_labels():
-    assert pres.plan_label("lite") == "Mail Lite"
-    assert pres.plan_label(None) == "tous les forfaits"
+    assert cards.plan_label("lite") == "Mail Lite"
+    assert cards.plan_label(None) == "tous les forfaits"
     assert pres.built_at_label("2026-11-26T10:02:21+00:00") == "26/11/2026 à 10:02 UTC"
     assert pres.built_at_label("") == "inconnue"
     assert pres.seconds_label(0.042) == "0,04 s"

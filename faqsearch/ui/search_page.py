@@ -1,7 +1,8 @@
 """The search tab: one question field, the recommended channel, then the passages that answer.
 
 Every string from the user or the corpus reaches the page through :mod:`faqsearch.ui.presentation`
-(escaped HTML) or through widgets that show plain text; none is passed to Markdown unescaped.
+and :mod:`faqsearch.ui.cards` (escaped HTML) or through widgets that show plain text; none is
+passed to Markdown unescaped.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..search.engine import Engine
 from ..errors import ContentError
 from ..feedback.store import FeedbackError, normalize_question
 from ..content.site import Site, SiteConfig, read_site, resolve
+from . import cards
 from . import presentation as pres
 from . import editor_auth, resources
 from .excerpt import entry_answer
@@ -114,12 +116,12 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
 
 def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
     if answer.advice is not None:
-        st.html(pres.channel_card_html(answer.advice, plan))
+        st.html(cards.channel_card_html(answer.advice, plan))
     st.subheader("Les réponses trouvées", divider="gray")
     top = answer.hits[0].score
     for hit in answer.hits:
         with st.container(border=True):
-            st.html(pres.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel),
+            st.html(cards.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel),
                                           entry_answer(engine.index.passages, hit.passage)))
             _feedback(settings, answer, hit, plan)
 
@@ -132,13 +134,13 @@ def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None)
     tips = pres.rephrasing_tips(channels=bool(engine.catalogue.channels))
     st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in tips))
     if answer.advice is not None:
-        st.html(pres.channel_card_html(answer.advice, plan, general=True))
+        st.html(cards.channel_card_html(answer.advice, plan, general=True))
     examples(site, "examples-retry", "Ou essayez une de ces questions")
     with st.expander("Passages les plus proches (peu fiables)", expanded=False):
         st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
         top = answer.hits[0].score
         for hit in answer.hits:
-            st.html(pres.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel),
+            st.html(cards.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel),
                                           entry_answer(engine.index.passages, hit.passage)))
 
 
