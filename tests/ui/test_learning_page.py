@@ -11,7 +11,7 @@ from faqsearch.content.variants import VARIANTS_FILE, read_variants
 from faqsearch.ui.learning_page import widget_key
 from tests.conftest import SEED_CORPUS
 from tests.editors import sign_in
-from tests.test_app import SEARCH_TAB, ask, healthy, page_env, results, start  # noqa: F401
+from tests.ui.test_app import SEARCH_TAB, ask, healthy, page_env, results, start  # noqa: F401
 
 QUESTION = "mon patron exige une trace écrite de notre demande"
 EMAIL = ("comment-obtenir-du-support-zoho-mail/support-pour-les-utilisateurs-des-plans-payants-mail-lite-premium/"

@@ -18,7 +18,7 @@ from faqsearch.feedback.store import UP, FeedbackStore
 from faqsearch.service.app import create_app
 from faqsearch.settings import Settings
 from tests.conftest import SEED_CORPUS
-from tests.test_browser import chromium  # noqa: F401 - the fixture
+from tests.ui.test_browser import chromium  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
