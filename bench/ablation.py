@@ -18,14 +18,14 @@ import numpy as np
 
 from bench.options import encoder_for, run_on_question_set
 from faqsearch.content.corpus import Corpus, load_corpus
+from faqsearch.embedding.encoder import Encoder
+from faqsearch.evaluation.metrics import Metrics, score
+from faqsearch.evaluation.questions import EvalQuestion, read_questions
+from faqsearch.index.faq_index import FaqIndex
 from faqsearch.records.answer import Answer
 from faqsearch.records.passage import Passage
-from faqsearch.embedding.encoder import Encoder
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.questions import EvalQuestion, read_questions
-from faqsearch.evaluation.metrics import Metrics, score
-from faqsearch.index.faq_index import FaqIndex
 from faqsearch.search.hybrid import SearchConfig
 
 STYLES = ("direct", "paraphrase", "typo", "english", "colloquial", "out_of_scope")

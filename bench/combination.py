@@ -20,12 +20,12 @@ from typing import Sequence
 
 import numpy as np
 
+from faqsearch.channels.mentions import find_mentions
 from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.embedding.encoder import Encoder, make_encoder
-from faqsearch.search.engine import Engine
 from faqsearch.evaluation.questions import read_questions
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.channels.mentions import find_mentions
+from faqsearch.search.engine import Engine
 
 FEATURES = ("dense", "dense scaled", "question view", "lexical", "named channel")
 

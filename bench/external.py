@@ -24,16 +24,16 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from faqsearch.content.chunking import chunk_passages
-from faqsearch.embedding.tokenizer import FileTokenizer
 from bench.courtesy import strip_courtesy
-from faqsearch.records.passage import Passage
+from faqsearch.content.chunking import chunk_passages
 from faqsearch.embedding.cache import EmbeddingCache, text_key
-from faqsearch.settings import DEFAULT_MODEL
+from faqsearch.embedding.tokenizer import FileTokenizer
 from faqsearch.evaluation.metrics import EntryMetrics, score_entries
 from faqsearch.evaluation.questions import EntryQuestion, read_entry_questions
-from faqsearch.search.fusion import blend, rrf
 from faqsearch.index.lexical import LexicalIndex
+from faqsearch.records.passage import Passage
+from faqsearch.search.fusion import blend, rrf
+from faqsearch.settings import DEFAULT_MODEL
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "external" / "service-public"
 DEPTH = 10

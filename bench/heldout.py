@@ -16,8 +16,8 @@ from typing import Sequence
 
 from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.embedding.encoder import Encoder, make_encoder
-from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
+from faqsearch.search.engine import Engine
 
 from .ablation import VectorCache
 

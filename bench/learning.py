@@ -19,13 +19,13 @@ from typing import Sequence
 
 from bench.options import encoder_for, run_on_question_set
 from faqsearch.build.pipeline import build
+from faqsearch.content.variants import VARIANTS_FILE, append_variant
+from faqsearch.embedding.encoder import Encoder
+from faqsearch.evaluation.metrics import Metrics, first_correct_rank, score
+from faqsearch.evaluation.questions import EvalQuestion, read_questions
 from faqsearch.records.answer import Answer
 from faqsearch.records.passage import Passage
-from faqsearch.embedding.encoder import Encoder
 from faqsearch.search.engine import Engine
-from faqsearch.evaluation.questions import EvalQuestion, read_questions
-from faqsearch.evaluation.metrics import Metrics, first_correct_rank, score
-from faqsearch.content.variants import VARIANTS_FILE, append_variant
 
 
 @dataclass(frozen=True)

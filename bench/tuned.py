@@ -18,11 +18,11 @@ import numpy as np
 from bench.ablation import VectorCache, original_answers, variant_index
 from bench.training import TuneSettings, training_pairs, tuned_model
 from faqsearch.content.corpus import Corpus, load_corpus
-from faqsearch.records.passage import Passage
 from faqsearch.embedding.encoder import Encoder
-from faqsearch.search.engine import Engine
 from faqsearch.evaluation.metrics import ENTRY_DEPTH, Metrics, answer_entries, first_correct_rank, score, score_entries
 from faqsearch.evaluation.questions import EntryQuestion, read_questions
+from faqsearch.records.passage import Passage
+from faqsearch.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL_DATA = ROOT.parent / "shared" / "external" / "service-public"

@@ -9,9 +9,9 @@ import numpy as np
 
 from ..content.lookalikes import BuildWarning, split_source
 from ..index.faq_index import FaqIndex
-from ..search.hybrid import search_batch
 from ..records.answer import Hit
 from ..records.passage import Passage
+from ..search.hybrid import search_batch
 from .report import BuildError
 
 # How many of the top results an entry's own question must reach (the build's self-retrieval check).

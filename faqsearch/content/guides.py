@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 from ..errors import ContentError
 from ..records.passage import Passage
-from .questions import item_question, section_question, summary_question
 from ..text.normalize import fold, normalize, slug
+from .questions import item_question, section_question, summary_question
 
 # Page chrome around the guide's body; folded (lower case, no accents) before matching.
 _HEADER_CHROME = (r"comment faire \(faq\)", r"temps estime\b.*", r"faq", r"sommaire")

@@ -20,8 +20,8 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from ..records.passage import Passage
 from ..errors import ContentError
+from ..records.passage import Passage
 from ..text.normalize import normalize, slug
 
 CHROME = ("nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template", "iframe",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..records.passage import Passage
 from ..errors import ContentError
+from ..records.passage import Passage
 
 SITE_FILE = "site.toml"
 KEYS = ("nom", "exemples", "invite")

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..records.passage import Passage
 from ..errors import ContentError
+from ..records.passage import Passage
 from ..text.normalize import fold, normalize, slug
 
 # Field -> accepted column names (compared folded: "Réponse" and "reponse" are the same).

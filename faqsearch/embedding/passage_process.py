@@ -53,8 +53,9 @@ def _serve(name: str, precision: str) -> None:
 class PassageProcess:
     """Embeds passages with sentence-transformers in a child process, started on first use.
 
-    A plain subprocess (``python -m faqsearch.embedding.passage_process``), not :mod:`multiprocessing`: a spawned
-    child imports the parent's main module again, and under Streamlit that is the page itself.
+    A plain subprocess (``python -m faqsearch.embedding.passage_process``), not
+    :mod:`multiprocessing`: a spawned child imports the parent's main module again, and under
+    Streamlit that is the page itself.
     """
 
     def __init__(self, name: str, precision: str = "auto", idle_release_s: float | None = IDLE_RELEASE_S):

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..search.hybrid import SearchConfig
 from ..records.answer import Answer
 from ..search.engine import Engine
+from ..search.hybrid import SearchConfig
 from .questions import EntryQuestion, EvalQuestion
 
 

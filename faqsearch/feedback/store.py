@@ -25,8 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import DISMISSED, QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
 from ..text.normalize import fold
+from .database import DISMISSED, QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
 
 DB_NAME = "feedback.sqlite3"
 UP, DOWN = 1, 0  # the values of st.feedback("thumbs")

@@ -80,9 +80,10 @@ class FaqIndex:
                      catalogue: Catalogue | None = None, corpus_hash: str = "",
                      synonyms: Sequence[Sequence[str]] = (), is_question: np.ndarray | None = None,
                      lexical_variants: bool = True, owned: bool = False) -> "FaqIndex":
-        """Index ``passages`` whose views are already embedded (rows ``offsets[i]:offsets[i + 1]``
-        for passage ``i``, as a :class:`faqsearch.index.views.Layout` lays them out with ``is_question``). ``owned`` says the caller hands ``vectors``
-        over: they are normalised where they are, sparing a copy of a build's largest array."""
+        """Index ``passages`` whose views are already embedded: rows ``offsets[i]:offsets[i + 1]``
+        for passage ``i``, as a :class:`faqsearch.index.views.Layout` lays them out with
+        ``is_question``. ``owned`` says the caller hands ``vectors`` over: they are normalised where
+        they are, sparing a copy of a build's largest array."""
         if not passages:
             raise ValueError("passages must not be empty: add at least one guide to the corpus.")
         started = time.perf_counter()

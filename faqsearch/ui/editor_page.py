@@ -7,13 +7,13 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from ..feedback.store import FeedbackError
 from ..index.manifest import manifest_warnings
 from ..search.engine import Engine
-from ..feedback.store import FeedbackError
-from . import presentation as pres
-from . import learning_page, resources
-from .rebuild import rebuild_button, show_last_report, warnings_table
 from ..settings import Settings
+from . import learning_page, resources
+from . import presentation as pres
+from .rebuild import rebuild_button, show_last_report, warnings_table
 
 log = logging.getLogger(__name__)
 LIMIT = 25

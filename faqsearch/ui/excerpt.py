@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..text.analyzer import analyzer
 from ..records.passage import Passage
+from ..text.analyzer import analyzer
 from ..text.normalize import fold
 
 # An answer up to this size is shown whole: the seed guide's items all are. A chunk of a long

@@ -13,14 +13,14 @@ import logging
 
 import streamlit as st
 
-from ..search.engine import Engine
+from ..content.variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
 from ..feedback.learning import Asked, MissGroup, collect
 from ..feedback.store import FeedbackStore
-from ..content.variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
+from ..search.engine import Engine
+from ..settings import Settings
 from . import presentation as pres
 from . import resources
 from .rebuild import run_rebuild
-from ..settings import Settings
 
 log = logging.getLogger(__name__)
 LIMIT = 15

@@ -13,12 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from ..build.pipeline import EMBED, STAGES, build
-from ..build.report import BuildReport
 from ..build.progress import Progress
+from ..build.report import BuildReport
 from ..content.lookalikes import BuildWarning
-from .presentation import escape_markdown, message_markdown
-from . import resources
 from ..settings import Settings
+from . import resources
+from .presentation import escape_markdown, message_markdown
 
 log = logging.getLogger(__name__)
 

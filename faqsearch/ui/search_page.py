@@ -13,18 +13,18 @@ import time
 
 import streamlit as st
 
-from ..records.answer import Answer, Hit
-from ..search.engine import Engine
+from ..content.site import Site, SiteConfig, read_site, resolve
 from ..errors import ContentError
 from ..feedback.store import FeedbackError, normalize_question
-from ..content.site import Site, SiteConfig, read_site, resolve
+from ..records.answer import Answer, Hit
+from ..search.engine import Engine
+from ..settings import Settings
 from . import cards
-from . import presentation as pres
 from . import editor_auth, resources
+from . import presentation as pres
 from .excerpt import entry_answer
 from .rebuild import rebuild_button
 from .session import session_id
-from ..settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ import pytest
 
 from bench.ablation import (TEXTS, VectorCache, default_variants, original_answers, refusal_stats, run, sweep,
                                 threshold_grid, variant_index)
-from faqsearch.records.answer import Answer
 from faqsearch.content.corpus import load_corpus
-from faqsearch.search.confidence import Confidence
 from faqsearch.evaluation.questions import EvalQuestion
+from faqsearch.records.answer import Answer
+from faqsearch.search.confidence import Confidence
 from faqsearch.search.hybrid import search_batch
 from tests.conftest import SEED_CORPUS
 

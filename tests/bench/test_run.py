@@ -9,8 +9,8 @@ import pytest
 
 from bench import run as bench
 from faqsearch.content.corpus import load_corpus
-from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
+from faqsearch.search.engine import Engine
 from tests.conftest import SEED_CORPUS
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bench.synthetic import SyntheticEncoder, generate, synthetic_vectors, write_tables
 from faqsearch.content.corpus import load_corpus
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.search.hybrid import search_batch
-from bench.synthetic import SyntheticEncoder, generate, synthetic_vectors, write_tables
 from tests.conftest import SEED_CORPUS
 
 

@@ -19,8 +19,8 @@ import pytest
 
 from faqsearch.build.pipeline import build
 from faqsearch.embedding.cache import EmbeddingCache
-from faqsearch.search.engine import Engine
 from faqsearch.index.published import BUILDS, current_build
+from faqsearch.search.engine import Engine
 from tests.conftest import ROOT
 from tests.corpora import generation_of, write_corpus
 from tests.fakes import FakeEncoder

@@ -14,25 +14,25 @@ import pytest
 from scipy import sparse
 
 from bench.synthetic import generate, write_tables
-from faqsearch.index import dense as ann
 from faqsearch.build import verify as verify_module
-from faqsearch.text.analyzer import analyzer
-from faqsearch.index.dense import DenseIndex
 from faqsearch.build.pipeline import build
+from faqsearch.build.progress import encode_in_blocks
 from faqsearch.build.verify import verify
-from faqsearch.index.published import current_build
 from faqsearch.content.chunking import chunk_passages
-from faqsearch.embedding.tokenizer import passage_tokenizer
 from faqsearch.content.corpus import load_corpus
 from faqsearch.embedding.cache import EmbeddingCache
-from faqsearch.index.faq_index import FaqIndex
-from faqsearch.index.views import layout
-from faqsearch.index.views import lexical_text
+from faqsearch.embedding.tokenizer import passage_tokenizer
+from faqsearch.index import dense as ann
+from faqsearch.index.dense import DenseIndex
 from faqsearch.index.dense import normalised
+from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.lexical import LexicalIndex
 from faqsearch.index.manifest import MANIFEST
-from faqsearch.build.progress import encode_in_blocks
+from faqsearch.index.published import current_build
+from faqsearch.index.views import layout
+from faqsearch.index.views import lexical_text
 from faqsearch.search.hybrid import search_batch
+from faqsearch.text.analyzer import analyzer
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

@@ -12,17 +12,17 @@ import numpy as np
 import pytest
 
 from faqsearch import cli
-from faqsearch.build.pipeline import QUESTIONS, STAGES, build, diff
-from faqsearch.search.staleness import stale_reason
-from faqsearch.build.report import BuildError, BuildReport
 from faqsearch.build.lock import build_lock
+from faqsearch.build.pipeline import QUESTIONS, STAGES, build, diff
+from faqsearch.build.report import BuildError, BuildReport
 from faqsearch.content.corpus import load_corpus
 from faqsearch.embedding.cache import EmbeddingCache
-from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.index.published import BUILDS, POINTER, current_build
 from faqsearch.index.manifest import read_manifest
+from faqsearch.index.published import BUILDS, POINTER, current_build
 from faqsearch.search import loader
+from faqsearch.search.engine import Engine
+from faqsearch.search.staleness import stale_reason
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 

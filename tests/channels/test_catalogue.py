@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.channels.catalogue import Catalogue
-from faqsearch.channels.assignment import assign_channels
-from faqsearch.channels.plans import parse_plan, plans_label
 from faqsearch.channels.advice import recommend
+from faqsearch.channels.assignment import assign_channels
+from faqsearch.channels.catalogue import Catalogue
+from faqsearch.channels.plans import parse_plan, plans_label
 from faqsearch.content.corpus import load_corpus
 from faqsearch.records.answer import Hit
 from faqsearch.records.passage import Passage

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
+from faqsearch.channels.advice import advise, general_channels
+from faqsearch.channels.mentions import find_mentions
 from faqsearch.content.corpus import load_corpus
+from faqsearch.index.faq_index import FaqIndex
 from faqsearch.records.answer import Hit
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
-from faqsearch.index.faq_index import FaqIndex
-from faqsearch.channels.advice import advise, general_channels
-from faqsearch.channels.mentions import find_mentions
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.content.chunking import chunk_passage, chunk_passages, split_text
+from faqsearch.content.guides import parse_guide
 from faqsearch.embedding.tokenizer import FileTokenizer
 from faqsearch.records.passage import Passage
-from faqsearch.content.guides import parse_guide
 from faqsearch.search.hybrid import search_batch
 
 

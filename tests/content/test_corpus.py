@@ -13,9 +13,9 @@ from faqsearch import cli
 from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
 from faqsearch.errors import ContentError
-from faqsearch.search.engine import Engine
 from faqsearch.index.published import BUILDS
 from faqsearch.search import loader
+from faqsearch.search.engine import Engine
 from tests.corpora import guide_markdown, write_corpus
 from tests.fakes import FakeEncoder
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from faqsearch.errors import ContentError
 from faqsearch.content.guides import parse_guide
+from faqsearch.errors import ContentError
 from tests.conftest import SEED_CORPUS
 
 SEED = SEED_CORPUS / "comment-obtenir-du-support-zoho-mail.txt"

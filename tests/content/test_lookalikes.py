@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from faqsearch.build.pipeline import build
+from faqsearch.build.verify import self_retrieval_warnings
 from faqsearch.content.corpus import load_corpus
+from faqsearch.content.lookalikes import BuildWarning, disambiguate, split_source
 from faqsearch.records.answer import Hit
 from faqsearch.records.passage import Passage
-from faqsearch.content.lookalikes import BuildWarning, disambiguate, split_source
-from faqsearch.build.verify import self_retrieval_warnings
 from tests.corpora import guide_markdown, write_corpus
 from tests.editors import EDITORS_TAB, allow_editors, sign_in
 from tests.fakes import FakeEncoder

@@ -12,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 from faqsearch import cli
 from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
-from faqsearch.records.plans import PLANS
-from faqsearch.search.engine import Engine
 from faqsearch.index.published import current_build
+from faqsearch.records.plans import PLANS
 from faqsearch.search import loader
+from faqsearch.search.engine import Engine
 from tests.conftest import SEED_CORPUS
 from tests.corpora import TOPICS, write_corpus
 from tests.fakes import FakeEncoder

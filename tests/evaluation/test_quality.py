@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from faqsearch.search.engine import Engine
-from faqsearch.evaluation.questions import read_questions
 from faqsearch.evaluation.metrics import score
+from faqsearch.evaluation.questions import read_questions
+from faqsearch.search.engine import Engine
 from tests.conftest import DEV_SET
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.content.corpus import load_corpus
-from faqsearch.search.confidence import Confidence
-from faqsearch.search.engine import Engine
+from faqsearch.feedback.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
 from faqsearch.feedback.store import FeedbackStore, normalize_question
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.feedback.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
 from faqsearch.records.answer import Answer, Hit
+from faqsearch.search.confidence import Confidence
+from faqsearch.search.engine import Engine
 from tests.conftest import SEED_CORPUS
 from tests.fakes import FakeEncoder
 

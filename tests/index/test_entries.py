@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from faqsearch.records.passage import Passage
 from faqsearch.index.entries import EntryTable
+from faqsearch.records.passage import Passage
 
 
 def passage(pid: str, entry: str = "", part: int = 1, parts: int = 1) -> Passage:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faqsearch.records.passage import Passage
-from faqsearch.index.headings import LEAD_CHARS, entry_headings, heading_text, with_headings
 from faqsearch.index.faq_index import FaqIndex
+from faqsearch.index.headings import LEAD_CHARS, entry_headings, heading_text, with_headings
 from faqsearch.index.manifest import IndexLoadError
+from faqsearch.records.passage import Passage
 from faqsearch.search.hybrid import SearchConfig
 from faqsearch.search.hybrid import search_batch
 

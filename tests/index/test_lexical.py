@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from faqsearch.index.lexical import LexicalIndex
 from faqsearch.search.fusion import blend, rrf
 from faqsearch.text.analyzer import FrenchAnalyzer
-from faqsearch.index.lexical import LexicalIndex
 
 DOCS = [
     "Support téléphonique : appelez le +1 888 900 9646",

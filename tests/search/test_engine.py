@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from faqsearch.build.pipeline import build
-from faqsearch.search.engine import Engine
 from faqsearch.index.faq_index import FaqIndex
-from faqsearch.index.published import current_build
 from faqsearch.index.manifest import read_manifest
+from faqsearch.index.published import current_build
+from faqsearch.search.engine import Engine
 from tests.corpora import TOPICS, generation_of, write_corpus
 from tests.fakes import FakeEncoder
 

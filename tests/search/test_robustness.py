@@ -17,16 +17,16 @@ from hypothesis import strategies as st
 
 from faqsearch import cli
 from faqsearch.build.pipeline import build
-from faqsearch.records.answer import Answer
-from faqsearch.search.questions import MAX_QUESTION_CHARS, clean_question
-from faqsearch.search.engine import Engine
+from faqsearch.content.guides import parse_guide
+from faqsearch.errors import ContentError
 from faqsearch.index.manifest import IndexLoadError
 from faqsearch.index.manifest import MANIFEST
-from faqsearch.errors import ContentError
-from faqsearch.content.guides import parse_guide
-from faqsearch.index.published import POINTER, current_build
 from faqsearch.index.manifest import read_manifest
+from faqsearch.index.published import POINTER, current_build
+from faqsearch.records.answer import Answer
 from faqsearch.search import loader
+from faqsearch.search.engine import Engine
+from faqsearch.search.questions import MAX_QUESTION_CHARS, clean_question
 from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqsearch.build.pipeline import build
-from faqsearch.search.engine import Engine
 from faqsearch.feedback.store import DOWN, UP, FeedbackStore
+from faqsearch.search.engine import Engine
 from faqsearch.service.app import create_app
 from faqsearch.settings import Settings
 from tests.corpora import write_corpus

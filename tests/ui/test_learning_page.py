@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from faqsearch.build.pipeline import build
-from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore, normalize_question
 from faqsearch.content.variants import VARIANTS_FILE, read_variants
+from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore, normalize_question
 from faqsearch.ui.learning_page import widget_key
 from tests.conftest import SEED_CORPUS
 from tests.editors import sign_in

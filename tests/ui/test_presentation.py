@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from faqsearch.records.answer import Hit
+from faqsearch.records.channel import Channel, ChannelAdvice
+from faqsearch.records.passage import Passage
 from faqsearch.ui import cards
 from faqsearch.ui import presentation as pres
-from faqsearch.records.channel import Channel, ChannelAdvice
-from faqsearch.records.answer import Hit
-from faqsearch.records.passage import Passage
 
 PHONE = Channel("telephone", "Support téléphonique", phones=(("États-Unis", "+1 888 900 9646"),),
                 availability="24/7", plans=("lite", "premium"), response_time="Immédiat")
