@@ -41,18 +41,19 @@ def phases() -> tuple[tuple[str, str, str], ...]:
     return (
         ("reading", "corpus.py", "load_corpus"),
         ("chunking", "chunking.py", "chunk_passages"),
-        ("views", "qviews.py", "layout"),
-        ("views", "build.py", "_to_embed"),
-        ("views", "build.py", "diff"),
-        ("vectors", "embcache.py", "EmbeddingCache.embed"),
-        ("vectors", "qviews.py", "Layout.assemble"),
-        ("vectors", "index.py", "normalised"),
-        ("dense/HNSW", "ann.py", "DenseIndex.build"),
+        ("views", "views.py", "layout"),
+        ("views", "pipeline.py", "_to_embed"),
+        ("views", "pipeline.py", "diff"),
+        ("vectors", "cache.py", "EmbeddingCache.embed"),
+        ("vectors", "views.py", "Layout.assemble"),
+        ("vectors", "dense.py", "normalised"),
+        ("dense/HNSW", "dense.py", "DenseIndex.build"),
         ("BM25", "lexical.py", "LexicalIndex.build"),
-        ("cache save", "embcache.py", "EmbeddingCache.save"),
-        ("save", "persist.py", "save"),
-        ("load back", "persist.py", "load"),
-        ("verify", "build.py", "verify"),
+        ("cache save", "cache.py", "EmbeddingCache.save"),
+        ("save", "storage.py", "write_parts"),
+        ("save", "manifest.py", "write_manifest"),
+        ("load back", "storage.py", "load"),
+        ("verify", "verify.py", "verify"),
     )
 
 
@@ -102,7 +103,7 @@ class Sampler(threading.Thread):
             code = frame.f_code
             key = (Path(code.co_filename).name, code.co_qualname)
             found = self.table.get(key, found)
-            building = building or key == ("build.py", "build")
+            building = building or key == ("pipeline.py", "build")
             frame = frame.f_back
         if building:
             return found or OTHER

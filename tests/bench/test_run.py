@@ -85,9 +85,10 @@ def test_memory_bench_charges_a_sample_to_the_outermost_phase():
 
     sampler, ns = memory.Sampler(), {}
     # Stand-ins named as the build's own functions, in files named as its modules.
-    exec(compile("def build(f):\n    return f()\n\ndef verify(f):\n    return f()\n", "/x/build.py", "exec"), ns)
+    exec(compile("def build(f):\n    return f()\n", "/x/pipeline.py", "exec"), ns)
+    exec(compile("def verify(f):\n    return f()\n", "/x/verify.py", "exec"), ns)
     exec(compile("def load_corpus(f):\n    return f()\n", "/x/corpus.py", "exec"), ns)
-    exec(compile("class EmbeddingCache:\n    def embed(self, f):\n        return f()\n", "/x/embcache.py", "exec"), ns)
+    exec(compile("class EmbeddingCache:\n    def embed(self, f):\n        return f()\n", "/x/cache.py", "exec"), ns)
     build, verify, load_corpus, cache = ns["build"], ns["verify"], ns["load_corpus"], ns["EmbeddingCache"]()
     assert sampler.phase() == memory.IMPORTS  # before the build
     assert build(sampler.phase) == memory.OTHER
