@@ -1,1 +1,2 @@
-"""The HTTP service (``python -m faqsearch serve``) and its search widget; see :mod:`.app`."""
+"""The HTTP service (``python -m faqsearch serve``) and its search widget: :mod:`.app` assembles
+it, :mod:`.routes` holds the endpoints, :mod:`.serve` starts uvicorn."""

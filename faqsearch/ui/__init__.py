@@ -1,5 +1,7 @@
-"""The Streamlit page: search (``search_page``), editors' tab (``editor_page``), shared resources.
+"""The Streamlit page: search (``search_page``), editors' tab (``editor_page``, ``learning_page``,
+``rebuild``, ``editor_auth``), what a process loads once (``resources``) and the session's id.
 
-Display rules that need no Streamlit live in :mod:`faqsearch.ui.presentation`; ``app.py`` only calls
-:func:`faqsearch.ui.app.main`.
+Display rules that need no Streamlit live in :mod:`faqsearch.ui.presentation` (escaping,
+highlighting, labels), :mod:`faqsearch.ui.cards` (the channel and result cards) and
+:mod:`faqsearch.ui.excerpt`; ``app.py`` only calls :func:`faqsearch.ui.app.main`.
 """
