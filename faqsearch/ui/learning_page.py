@@ -66,10 +66,13 @@ def widget_key(key: str) -> str:
 def _group(settings: Settings, group: MissGroup, passages: dict, dismissals: Dismissals) -> None:
     key = widget_key(group.key)
     with st.container(border=True):
-        st.markdown(f"**{pres.escape_markdown(group.question)}**")
+        # Visitors' words as plain text: Markdown would read them (a link to a phishing site
+        # made clickable for the editors, a heading, an address).
+        st.text(group.question)
+        st.caption(f"{group.count} fois · {', '.join(group.reasons)}")
         others = group.questions[1:]
-        st.caption(f"{group.count} fois · {', '.join(group.reasons)}"
-                   + (f" · aussi : {pres.escape_markdown(' ; '.join(others))}" if others else ""))
+        if others:
+            st.text("Aussi : " + " ; ".join(others))
         # The candidates first, then every other passage: the right one may not have come up at all.
         options = [p.id for p in group.candidates] + [pid for pid in passages if pid not in {p.id for p in group.candidates}]
         target = st.selectbox("Passage qui répond", options, key=f"target-{key}",
