@@ -185,12 +185,12 @@ class SignInGuard:
             return self._wait(client, now)
 
     def _wait(self, client: Client, now: float) -> float:
-        own = max(self.sessions.wait(client.session, now), self.addresses.wait("@" + client.address, now))
-        failed = self.sessions.has_record(client.session, now) or self.addresses.has_record("@" + client.address, now)
+        own = max(self.sessions.wait(client.session, now), self.addresses.wait(client.address, now))
+        failed = self.sessions.has_record(client.session, now) or self.addresses.has_record(client.address, now)
         return max(own, self.account.wait(ACCOUNT_KEY, now) if failed else 0.0)
 
     def attempt(self, client: Client, password: str, expected: PasswordHash, now: float) -> SignIn:
-        keys = (client.session, "@" + client.address)  # "@": a session id can never pose as an address
+        keys = ("session " + client.session, "address " + client.address)  # the checks running, in one set
         with self._lock:
             wait = self._wait(client, now)
             if wait > 0:
@@ -210,6 +210,6 @@ class SignInGuard:
                 self.sessions.forget(client.session)
                 return SignIn(True)
             self.sessions.strike(client.session, now)
-            self.addresses.strike(keys[1], now)
+            self.addresses.strike(client.address, now)
             self.account.strike(ACCOUNT_KEY, now)
             return SignIn(False, self._wait(client, now))

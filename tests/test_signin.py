@@ -121,7 +121,7 @@ def test_a_real_hash_signs_in_and_a_success_clears_only_the_session():
     guard, client = SignInGuard(), Client("s", "192.0.2.1")
     fail(guard, client, 0.0, expected)
     assert guard.attempt(client, PASSWORD, expected, 1.0).ok
-    assert not guard.sessions.has_record("s", 1.0) and guard.addresses.has_record("@192.0.2.1", 1.0)
+    assert not guard.sessions.has_record("s", 1.0) and guard.addresses.has_record("192.0.2.1", 1.0)
 
 
 def test_memory_is_bounded_and_the_faded_go_first():
