@@ -17,7 +17,7 @@ from faqsearch.feedback import FeedbackStore
 from faqsearch.settings import FORWARDED_ALLOW_IPS_ENV, RATE_LIMIT_ENV
 from tests.conftest import SEED_CORPUS
 from tests.corpora import write_corpus
-from tests.test_service_proxies import ROTATING, search_as
+from tests.test_service_uvicorn import ROTATING, search_as
 
 QUESTION = "Comment configurer IMAP ?"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import settings as env
 
 APP = "faqsearch.service.app:app_from_env"
+PROTOCOL = "faqsearch.service.protocol:FrenchHTTPProtocol"  # an import string: each worker loads it
 # uvicorn's supervisor kills a worker that does not answer its ping within this many seconds,
 # dropping the connections it holds. Its default (5 s) killed busy workers on a loaded 2-core
 # machine; a worker that is really stuck is still replaced, only later.
@@ -86,8 +87,9 @@ def run(args) -> int:
     from .app import app_from_env
     from .config import ServiceSettings
 
+    # The protocol: uvicorn's, with a French answer to a request it cannot parse.
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
-                   **proxy_options(env.trusted_proxies(args.forwarded_allow_ips)))
+                   http=PROTOCOL, **proxy_options(env.trusted_proxies(args.forwarded_allow_ips)))
     if args.workers == 1:
         app = app_from_env()  # a bad index or database is reported here, in French, before listening
         print(f"Service sur http://{args.host}:{args.port} (documentation : /docs, widget : /widget)", file=sys.stderr)

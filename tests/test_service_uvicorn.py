@@ -1,9 +1,13 @@
-"""Whose ``X-Forwarded-For`` the service believes: only the proxies the operator names, checked
-through a real uvicorn server (the header is read by uvicorn, before the app)."""
+"""The service behind a real uvicorn server, where uvicorn acts before the app: whose
+``X-Forwarded-For`` it believes (only the proxies the operator names), a request that is not HTTP
+(a French JSON 400), and HEAD."""
 
 from __future__ import annotations
 
+import json
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -13,7 +17,8 @@ from bench.http_server import serve_in_thread
 from faqsearch import settings as env
 from faqsearch.service.app import create_app
 from faqsearch.service.config import ServiceSettings
-from faqsearch.service.serve import proxy_options
+from faqsearch.service.protocol import MALFORMED, FrenchH11Protocol, FrenchHTTPProtocol
+from faqsearch.service.serve import PROTOCOL, proxy_options
 from tests.fakes import FakeEncoder
 from tests.test_service import limited, settings  # noqa: F401
 
@@ -58,7 +63,7 @@ def test_the_proxies_come_from_the_command_line_then_the_environment(monkeypatch
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_serve_always_tells_uvicorn_whom_to_trust(settings: ServiceSettings, monkeypatch,  # noqa: F811
+def test_serve_always_tells_uvicorn_whom_to_trust_and_how_to_refuse(settings: ServiceSettings, monkeypatch,  # noqa: F811
                                                   tmp_path: Path, workers: int):
     import uvicorn
 
@@ -78,3 +83,33 @@ def test_serve_always_tells_uvicorn_whom_to_trust(settings: ServiceSettings, mon
     assert main([*command, "--forwarded-allow-ips", ""]) == 0
     assert [(c["proxy_headers"], c["forwarded_allow_ips"]) for c in calls] == [(False, ""), (True, "10.0.0.5"),
                                                                                (False, "")]
+    assert {c["http"] for c in calls} == {PROTOCOL} and uvicorn.importer.import_from_string(PROTOCOL) is FrenchHTTPProtocol
+
+
+def exchange(url: str, raw: bytes) -> bytes:
+    """Send ``raw`` bytes on a new connection; everything the server answers before closing it."""
+    address = urllib.parse.urlsplit(url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
+        sock.sendall(raw)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("protocol", [FrenchHTTPProtocol, FrenchH11Protocol])
+@pytest.mark.parametrize("raw", [b"N'IMPORTE QUOI\r\n\r\n",
+                                 b"GET /healthz HTTP/1.1\r\nHost: x\r\nEn tete: espace interdit\r\n\r\n"])
+def test_a_request_that_is_not_http_gets_a_french_json_400(settings: ServiceSettings, protocol, raw: bytes):  # noqa: F811
+    with serve_in_thread(create_app(settings, FakeEncoder()), http=protocol) as url:
+        answer = exchange(url, raw)
+    head, body = answer.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head.lower()
+    assert json.loads(body) == {"detail": MALFORMED} and b"Invalid" not in answer
+    assert int(dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:])[b"content-length"]) == len(body)
+
+
+def test_head_of_the_health_check_is_a_200_without_a_body(settings: ServiceSettings):  # noqa: F811
+    with serve_in_thread(create_app(settings, FakeEncoder()), http=FrenchHTTPProtocol) as url:
+        with urllib.request.urlopen(urllib.request.Request(url + "/healthz", method="HEAD"), timeout=10) as response:
+            assert response.status == 200 and response.read() == b""
