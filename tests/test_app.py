@@ -319,7 +319,9 @@ def test_a_rebuild_refused_because_another_runs_says_so_in_the_open(monkeypatch,
         monkeypatch.setenv("FAQSEARCH_INDEX", str(page_env.parent / "locked-index"))
         healthy(at.run())
         at.button(key="rebuild-editor").click().run(timeout=FIRST_RUN_TIMEOUT)
-    assert "Une autre reconstruction" in failed_rebuild_reason(at)
+    reason = failed_rebuild_reason(at)
+    assert "Une autre reconstruction" in reason and "Réessayez dans un instant" in reason
+    assert "--wait" not in reason and "relancez" not in reason  # command-line advice has no place on the page
 
 
 def test_without_configured_credentials_the_editors_tab_only_says_how_to_enable_it(monkeypatch, page_env):

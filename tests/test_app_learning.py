@@ -84,3 +84,23 @@ def test_a_visitors_question_is_shown_as_text_never_as_a_link(fake_page, monkeyp
     healthy(at.button(key=f"dismiss-{key}").click().run())
     assert any("ne sera plus proposée" in s.value for s in at.success)
     assert not [text for text in _read_as_markdown(at) if LINK.search(text)]
+
+
+def test_attaching_while_another_build_runs_keeps_the_question_and_says_to_try_again(fake_page, monkeypatch,
+                                                                                     tmp_path: Path):
+    import os
+
+    from faqsearch.build import build_lock
+
+    allow_editors(monkeypatch)
+    question = "comment changer la couleur du theme sombre"
+    FeedbackStore.configured(tmp_path / "data", "").rate(question, "un-passage", DOWN, None, session="s")
+    corpus = write_corpus(tmp_path / "corpus")
+    at = healthy(sign_in(fake_page(corpus)))
+    key = widget_key(normalize_question(question))
+    with build_lock(Path(os.environ["FAQSEARCH_INDEX"])):  # another editor's rebuild, say
+        healthy(at.button(key=f"attach-{key}").click().run())
+    said = " ".join(e.value for e in [*at.error, *at.info])
+    assert "Une autre reconstruction" in said and "Réessayez dans un instant" in said and "--wait" not in said
+    assert "bien rattachée" in said
+    assert question in [row.question for row in read_variants(corpus / VARIANTS_FILE)]

@@ -101,7 +101,10 @@ def _attach(settings: Settings, group: MissGroup, passage_id: str) -> None:
         return
     log.info("%d variant(s) attached to %s", added, passage_id)
     report = run_rebuild(settings)
-    if report is not None:
+    if report is None:  # the variant is written all the same: say so beside the reason
+        st.info(pres.message_markdown(f"La question est bien rattachée (enregistrée dans `{VARIANTS_FILE}`) : elle "
+                                      "sera apprise à la prochaine reconstruction de l'index."), icon="📝")
+    else:
         st.session_state[NOTICE_KEY] = (f"{len(group.questions)} question(s) rattachée(s) ; index reconstruit "
                                         f"({report.changed} passage(s) modifié(s)).")
         st.rerun()
