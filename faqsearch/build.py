@@ -52,6 +52,11 @@ class BuildError(RuntimeError):
     """The build stopped; the index in service is unchanged. The message says what to do."""
 
 
+class BuildBusy(BuildError):
+    """Another build of the same index is running. The message speaks to the command line; the
+    page says it its own way."""
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What a build changed, compared with the index that was in service."""
@@ -120,7 +125,7 @@ def build_lock(root: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as exc:
-            raise BuildError(f"Une autre reconstruction de l'index {root} est en cours : attendez qu'elle se "
+            raise BuildBusy(f"Une autre reconstruction de l'index {root} est en cours : attendez qu'elle se "
                              "termine, ou relancez avec --wait pour l'attendre.") from exc
         yield
     finally:

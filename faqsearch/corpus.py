@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import stat
+import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,9 +236,25 @@ def _check_guide_names(files: list[Path]) -> None:
     for path in files:
         guide_id = slug(path.stem)
         if guide_id in seen and seen[guide_id].stem != path.stem:
-            raise ContentError(f"{seen[guide_id]} et {path} donnent le même identifiant de guide « {guide_id} » "
+            raise ContentError(f"{both_named(seen[guide_id], path)} donnent le même identifiant de guide « {guide_id} » "
                                "(il préfixe les identifiants de leurs passages) : renommez l'un des deux fichiers.")
         seen[guide_id] = path
+
+
+def both_named(first: Path, second: Path) -> str:
+    """« a et b » for a message; when the two names look alike (an accent written as one character
+    in one, as a letter and a combining accent in the other, as Unicode's NFC and NFD forms do; a
+    ligature), each is spelled out too, its other characters as code points, to tell them apart."""
+    if unicodedata.normalize("NFKC", first.name) != unicodedata.normalize("NFKC", second.name):
+        return f"{first} et {second}"
+    return (f"{first} et {second} (deux noms qui s'affichent de la même façon mais dont les caractères sont codés "
+            f"différemment, par exemple un accent en un ou en deux caractères : « {spelled_out(first.name)} » et "
+            f"« {spelled_out(second.name)} »)")
+
+
+def spelled_out(name: str) -> str:
+    """``name`` with every character but printable ASCII written as its code point: "Guide e\\u0301te\\u0301.md"."""
+    return "".join(c if " " <= c <= "~" else f"\\u{ord(c):04x}" for c in name)
 
 
 def read_file(path: Path) -> tuple[list[Passage], list[BuildWarning]]:

@@ -5,6 +5,7 @@ One place, so that the command line, the page and the build agree on folders and
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -24,6 +25,7 @@ EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.aut
 NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
 PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
 RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
+FORWARDED_ALLOW_IPS_ENV = "FAQSEARCH_FORWARDED_ALLOW_IPS"
 # Searches a minute per client address on the HTTP service: five a second on average, enough for
 # someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.config.rates).
 DEFAULT_RATE_LIMIT = 300
@@ -76,6 +78,26 @@ def rate_limit() -> int:
         raise ValueError(f"{RATE_LIMIT_ENV} doit être un nombre entier de recherches par minute et par client "
                          f"(0 : aucune limite) ; valeur actuelle : {value!r}.")
     return int(value)
+
+
+def trusted_proxies(value: str | None = None) -> tuple[str, ...]:
+    """The proxies whose ``X-Forwarded-For`` names the client: ``value`` (the command line's), else
+    ``$FAQSEARCH_FORWARDED_ALLOW_IPS``; comma-separated addresses or networks (10.0.0.0/8), none by default.
+
+    None by default because a header is the client's word: trusted from any address the client can
+    reach the service through (a forwarder on the same machine, say), it lets the client pick its
+    address, hence a fresh limit per request.
+    """
+    raw = os.environ.get(FORWARDED_ALLOW_IPS_ENV, "") if value is None else value
+    items = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"Mandataire de confiance invalide : {item!r}. Donnez l'adresse IP ou le réseau de chaque "
+                             "mandataire qui ajoute X-Forwarded-For (par exemple 10.0.0.5 ou 10.0.0.0/24, séparés par "
+                             f"des virgules, dans --forwarded-allow-ips ou ${FORWARDED_ALLOW_IPS_ENV}).") from None
+    return items
 
 
 def cache_dir() -> Path:

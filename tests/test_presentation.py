@@ -25,6 +25,15 @@ def test_escape_markdown_leaves_no_syntax():
     assert "gras" in out and "rouge" in out
 
 
+def test_escape_markdown_leaves_no_bare_address_for_markdown_to_link():
+    # Streamlit's Markdown finds http(s)://, www. and e-mail addresses in the decoded text.
+    out = pres.escape_markdown("voir https://evil.example, HTTP://x.example, www.evil.example ou a.b@evil.example")
+    visible = out.replace(pres.WORD_JOINER, "")
+    assert visible == "voir https://evil.example, HTTP://x.example, www.evil.example ou a.b@evil.example"
+    for marker in ("https://", "HTTP://", "www.", "@evil"):
+        assert marker not in out
+
+
 def test_escape_markdown_neutralises_line_starts_only():
     assert pres.escape_markdown("- a\n1. b\n# c") == "&#45; a\n1&#46; b\n&#35; c"
     assert pres.escape_markdown("Modèle : e5-small (v1.0)") == "Modèle : e5-small (v1.0)"

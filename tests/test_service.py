@@ -120,6 +120,18 @@ def test_malformed_json_and_oversized_bodies_are_refused(client: TestClient):
                         413, "trop volumineuse")
 
 
+def test_a_body_not_in_utf8_or_not_announced_as_json_says_what_to_send(client: TestClient):
+    latin1 = json.dumps({"question": "café", "passage_id": "p", "rating": "up"}, ensure_ascii=False).encode("latin-1")
+    assert_french_error(client.post("/v1/feedback", content=latin1, headers={"content-type": "application/json"}),
+                        400, "UTF-8", "Content-Type: application/json")
+    body = json.dumps({"question": QUESTION}).encode()
+    for headers in ({"content-type": "text/plain"}, {}):
+        assert_french_error(client.post("/v1/questions", content=body, headers=headers), 422,
+                            "objet JSON", "Content-Type: application/json")
+    # Announced as JSON, a list is refused for what it is, with no word of the header.
+    assert "Content-Type" not in assert_french_error(client.post("/v1/feedback", json=[1, 2]), 422, "objet JSON")
+
+
 def test_feedback_that_cannot_be_stored_is_a_503(client: TestClient, settings: ServiceSettings):
     path = settings.data_dir / "feedback.sqlite3"
     path.unlink()

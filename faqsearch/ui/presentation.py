@@ -36,6 +36,11 @@ DEFAULT_ICON = "🛟"
 _MD_INLINE = re.compile(r"[\\`*_{}\[\]<>!|~$&]|:(?=\w)")  # ":" before a word opens :emoji: and :red[…]
 # Characters that only mean something at the start of a line: headings, lists, quotes, rules.
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
+# Bare addresses that Streamlit's Markdown (GitHub's "autolinks") turns into links: http(s)://…,
+# www.…, name@domain. They are found in the decoded text, so character references do not stop
+# them; an invisible word joiner inside the marker does (after "http", after "www", after "@").
+_AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def escape(text: object) -> str:
@@ -44,8 +49,9 @@ def escape(text: object) -> str:
 
 
 def escape_markdown(text: object) -> str:
-    """``text`` for ``st.markdown``: shown exactly as typed, neither Markdown nor HTML applies."""
-    out = _MD_INLINE.sub(lambda m: f"&#{ord(m.group()[0])};", str(text))
+    """``text`` for ``st.markdown``: shown as typed, neither Markdown nor HTML applies, and no bare
+    address becomes a link. Visitors' own words are better shown with ``st.text``, which reads nothing."""
+    out = _MD_INLINE.sub(lambda m: f"&#{ord(m.group()[0])};", _AUTOLINK.sub(WORD_JOINER, str(text)))
     return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};", out)
 
 

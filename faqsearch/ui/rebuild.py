@@ -12,7 +12,7 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
-from ..build import EMBED, STAGES, BuildReport, build
+from ..build import EMBED, STAGES, BuildBusy, BuildReport, build
 from ..progress import Progress
 from ..lookalikes import BuildWarning
 from .presentation import escape_markdown, message_markdown
@@ -22,6 +22,8 @@ from .resources import Settings
 log = logging.getLogger(__name__)
 
 REPORT_KEY = "rebuild_report"
+BUSY = ("Une autre reconstruction de l'index est en cours (lancée par un autre éditeur, ou en ligne de commande). "
+        "Réessayez dans un instant, une fois qu'elle sera terminée ; la recherche continue de répondre en attendant.")
 
 
 def rebuild_button(settings: Settings, key: str, primary: bool = True) -> None:
@@ -56,6 +58,9 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
     try:
         encoder = resources.encoder(settings.model)
         report = build(settings.corpus_dir, settings.index_root, encoder, on_stage=on_stage, on_progress=on_progress)
+    except BuildBusy:  # its own message speaks of the command line's --wait
+        _failed(status, BUSY)
+        return None
     except (ValueError, RuntimeError, OSError) as exc:  # ContentError, BuildError, IndexLoadError… say what to fix
         _failed(status, message_markdown(str(exc)))
         return None
