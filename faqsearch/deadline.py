@@ -34,7 +34,9 @@ class DatabaseLimits:
     ``operation_s`` bounds one whole transaction (connection, statements, commit); the finer
     bounds are below it so that a live but slow server reports its own error first.
     ``concurrent`` threads at most are inside database work at once: the next one is refused at
-    once (the HTTP service answers 503) instead of holding a thread that searches need.
+    once (the HTTP service answers 503) instead of holding a thread that searches need. Ten, as
+    many as a PostgreSQL pool's connections, leaves 30 of the service's 40 threads to searches;
+    fewer refused healthy writes under heavy CPU load (each write then lasts longer).
     """
 
     connect_s: float = 3.0
@@ -42,7 +44,7 @@ class DatabaseLimits:
     statement_s: float = 3.0
     lock_s: float = 2.0
     operation_s: float = 5.0
-    concurrent: int = 8
+    concurrent: int = 10
 
     def __post_init__(self):
         waits = (self.connect_s, self.pool_s, self.statement_s, self.lock_s, self.operation_s)
