@@ -100,49 +100,9 @@ def client_key(keys: ClientKeys, request: Request) -> str:
     return keys.key(request.client.host if request.client else "")
 
 
-def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
-               store: FeedbackStore | None = None) -> FastAPI:
-    """The app over the index in service under ``settings.index_root``; raises ``IndexLoadError``."""
-    engine = Engine.open(settings.index_root, encoder or load_encoder(settings.model))
-    if store is None:
-        store = FeedbackStore.configured(settings.data_dir, settings.database_url)
-    passages = PassageIndex()
-    keys = ClientKeys.in_folder(settings.data_dir)
-    # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
-    # FastAPI's OpenTelemetry hooks off: a provider configured in the environment would otherwise
-    # export every request URL, question included, and the check costs each request a few µs.
-    app = FastAPIOffline(title="faqsearch", version=__version__,
-                         description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.",
-                         telemetry={"tracing": False, "metrics": False, "logs": False})
-    errors.install(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    limits = client_limits(settings)
-    if limits:
-        # Added before CORS, hence inside it: a refusal still carries the headers a browser needs to read it.
-        app.add_middleware(ClientRateLimit, limits=limits)
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
-                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
-    app.state.engine, app.state.store = engine, store
-    app.add_middleware(WorkerHeader)
-
-    def current() -> Engine:
-        try:
-            engine.refresh()
-        except Exception:  # a damaged new build leaves the one in service answering
-            pass
-        return engine
-
-    @app.get("/v1/search", summary="Chercher une question",
-             description="La réponse est l'objet JSON de `python -m faqsearch search --json`.")
-    def search(q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS, description="La question."),
-               plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
-               top_k: int = Query(5, ge=1, le=settings.max_top_k, description="Nombre de passages.")) -> JSONResponse:
-        started = time.perf_counter()
-        answer = engine.ask(q, plan, top_k)
-        spent = (time.perf_counter() - started) * 1000
-        # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
-        return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})
+def add_write_routes(app: FastAPI, engine: Engine, current: Callable[[], Engine], store: FeedbackStore,
+                     passages: PassageIndex, keys: ClientKeys) -> None:
+    """The endpoints that write to the feedback store: a rating, a question asked."""
 
     @app.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
               description="Va dans la même base que les avis de la page : l'espace éditeurs les voit. Le "
@@ -182,6 +142,53 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
                                           session=body.session or f"api-{uuid.uuid4().hex}",
                                           client_key=client_key(keys, request)), QUESTION_NOT_STORED)
         return {"logged": True, "confident": answer.confident}
+
+
+def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
+               store: FeedbackStore | None = None) -> FastAPI:
+    """The app over the index in service under ``settings.index_root``; raises ``IndexLoadError``."""
+    engine = Engine.open(settings.index_root, encoder or load_encoder(settings.model))
+    if store is None:
+        store = FeedbackStore.configured(settings.data_dir, settings.database_url)
+    passages = PassageIndex()
+    # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
+    # FastAPI's OpenTelemetry hooks off: a provider configured in the environment would otherwise
+    # export every request URL, question included, and the check costs each request a few µs.
+    app = FastAPIOffline(title="faqsearch", version=__version__,
+                         description="Recherche sémantique dans les guides d'aide : réponses, canal de support recommandé, avis.",
+                         telemetry={"tracing": False, "metrics": False, "logs": False})
+    errors.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    limits = client_limits(settings)
+    if limits:
+        # Added before CORS, hence inside it: a refusal still carries the headers a browser needs to read it.
+        app.add_middleware(ClientRateLimit, limits=limits)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
+    app.state.engine, app.state.store = engine, store
+    app.add_middleware(WorkerHeader)
+    keys = ClientKeys.in_folder(settings.data_dir)
+
+    def current() -> Engine:
+        try:
+            engine.refresh()
+        except Exception:  # a damaged new build leaves the one in service answering
+            pass
+        return engine
+
+    @app.get("/v1/search", summary="Chercher une question",
+             description="La réponse est l'objet JSON de `python -m faqsearch search --json`.")
+    def search(q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS, description="La question."),
+               plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
+               top_k: int = Query(5, ge=1, le=settings.max_top_k, description="Nombre de passages.")) -> JSONResponse:
+        started = time.perf_counter()
+        answer = engine.ask(q, plan, top_k)
+        spent = (time.perf_counter() - started) * 1000
+        # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
+        return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})
+
+    add_write_routes(app, engine, current, store, passages, keys)
 
     @app.get("/v1/passages/{passage_id:path}", summary="Un passage du guide")
     def passage(passage_id: str) -> dict:
