@@ -112,15 +112,19 @@ def connect(url: str, limits: DatabaseLimits = DatabaseLimits()) -> Engine:
 KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 5, 2, 3
 
 
+def _ms(seconds: float) -> int:
+    """PostgreSQL and libpq count milliseconds; 0 would mean no limit at all."""
+    return max(1, round(seconds * 1000))
+
+
 def postgres_arguments(parsed: URL, limits: DatabaseLimits) -> dict:
     """psycopg's connection arguments for ``limits``; those the URL sets itself are left to it."""
     given = set(parsed.query)
-    ms = lambda seconds: max(1, round(seconds * 1000))  # noqa: E731 - PostgreSQL counts milliseconds
-    bounds = f"-c statement_timeout={ms(limits.statement_s)} -c lock_timeout={ms(limits.lock_s)}"
+    bounds = f"-c statement_timeout={_ms(limits.statement_s)} -c lock_timeout={_ms(limits.lock_s)}"
     options = " ".join(filter(None, (str(parsed.query.get("options") or ""), bounds)))
     wanted = {"connect_timeout": max(2, round(limits.connect_s)),  # libpq's own minimum is 2 s
               "keepalives": 1, "keepalives_idle": KEEPALIVE_IDLE_S, "keepalives_interval": KEEPALIVE_INTERVAL_S,
-              "keepalives_count": KEEPALIVE_COUNT, "tcp_user_timeout": ms(limits.operation_s)}
+              "keepalives_count": KEEPALIVE_COUNT, "tcp_user_timeout": _ms(limits.operation_s)}
     return {**{k: v for k, v in wanted.items() if k not in given}, "options": options}
 
 
