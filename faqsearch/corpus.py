@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 import unicodedata
 from functools import lru_cache
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .channels import Catalogue, assign_channels, parse_catalogue
+from .controls import control_problem
 from .documents import Passage
 from .errors import ContentError
 from .lookalikes import BuildWarning, disambiguate
@@ -33,9 +33,6 @@ CONTENT_SUFFIXES = GUIDE_SUFFIXES + TABLE_SUFFIXES + PAGE_SUFFIXES
 SETTINGS_FILES = (SITE_FILE,)
 # Only README.md / README.txt are the folder's own documentation; any other file is content.
 DOCUMENTATION_STEM = "readme"
-# C0 controls but tab, line feed and carriage return, then DEL and the C1 controls: no editor
-# types them, a NUL cuts an item header in two, and a served answer should never carry one.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -122,11 +119,9 @@ def read_content(path: Path, folder: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError.at(path, line, "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
-    found = _CONTROL.search(text)
-    if found:
-        line = text[: found.start()].count("\n") + 1
-        raise ContentError.at(path, line, f"caractère de contrôle interdit (U+{ord(found.group()):04X}) : "
-                              "supprimez-le (seuls la tabulation et les fins de ligne sont acceptés).")
+    where, problem = control_problem(text)  # the rule the variants writer applies too
+    if problem:
+        raise ContentError.at(path, text[:where].count("\n") + 1, problem)
     return text.removeprefix("\ufeff")
 
 

@@ -8,6 +8,12 @@ sharing the file never share a connection, readers never block writers, and a bu
 waited for. If the database loses its tables (the file was deleted while the app runs), they are
 created again and the operation is retried; an operation that still fails raises
 :class:`FeedbackError`, so a rating is never dropped without the caller knowing.
+
+Every wait on the database is bounded (:class:`faqsearch.deadline.DatabaseLimits`): a server that
+stops answering costs an operation a few seconds, and when too many threads already wait for it
+the next operation fails at once, so the threads that answer searches are never all tied up.
+Visitors' text is cleaned of invisible controls on the way in and on the way out (rows stored by
+older versions included), and the editors' lists count each visitor once a day per question.
 """
 
 from __future__ import annotations
@@ -19,13 +25,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Table, case, distinct, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import settings
+from .controls import clean_visitor_text
 from .database import QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
+from .deadline import DatabaseLimits, DatabaseTimeout, Gate, transaction
 from .text import fold
 
 DB_NAME = "feedback.sqlite3"
@@ -36,6 +44,10 @@ T = TypeVar("T")
 
 # Concurrent first starts on one new SQLite file: each retry finds more of the schema in place.
 SCHEMA_ATTEMPTS = 5
+# What a client key looks like (faqsearch.service.clientkey): checked on every write, so that an
+# address passed by mistake is refused instead of stored.
+CLIENT_KEY_CHARS = 16
+_CLIENT_KEY = re.compile(f"[0-9a-f]{{{CLIENT_KEY_CHARS}}}")
 
 
 class FeedbackError(RuntimeError):
@@ -64,6 +76,33 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _visitor_day(table: Table, stamp):
+    """Who recorded a row, and on which day (UTC): the client key when the service had one, else
+    the session (the page's visitors). Counting distinct values counts one visitor once a day."""
+    who = func.coalesce(literal("c") + table.c.client_key, literal("s") + table.c.session)
+    return who + literal("@") + func.substr(stamp, 1, 10)
+
+
+def _visitors(table: Table, stamp, condition=None):
+    """How many distinct visitor-days recorded the rows (those meeting ``condition``, when given)."""
+    who = _visitor_day(table, stamp)
+    return func.count(distinct(who if condition is None else case((condition, who))))
+
+
+def _client_key(key: str | None) -> str | None:
+    if key and not _CLIENT_KEY.fullmatch(key):
+        raise ValueError(f"client_key must be {CLIENT_KEY_CHARS} hexadecimal digits (a keyed hash, never an address). "
+                         f"Currently, client_key is {len(key)} characters long.")
+    return key or None
+
+
+def _visible(text: str, name: str) -> str:
+    cleaned = clean_visitor_text(text)
+    if not cleaned:
+        raise ValueError(f"{name} must hold visible text. Currently, {name} is {text!r}.")
+    return cleaned
+
+
 @dataclass(frozen=True)
 class QuestionStat:
     """A question as editors see it: how often it was asked and how often it was answered."""
@@ -90,28 +129,31 @@ class FeedbackStore:
 
     ``FeedbackStore(path)`` opens a SQLite file; :meth:`from_url` any SQLAlchemy URL;
     :meth:`configured` what the page and the service use (the URL setting, else the file).
+    ``limits`` bound every wait on the database (see :class:`DatabaseLimits`).
     """
 
-    def __init__(self, path: Path):
-        self._open(sqlite_url(path))
+    def __init__(self, path: Path, limits: DatabaseLimits = DatabaseLimits()):
+        self._open(sqlite_url(path), limits)
 
     @classmethod
-    def from_url(cls, url: str) -> "FeedbackStore":
+    def from_url(cls, url: str, limits: DatabaseLimits = DatabaseLimits()) -> "FeedbackStore":
         """The store at a database URL (``sqlite:///…`` or ``postgresql+psycopg://…``)."""
         store = cls.__new__(cls)
-        store._open(url)
+        store._open(url, limits)
         return store
 
     @classmethod
-    def configured(cls, data_dir: Path, database_url: str | None = None) -> "FeedbackStore":
+    def configured(cls, data_dir: Path, database_url: str | None = None,
+                   limits: DatabaseLimits = DatabaseLimits()) -> "FeedbackStore":
         """``database_url`` (default ``$FAQSEARCH_DATABASE_URL``) when set, else ``feedback.sqlite3`` in ``data_dir``."""
         url = settings.database_url() if database_url is None else database_url.strip()
-        return cls.from_url(url) if url else cls(Path(data_dir) / DB_NAME)
+        return cls.from_url(url, limits) if url else cls(Path(data_dir) / DB_NAME, limits)
 
-    def _open(self, url: str) -> None:
-        self.url = url
+    def _open(self, url: str, limits: DatabaseLimits) -> None:
+        self.url, self.limits = url, limits
+        self._gate = Gate(limits.concurrent)
         try:
-            self._engine = connect(url)
+            self._engine = connect(url, limits)
         except ValueError as exc:  # a bad setting, reported like an unreachable database
             raise FeedbackError(str(exc)) from exc
         self.path = sqlite_path(url)  # None for PostgreSQL
@@ -125,6 +167,12 @@ class FeedbackStore:
         """Close pooled connections (PostgreSQL); the store reconnects if used again."""
         self._engine.dispose()
 
+    @property
+    def saturated(self) -> bool:
+        """True while as many operations as ``limits.concurrent`` wait on the database: the next one
+        would be refused at once, so a caller can skip the work that would precede it."""
+        return self._gate.full
+
     def _prepare(self) -> None:
         """Create the folder and the tables that are missing."""
         try:
@@ -132,68 +180,99 @@ class FeedbackStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             for attempt in range(SCHEMA_ATTEMPTS):
                 try:
-                    create_schema(self._engine)
+                    create_schema(self._engine, self.limits.operation_s)
                     break
+                except DatabaseTimeout:
+                    raise
                 except SQLAlchemyError:
                     # Another process created a table or index between the check and the CREATE.
                     if attempt == SCHEMA_ATTEMPTS - 1:
                         raise
                     time.sleep(0.05 * (attempt + 1))
+        except DatabaseTimeout as exc:
+            raise self._unanswered(exc) from exc
         except (SQLAlchemyError, OSError) as exc:
             raise FeedbackError(f"La base de retours {self.describe()} est inutilisable : {_reason(exc)}") from exc
 
-    def _run(self, work: Callable[[Connection], T]) -> T:
-        """Run ``work`` in one transaction; if the schema vanished, recreate it and run it again.
+    def _unanswered(self, exc: DatabaseTimeout) -> FeedbackError:
+        return FeedbackError(f"La base de retours {self.describe()} n'a pas répondu dans les délais "
+                             f"({self.limits.operation_s:g} s au plus) : vérifiez que son serveur fonctionne. "
+                             f"Détail : {_reason(exc)}")
 
-        A failed transaction is rolled back, so the second attempt cannot write anything twice.
-        """
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one transaction within ``limits``; raise :class:`FeedbackError` at once when
+        too many operations already wait on the database."""
+        if not self._gate.enter():
+            raise FeedbackError(f"La base de retours {self.describe()} est saturée : {self._gate.size} opérations "
+                                "attendent déjà sa réponse. Réessayez dans un instant.")
         try:
-            with self._engine.begin() as con:
-                return work(con)
-        except (SQLAlchemyError, OSError):
+            return self._attempts(work)
+        finally:
+            self._gate.leave()
+
+    def _attempts(self, work: Callable[[Connection], T]) -> T:
+        """``work`` once; if it failed at once (schema vanished, a connection closed by a restarted
+        server), recreate the schema and run it again. A server that let a deadline pass is not
+        asked twice. A failed transaction is rolled back, so nothing is written twice."""
+        for second in (False, True):
+            try:
+                with transaction(self._engine, self.limits.operation_s) as con:
+                    return work(con)
+            except DatabaseTimeout as exc:
+                raise self._unanswered(exc) from exc
+            except (SQLAlchemyError, OSError) as exc:
+                if second:
+                    raise FeedbackError(f"La base de retours {self.describe()} n'a pas pu être écrite ni lue : "
+                                        f"{_reason(exc)}") from exc
             self._prepare()
-        try:
-            with self._engine.begin() as con:
-                return work(con)
-        except (SQLAlchemyError, OSError) as exc:
-            raise FeedbackError(f"La base de retours {self.describe()} n'a pas pu être écrite ni lue : {_reason(exc)}") from exc
+        raise AssertionError("unreachable: the second attempt returns or raises")
 
     # ------------------------------------------------------------------------------ writes
     def log_question(self, question: str, plan: str | None, confident: bool, top_passage: str = "",
-                     results: int = 0, latency_ms: float | None = None, session: str = "") -> None:
-        """Record one question asked on the page or settled on through the HTTP service."""
-        row = dict(asked_at=_now(), session=session, question=question, normalized=normalize_question(question),
-                   plan=plan, confident=int(confident), top_passage=top_passage or None, results=results,
-                   latency_ms=latency_ms)
-        self._run(lambda con: con.execute(QUESTIONS.insert().values(**row)))
+                     results: int = 0, latency_ms: float | None = None, session: str = "",
+                     client_key: str | None = None) -> None:
+        """Record one question asked on the page or settled on through the HTTP service.
+
+        ``client_key`` is the service's keyed hash of the visitor's address (never the address).
+        """
+        question = _visible(question, "question")
+        row = dict(asked_at=_now(), session=clean_visitor_text(session), question=question,
+                   normalized=normalize_question(question), plan=clean_visitor_text(plan or "") or None,
+                   confident=int(confident), top_passage=clean_visitor_text(top_passage) or None, results=results,
+                   latency_ms=latency_ms, client_key=_client_key(client_key))
+        self.run(lambda con: con.execute(QUESTIONS.insert().values(**row)))
 
     def rate(self, question: str, passage_id: str, rating: int | None, plan: str | None,
-             session: str = "") -> None:
+             session: str = "", client_key: str | None = None) -> None:
         """Record a session's 👍 (1) or 👎 (0) on a passage for a question; ``None`` withdraws it.
 
         A session changing its mind replaces its rating, so one person counts once per answer.
         """
+        question, passage_id = _visible(question, "question"), _visible(passage_id, "passage_id")
+        session, plan, client_key = clean_visitor_text(session), clean_visitor_text(plan or "") or None, _client_key(client_key)
         if rating is None:
             where = (RATINGS.c.session == session) & (RATINGS.c.question == question) & (RATINGS.c.passage_id == passage_id)
-            self._run(lambda con: con.execute(RATINGS.delete().where(where)))
+            self.run(lambda con: con.execute(RATINGS.delete().where(where)))
             return
         if rating not in (UP, DOWN):
             raise ValueError(f"rating must be 0 (👎), 1 (👍) or None. Currently, rating is {rating!r}.")
         insert = (postgresql if self._engine.dialect.name == "postgresql" else sqlite).insert
         statement = insert(RATINGS).values(rated_at=_now(), session=session, question=question,
-                                           passage_id=passage_id, plan=plan, rating=rating)
+                                           passage_id=passage_id, plan=plan, rating=rating, client_key=client_key)
         statement = statement.on_conflict_do_update(
             index_elements=["session", "question", "passage_id"],
             set_={"rated_at": statement.excluded.rated_at, "plan": statement.excluded.plan,
-                  "rating": statement.excluded.rating})
-        self._run(lambda con: con.execute(statement))
+                  "rating": statement.excluded.rating, "client_key": statement.excluded.client_key})
+        self.run(lambda con: con.execute(statement))
 
     # ------------------------------------------------------------------------------- reads
     def ratings(self) -> list[dict]:
         """Every rating, oldest first (for tests and exports)."""
         c = RATINGS.c
         query = select(c.rated_at, c.session, c.question, c.passage_id, c.plan, c.rating).order_by(c.id)
-        return self._run(lambda con: [dict(row._mapping) for row in con.execute(query)])
+        rows = self.run(lambda con: [dict(row._mapping) for row in con.execute(query)])
+        return [{**row, "question": clean_visitor_text(row["question"]),
+                 "passage_id": clean_visitor_text(row["passage_id"])} for row in rows]
 
     def totals(self) -> dict[str, int]:
         """Counts for the editors: questions asked, those without a confident answer, 👍 and 👎."""
@@ -204,33 +283,38 @@ class FeedbackStore:
             (n, unanswered), (up, down) = con.execute(asked).one(), con.execute(rated).one()
             return {"questions": int(n), "unanswered": int(unanswered), "up": int(up), "down": int(down)}
 
-        return self._run(work)
+        return self.run(work)
 
     def top_questions(self, limit: int = 20) -> list[QuestionStat]:
-        """The questions asked most, grouped by :func:`normalize_question` (latest wording shown)."""
+        """The questions asked by the most visitors, grouped by :func:`normalize_question` (latest
+        wording shown). ``count`` is visitor-days: one client or session counts once a day."""
         return self._grouped(False, limit)
 
     def unanswered(self, limit: int = 20) -> list[QuestionStat]:
-        """The questions the engine had no confident answer for, most frequent first."""
+        """The questions the engine had no confident answer for, asked by the most visitors first."""
         return self._grouped(True, limit)
 
     def _grouped(self, unanswered_only: bool, limit: int) -> list[QuestionStat]:
         q, q2 = QUESTIONS.alias("q"), QUESTIONS.alias("q2")
         latest = (select(q2.c.question).where(q2.c.normalized == q.c.normalized)
                   .order_by(q2.c.id.desc()).limit(1).scalar_subquery())
-        query = (select(latest, func.count(), func.sum(q.c.confident), func.max(q.c.asked_at))
-                 .group_by(q.c.normalized).order_by(func.count().desc(), func.max(q.c.id).desc()).limit(limit))
+        visitors = _visitors(q, q.c.asked_at)
+        query = (select(latest, visitors, _visitors(q, q.c.asked_at, q.c.confident == 1), func.max(q.c.asked_at))
+                 .group_by(q.c.normalized).order_by(visitors.desc(), func.max(q.c.id).desc()).limit(limit))
         if unanswered_only:
             query = query.where(q.c.confident == 0)
-        rows = self._run(lambda con: con.execute(query).all())
-        return [QuestionStat(r[0], int(r[1]), int(r[2] or 0), r[3]) for r in rows]
+        rows = self.run(lambda con: con.execute(query).all())
+        return [QuestionStat(clean_visitor_text(r[0]), int(r[1]), int(r[2] or 0), r[3]) for r in rows]
 
     def disliked(self, limit: int = 20) -> list[DislikedAnswer]:
-        """Passages rated 👎 for a question, most 👎 first."""
+        """Passages rated 👎 for a question, most 👎 first; like the questions, each 👎 and 👍 counts
+        visitor-days (one client or session once a day)."""
         c = RATINGS.c
-        down = _count_if(c.rating == DOWN)
-        query = (select(c.question, c.passage_id, down, _count_if(c.rating == UP), func.max(c.rated_at))
+        down = _visitors(RATINGS, c.rated_at, c.rating == DOWN)
+        query = (select(c.question, c.passage_id, down, _visitors(RATINGS, c.rated_at, c.rating == UP),
+                        func.max(c.rated_at))
                  .group_by(c.question, c.passage_id).having(down > 0)
                  .order_by(down.desc(), func.max(c.rated_at).desc()).limit(limit))
-        rows = self._run(lambda con: con.execute(query).all())
-        return [DislikedAnswer(r[0], r[1], int(r[2]), int(r[3]), r[4]) for r in rows]
+        rows = self.run(lambda con: con.execute(query).all())
+        return [DislikedAnswer(clean_visitor_text(r[0]), clean_visitor_text(r[1]), int(r[2]), int(r[3]), r[4])
+                for r in rows]

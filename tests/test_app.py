@@ -7,6 +7,7 @@ own copy of the corpus and their own index folder.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -395,3 +396,12 @@ def test_an_identity_provider_signs_in_only_the_listed_editors(monkeypatch, page
     at.user = {"is_logged_in": True, "email": "editrice@example.org"}
     healthy(at.run())
     assert {m.label for m in at.metric} >= {"Questions posées"} and at.button(key="editor-sign-out")
+
+
+def test_invisible_controls_typed_in_the_page_are_never_stored(page_env):
+    at = ask(start(), "Quel est le numéro\x1b[31m du support\x00 aux États-Unis\u202e ?")
+    healthy(at.feedback[0].set_value(DOWN).run())
+    store = FeedbackStore(page_env / DB_NAME)
+    stored = [r["question"] for r in store.ratings()] + [q.question for q in store.top_questions()]
+    assert stored and all(not re.search("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", q)
+                          for q in stored), stored

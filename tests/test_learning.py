@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from faqsearch.corpus import load_corpus
-from faqsearch.database import sqlite_url
 from faqsearch.dismissals import Dismissals
 from faqsearch.engine import Confidence, Engine
-from faqsearch.feedback import normalize_question
+from faqsearch.feedback import FeedbackStore, normalize_question
 from faqsearch.index import FaqIndex
 from faqsearch.learning import DISLIKED, REFUSED, UNSURE, Asked, collect, reasons_for
 from faqsearch.documents import Answer, Hit
@@ -50,7 +49,7 @@ def test_alike_questions_form_one_group(corpus):
 def test_known_and_dismissed_questions_are_left_out(corpus, tmp_path):
     engine = engine_with(corpus, REFUSE_ALL)
     variant = next(v for p in corpus.passages for v in p.variants)
-    dismissals = Dismissals(sqlite_url(tmp_path / "feedback.sqlite3"))
+    dismissals = Dismissals(FeedbackStore(tmp_path / "feedback.sqlite3"))
     dismissals.dismiss("Question gênante ?", "Alice")
     assert normalize_question("question gênante") in dismissals.keys()
     groups = collect(engine, [Asked(variant, 5), Asked("question gênante", 2), Asked("autre chose", 1)],

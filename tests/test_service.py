@@ -18,6 +18,7 @@ from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
 QUESTION = "Comment configurer IMAP ?"
+PASSAGE = "guide/questions-courantes/configurer-imap"
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_feedback_that_cannot_be_stored_is_a_503(client: TestClient, settings: S
     path = settings.data_dir / "feedback.sqlite3"
     path.unlink()
     path.mkdir()  # no database can be written there any more
-    response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": "p", "rating": "up"})
+    response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": PASSAGE, "rating": "up"})
     assert_french_error(response, 503, "n'a pas pu être enregistré")
 
 
@@ -227,7 +228,8 @@ def test_searches_are_not_logged_a_final_question_is(client: TestClient, setting
     assert response.status_code == 201 and response.json()["logged"] is True
     assert client.post("/v1/questions", json={"question": "comment configurer imap"}).status_code == 201
     [top] = store.top_questions()
-    assert top.count == 2 and top.question == "comment configurer imap"
+    # One client asked it twice: both are recorded, the editors' list counts that client once.
+    assert top.count == 1 and top.question == "comment configurer imap"
     assert store.totals()["questions"] == 2
 
 
@@ -238,7 +240,7 @@ def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: Servi
 
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "198.51.100.9", "User-Agent": "Navigateur/1.0"}
     assert client.post("/v1/questions", json={"question": QUESTION}, headers=forwarded).status_code == 201
-    assert client.post("/v1/feedback", json={"question": QUESTION, "passage_id": "p", "rating": "up"},
+    assert client.post("/v1/feedback", json={"question": QUESTION, "passage_id": PASSAGE, "rating": "up"},
                        headers=forwarded).status_code == 201
     store = FeedbackStore.configured(settings.data_dir, "")
     with store._engine.connect() as con:
@@ -335,3 +337,50 @@ def test_the_limit_comes_from_the_environment(settings: ServiceSettings, monkeyp
     monkeypatch.setenv(env.RATE_LIMIT_ENV, "beaucoup")
     with pytest.raises(ValueError, match="FAQSEARCH_RATE_LIMIT doit être un nombre entier"):
         ServiceSettings.from_env()
+
+
+def test_a_rating_must_name_a_passage_of_the_index_in_service(client: TestClient, settings: ServiceSettings):
+    for passage_id in ("p", "guide/inconnu", PASSAGE + "\x1b"):
+        response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": passage_id, "rating": "down"})
+        detail = assert_french_error(response, 422, "« passage_id »", "aucun passage", "/v1/search")
+        assert "inconnu" not in detail and "\x1b" not in detail  # what the client sent is not echoed
+    assert_french_error(client.post("/v1/feedback", json={"question": "\x1b\x00\u202e", "passage_id": PASSAGE,
+                                                          "rating": "down"}), 422, "Question vide")
+    assert FeedbackStore.configured(settings.data_dir, "").ratings() == []
+
+
+def test_a_visitor_s_control_characters_never_reach_the_variants_file(settings: ServiceSettings, database_url: str):
+    from faqsearch.corpus import load_corpus
+    from faqsearch.variants import VARIANTS_FILE, append_variant
+
+    store = FeedbackStore.from_url(database_url)
+    with TestClient(create_app(settings, FakeEncoder(), store=store)) as client:
+        body = {"question": "Rembourser\x1b[31m\x00 ma\u202e facture ?", "passage_id": PASSAGE, "rating": "down"}
+        assert client.post("/v1/feedback", json=body).status_code == 201  # NUL included, on PostgreSQL too
+        assert client.post("/v1/questions", json={"question": body["question"]}).status_code == 201
+    [disliked] = store.disliked()
+    [asked] = store.top_questions()
+    assert disliked.question == asked.question == "Rembourser [31m ma facture ?"
+    assert append_variant(settings.corpus_dir / VARIANTS_FILE, PASSAGE, disliked.question, "Alice")  # « Rattacher »
+    load_corpus(settings.corpus_dir)  # and the next build reads it
+    store.close()
+
+
+def test_one_client_cannot_push_a_question_to_the_top(settings: ServiceSettings):
+    import uuid
+
+    app = create_app(settings, FakeEncoder())
+    phishing = "Appelez le 08 99 https://evil.example/rembourse"
+    attacker = TestClient(app, client=("203.0.113.66", 40000))
+    for _ in range(60):
+        body = {"question": phishing, "session": uuid.uuid4().hex}
+        assert attacker.post("/v1/questions", json=body).status_code == 201
+    for n in range(3):
+        visitor = TestClient(app, client=(f"198.51.100.{n + 1}", 40000))
+        assert visitor.post("/v1/questions", json={"question": QUESTION}).status_code == 201
+    for _ in range(40):
+        attacker.post("/v1/feedback", json={"question": QUESTION, "passage_id": PASSAGE, "rating": "down",
+                                            "session": uuid.uuid4().hex})
+    store = FeedbackStore.configured(settings.data_dir, "")
+    assert [(t.question, t.count) for t in store.top_questions()] == [(QUESTION, 3), (phishing, 1)]
+    assert [d.down for d in store.disliked()] == [1]

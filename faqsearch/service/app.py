@@ -15,13 +15,16 @@ import uuid
 from importlib.resources import files
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Query
+from typing import Callable
+
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from .. import __version__
+from ..controls import clean_visitor_text
 from ..documents import Passage
 from ..encoder import Encoder, make_encoder
 from ..engine import Engine
@@ -29,11 +32,19 @@ from ..feedback import DOWN, UP, FeedbackError, FeedbackStore
 from ..index import FaqIndex
 from . import errors
 from ..ratelimit import RateLimiter
+from .clientkey import ClientKeys
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
 from .config import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS, ServiceSettings
 from .schemas import FeedbackIn, Plan, QuestionIn
 
 STATIC = files("faqsearch.service") / "static"
+RATING_NOT_STORED = ("Votre avis n'a pas pu être enregistré : la base de retours est indisponible. "
+                     "Réessayez dans un instant.")
+QUESTION_NOT_STORED = ("La question n'a pas pu être enregistrée : la base de retours est indisponible. "
+                       "Réessayez dans un instant.")
+UNKNOWN_PASSAGE = ("Le champ « passage_id » ne désigne aucun passage de l'index en service : envoyez le "
+                   "`passage_id` d'un résultat de /v1/search (après une reconstruction de l'index, cherchez à nouveau).")
+EMPTY_QUESTION = "Question vide : tapez quelques mots."
 
 
 class PassageIndex:
@@ -71,6 +82,68 @@ def client_limits(settings: ServiceSettings) -> list[tuple[str, RateLimiter]]:
     return out
 
 
+def stored(write: Callable[[], None], refusal: str) -> None:
+    """Run a write of the feedback store, or answer 503 with ``refusal`` (the reason goes to the log).
+
+    A database that does not answer fails the write within the store's limits, and a store already
+    waiting on it with all its allowed threads refuses at once: searches keep their threads.
+    """
+    try:
+        write()
+    except FeedbackError as exc:
+        errors.log.error("feedback store: %s", exc)
+        raise HTTPException(503, refusal) from exc
+
+
+def client_key(keys: ClientKeys, request: Request) -> str:
+    """The key of the request's client address (see :mod:`faqsearch.service.clientkey`); never the address."""
+    return keys.key(request.client.host if request.client else "")
+
+
+def add_write_routes(app: FastAPI, engine: Engine, current: Callable[[], Engine], store: FeedbackStore,
+                     passages: PassageIndex, keys: ClientKeys) -> None:
+    """The endpoints that write to the feedback store: a rating, a question asked."""
+
+    @app.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
+              description="Va dans la même base que les avis de la page : l'espace éditeurs les voit. Le "
+                          "`passage_id` doit être celui d'un résultat de /v1/search (422 sinon).")
+    def feedback(body: FeedbackIn, request: Request) -> dict:
+        # Cleaned and checked here as /v1/questions is: what is stored reaches the editors' lists,
+        # and from there the variants file that every build reads.
+        question = clean_visitor_text(body.question)
+        if not question:
+            raise HTTPException(422, EMPTY_QUESTION)
+        if passages.get(current().index, body.passage_id) is None:
+            raise HTTPException(422, UNKNOWN_PASSAGE)
+        stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, body.plan,
+                                  session=body.session or f"api-{uuid.uuid4().hex}",
+                                  client_key=client_key(keys, request)), RATING_NOT_STORED)
+        return {"stored": True}
+
+    @app.post("/v1/questions", status_code=201, summary="Enregistrer une question posée",
+              description="À appeler une fois par question, quand le visiteur s'y arrête (pause dans la frappe, "
+                          "Entrée, ouverture d'une réponse), pas à chaque frappe : /v1/search n'enregistre rien. "
+                          "La question rejoint celles de la page dans l'espace éditeurs (questions fréquentes, "
+                          "sans réponse), où un même client compte une fois par jour et par question. Aucune "
+                          "adresse IP n'est enregistrée.")
+    def question(body: QuestionIn, request: Request) -> dict:
+        if store.saturated:  # the write would be refused: spare the encoding
+            errors.log.error("question not logged: the feedback store is saturated")
+            raise HTTPException(503, QUESTION_NOT_STORED)
+        # Answered again here rather than trusting the client's account of it: the editors' lists
+        # (unanswered questions) must reflect what the engine says, not what a caller claims.
+        started = time.perf_counter()
+        answer = engine.ask(body.question, body.plan)
+        spent = (time.perf_counter() - started) * 1000
+        if not answer.hits:  # nothing searchable ("??"): the page does not count it either
+            raise HTTPException(422, answer.notice or EMPTY_QUESTION)
+        stored(lambda: store.log_question(answer.question, answer.plan, answer.confident, answer.hits[0].passage.id,
+                                          len(answer.hits), round(spent, 1),
+                                          session=body.session or f"api-{uuid.uuid4().hex}",
+                                          client_key=client_key(keys, request)), QUESTION_NOT_STORED)
+        return {"logged": True, "confident": answer.confident}
+
+
 def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
                store: FeedbackStore | None = None) -> FastAPI:
     """The app over the index in service under ``settings.index_root``; raises ``IndexLoadError``."""
@@ -95,6 +168,7 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
                            allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
     app.state.engine, app.state.store = engine, store
     app.add_middleware(WorkerHeader)
+    keys = ClientKeys.in_folder(settings.data_dir)
 
     def current() -> Engine:
         try:
@@ -114,39 +188,7 @@ def create_app(settings: ServiceSettings, encoder: Encoder | None = None,
         # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
         return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})
 
-    @app.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
-              description="Va dans la même base que les avis de la page : l'espace éditeurs les voit.")
-    def feedback(body: FeedbackIn) -> dict:
-        try:
-            store.rate(body.question, body.passage_id, UP if body.rating == "up" else DOWN, body.plan,
-                       session=body.session or f"api-{uuid.uuid4().hex}")
-        except FeedbackError as exc:
-            errors.log.error("rating not stored: %s", exc)
-            raise HTTPException(503, "Votre avis n'a pas pu être enregistré : la base de retours est "
-                                     "indisponible. Réessayez dans un instant.") from exc
-        return {"stored": True}
-
-    @app.post("/v1/questions", status_code=201, summary="Enregistrer une question posée",
-              description="À appeler une fois par question, quand le visiteur s'y arrête (pause dans la frappe, "
-                          "Entrée, ouverture d'une réponse), pas à chaque frappe : /v1/search n'enregistre rien. "
-                          "La question rejoint celles de la page dans l'espace éditeurs (questions fréquentes, "
-                          "sans réponse). Aucune adresse IP n'est enregistrée.")
-    def question(body: QuestionIn) -> dict:
-        # Answered again here rather than trusting the client's account of it: the editors' lists
-        # (unanswered questions) must reflect what the engine says, not what a caller claims.
-        started = time.perf_counter()
-        answer = engine.ask(body.question, body.plan)
-        spent = (time.perf_counter() - started) * 1000
-        if not answer.hits:  # nothing searchable ("??"): the page does not count it either
-            raise HTTPException(422, answer.notice or "Question vide : tapez quelques mots.")
-        try:
-            store.log_question(answer.question, answer.plan, answer.confident, answer.hits[0].passage.id,
-                               len(answer.hits), round(spent, 1), session=body.session or f"api-{uuid.uuid4().hex}")
-        except FeedbackError as exc:
-            errors.log.error("question not logged: %s", exc)
-            raise HTTPException(503, "La question n'a pas pu être enregistrée : la base de retours est "
-                                     "indisponible. Réessayez dans un instant.") from exc
-        return {"logged": True, "confident": answer.confident}
+    add_write_routes(app, engine, current, store, passages, keys)
 
     @app.get("/v1/passages/{passage_id:path}", summary="Un passage du guide")
     def passage(passage_id: str) -> dict:

@@ -46,7 +46,7 @@ def render(settings: Settings, engine: Engine) -> None:
     if notice:
         st.success(pres.escape_markdown(notice), icon="✅")
     store = resources.store_for(settings)
-    dismissals = Dismissals(store.url)
+    dismissals = Dismissals(store)
     asked = [Asked(q.question, q.count) for q in store.top_questions(HISTORY)]
     asked += [Asked(d.question, 0, d.down) for d in store.disliked(HISTORY)]
     groups = collect(engine, asked, dismissals.keys(), LIMIT)
