@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 
 from .documents import Passage
 from .errors import ContentError
-from .text import fold
+from .text import fold, strip_bidi
 
 VARIANTS_FILE = "variants.csv"
 COLUMNS = ("passage_id", "question", "added_by", "added_at")
@@ -124,7 +124,8 @@ def append_variant(path: Path, passage_id: str, question: str, added_by: str = "
     The file is rewritten whole to a temporary file and renamed over the old one under a lock, so a
     crash leaves either the old or the new file, and concurrent editors are serialised.
     """
-    question = " ".join(str(question).split())
+    # Bidirectional controls would be removed by the next build, with a warning: never written.
+    question = " ".join(strip_bidi(str(question)).text.split())
     if not passage_id or not question:
         raise ValueError("Choisissez un passage et une question non vide.")
     if len(question) > MAX_VARIANT_CHARS:
