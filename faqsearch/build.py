@@ -29,7 +29,7 @@ from .encoder import Encoder, return_freed_memory
 from .index import FaqIndex, IndexLoadError
 from .qviews import layout
 from .persist import MANIFEST
-from .builds import current_build, discard_abandoned, publish, staging_dir
+from .builds import BuildError, current_build, discard_abandoned, disk_space, publish, staging_dir
 from .lookalikes import SELF_RETRIEVAL_TOP_K, BuildWarning, self_retrieval_warnings
 
 LOCK_FILE = ".build.lock"
@@ -46,10 +46,6 @@ READ, EMBED, QUESTIONS, INDEX, WRITE, CHECK, PUBLISH = STAGES
 # The French summary lists this many warnings; the JSON report and the manifest keep them all.
 SUMMARY_WARNINGS = 20
 QUERY_CACHE_SUFFIX = " #query"  # question views are embedded as queries: cached apart
-
-
-class BuildError(RuntimeError):
-    """The build stopped; the index in service is unchanged. The message says what to do."""
 
 
 class BuildBusy(BuildError):
@@ -266,10 +262,12 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         passage_vectors = cache.embed(views.passage_texts, embed_passages)
         if not announced:  # every passage was cached
             stage(QUESTIONS)
-        cache.save(keep=views.passage_texts)
+        with disk_space(cache_folder, "le cache des vecteurs"):
+            cache.save(keep=views.passage_texts)
         del cache
         question_vectors = query_cache.embed(views.question_texts, lambda todo: encoder.encode_queries(todo))
-        query_cache.save(keep=views.question_texts)
+        with disk_space(cache_folder, "le cache des vecteurs"):
+            query_cache.save(keep=views.question_texts)
         vectors = views.assemble(passage_vectors, question_vectors)
         # From here on only where each vector goes is needed, not the texts embedded.
         offsets, is_question = views.offsets, views.is_question
@@ -280,9 +278,11 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
                                       corpus.synonyms, is_question, owned=True)
         del vectors
         stage(WRITE)
-        staged = staging_dir(root)
+        with disk_space(root, "le nouvel index"):
+            staged = staging_dir(root)
         try:
-            index.save(staged)
+            with disk_space(staged.parent, "le nouvel index"):
+                index.save(staged)
             # The check reads the index back from disk: the one built, and the passages it was
             # built from, need not stay beside it.
             total = len(passages)
@@ -298,9 +298,11 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
                                encode_queries=lambda qs: query_cache.embed(qs, encoder.encode_queries))
             if strict and warnings:
                 raise strict_error(warnings)
-            record_warnings(staged, warnings)
+            with disk_space(staged.parent, "le nouvel index"):
+                record_warnings(staged, warnings)
             stage(PUBLISH)
-            final = publish(root, staged)
+            with disk_space(root, "le pointeur de l'index en service"):
+                final = publish(root, staged)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise

@@ -10,11 +10,15 @@ can still load the build it found.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 POINTER = "CURRENT"
 BUILDS = "builds"
@@ -23,6 +27,45 @@ STAGING_PREFIX = ".staging-"
 POINTER_TMP_PREFIX = ".CURRENT-"
 # Without the build lock, a staging folder this old can only belong to a dead build.
 ABANDONED_AFTER_SECONDS = 3600
+# A write that failed with less free space than this left on its disk failed for want of it
+# (FAISS says only "write error"; numpy, "355584 requested and 223200 written").
+FULL_BELOW_BYTES = 1 << 20
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written|No space left on device")
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the index in service is unchanged. The message says what to do."""
+
+
+def is_disk_full(exc: BaseException, folder: Path) -> bool:
+    """Whether ``exc``, raised while writing into ``folder``, means that its disk is full."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    if _SHORT_WRITE.search(str(exc)):
+        return True
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+@contextmanager
+def disk_space(folder: Path, what: str) -> Iterator[None]:
+    """Turn a full disk while ``what`` is written into ``folder`` into a :class:`BuildError` that
+    says so, where, and that the index in service did not change (nothing is published before
+    every file is written)."""
+    try:
+        yield
+    except (OSError, RuntimeError) as exc:
+        if isinstance(exc, BuildError) or not is_disk_full(exc, folder):
+            raise
+        try:
+            free = f"{shutil.disk_usage(folder).free / 2**20:.1f} Mo libres"
+        except OSError:
+            free = "espace libre inconnu"
+        raise BuildError(f"Le disque est plein : impossible d'écrire {what} dans {folder} ({free}). Libérez de la "
+                         "place sur ce disque (anciennes constructions, caches, journaux), puis relancez la "
+                         "reconstruction. L'index en service n'a pas été modifié.") from exc
 
 
 def current_build(root: Path) -> Path:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Callable, Iterable, Sequence
 
 from .documents import Passage
+from .text import model_text
 
 # Tokens of a chunk's answer. Measured on the service-public pages (see BENCHMARKS.md, section 7):
 # smaller chunks match a detail better but split its context and multiply the chunks that can win
@@ -142,7 +143,7 @@ def tokenizer_counter(tokenizer_file: str) -> TokenCounter:
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(tokenizer_file))
-    return lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)
+    return lambda text: len(tokenizer.encode(model_text(text), add_special_tokens=False).ids)
 
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 
+from .text import BIDI_CONTROLS
+
 # C0 controls but tab, line feed and carriage return, then DEL and the C1 controls: no editor
 # types them, and a served answer should never carry one.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), the left-to-right and
-# right-to-left marks and the Arabic letter mark.
-BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What a visitor's text loses: every control (tab and line ends too: a question is one line),
 # bidirectional controls, line and paragraph separators, and lone surrogates (undecodable bytes),
 # which no database can store as UTF-8.
@@ -35,7 +34,7 @@ def control_problem(text: str) -> tuple[int, str]:
 
 def bidi_problem(text: str) -> str:
     """Why ``text`` may not be published as is, in French, when it holds a bidirectional control; else ""."""
-    found = BIDI.search(text)
+    found = BIDI_CONTROLS.search(text)
     if found is None:
         return ""
     return (f"caractère de contrôle de direction interdit (U+{ord(found.group()):04X}), qui retourne le texte "

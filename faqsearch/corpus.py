@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .channels import Catalogue, assign_channels, parse_catalogue
+from .cleanup import bidi_warning, clean_passages
 from .controls import control_problem
 from .documents import Passage
 from .errors import ContentError
 from .lookalikes import BuildWarning, disambiguate
 from .parser import parse_guide
 from .site import SITE_FILE
-from .text import slug
+from .text import slug, strip_bidi
 from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
 
 CATALOGUE_FILE = "channels.csv"
@@ -107,11 +108,13 @@ def read_content_bytes(path: Path, folder: Path) -> bytes:
         os.close(fd)
 
 
-def read_content(path: Path, folder: Path) -> str:
+def read_content(path: Path, folder: Path, notes: list[BuildWarning] | None = None) -> str:
     """The text of a content file of ``folder`` (guide, table, page, catalogue…), checked before parsing.
 
     Besides the checks of :func:`read_content_bytes`, the file must be UTF-8 (a leading BOM is
     dropped) and hold no control character but tab and line ends. Every error names ``file:line``.
+    Bidirectional controls (U+202E…) are removed, whatever reads the file; a warning naming
+    the lines goes to ``notes``.
     """
     raw = read_content_bytes(path, folder)
     try:
@@ -122,7 +125,10 @@ def read_content(path: Path, folder: Path) -> str:
     where, problem = control_problem(text)  # the rule the variants writer applies too
     if problem:
         raise ContentError.at(path, text[:where].count("\n") + 1, problem)
-    return text.removeprefix("\ufeff")
+    stripped = strip_bidi(text)
+    if stripped.characters and notes is not None:
+        notes.append(bidi_warning(str(path), stripped.lines, stripped.characters))
+    return stripped.text.removeprefix("\ufeff")
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -181,23 +187,25 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
     # Hashed before reading: if an editor saves during the build, the index looks stale, not fresh.
     digest = corpus_digest(folder)
     catalogue_path = folder / CATALOGUE_FILE
-    catalogue = (parse_catalogue(read_content(catalogue_path, folder), str(catalogue_path)) if _present(catalogue_path)
-                 else Catalogue(()))
+    notes: list[BuildWarning] = []
+    catalogue = (parse_catalogue(read_content(catalogue_path, folder, notes), str(catalogue_path))
+                 if _present(catalogue_path) else Catalogue(()))
     files = guide_files(folder)
     if not files:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
                           ".csv, .jsonl ou .json, ou une page .html (voir README).")
     _check_guide_names(files)
     passages: list[Passage] = []
-    notes = [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
+    notes += [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
                           ".jsonl, .json et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
                           "dossier pour faire taire cet avertissement.") for path in unread_files(folder)]
     for path in files:
         found, said = read_file(path)
         passages.extend(found)
         notes.extend(said)
+    passages, cleaned = clean_passages(passages)
     passages, warnings = disambiguate(passages)
-    warnings = notes + warnings
+    warnings = notes + cleaned + warnings
     seen: dict[str, Passage] = {}
     for passage in passages:
         if passage.id in seen:
@@ -211,10 +219,10 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
         if passage.channel and catalogue.get(passage.channel) is None:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
-    synonyms = read_synonyms(folder / SYNONYMS_FILE) if _present(folder / SYNONYMS_FILE) else ()
+    synonyms = read_synonyms(folder / SYNONYMS_FILE, warnings) if _present(folder / SYNONYMS_FILE) else ()
     if _present(folder / VARIANTS_FILE):
         # Read like every content file: a link or a control character is refused with file:line.
-        rows = parse_variants(read_content(folder / VARIANTS_FILE, folder), folder / VARIANTS_FILE)
+        rows = parse_variants(read_content(folder / VARIANTS_FILE, folder, warnings), folder / VARIANTS_FILE)
         passages = apply_variants(passages, rows, str(folder / VARIANTS_FILE))
     if not variants:
         passages = without_variants(passages)
@@ -258,24 +266,25 @@ def read_file(path: Path) -> tuple[list[Passage], list[BuildWarning]]:
     from .htmlpages import parse_page  # BeautifulSoup is loaded only for corpora with pages
     from .tables import accepted_names, read_table
 
-    text = read_content(path, path.parent)
+    notes: list[BuildWarning] = []
+    text = read_content(path, path.parent, notes)
     if not text.strip("\ufeff \t\r\n"):
         raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         table = read_table(text, path.stem, str(path), suffix=suffix)
-        return table.passages, [BuildWarning(str(path), ignored.line, f"colonne « {ignored.name} » ignorée : le moteur "
-                                             "ne la lit pas. Renommez-la si elle devait compter (colonnes lues, "
-                                             f"majuscules et accents indifférents : {accepted_names()}).")
-                                for ignored in table.ignored]
+        unread = [BuildWarning(str(path), ignored.line, f"colonne « {ignored.name} » ignorée : le moteur ne la lit "
+                               "pas. Renommez-la si elle devait compter (colonnes lues, majuscules et accents "
+                               f"indifférents : {accepted_names()}).") for ignored in table.ignored]
+        return table.passages, notes + unread
     if suffix in PAGE_SUFFIXES:
-        return parse_page(text, path.stem, str(path)), []
-    return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path)), []
+        return parse_page(text, path.stem, str(path)), notes
+    return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path)), notes
 
 
-def read_synonyms(path: Path) -> tuple[tuple[str, ...], ...]:
+def read_synonyms(path: Path, notes: list[BuildWarning] | None = None) -> tuple[tuple[str, ...], ...]:
     """Groups of equivalent terms, one group per line, terms separated by commas; ``#`` starts a comment."""
-    text = read_content(path, Path(path).parent)
+    text = read_content(path, Path(path).parent, notes)
     groups = []
     for number, line in enumerate(text.splitlines(), 1):
         line = line.split("#", 1)[0].strip()

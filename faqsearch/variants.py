@@ -23,7 +23,7 @@ from typing import Iterator, Sequence
 from .controls import bidi_problem, control_problem
 from .documents import Passage
 from .errors import ContentError
-from .text import fold
+from .text import fold, strip_bidi
 
 VARIANTS_FILE = "variants.csv"
 COLUMNS = ("passage_id", "question", "added_by", "added_at")
@@ -140,7 +140,8 @@ def append_variant(path: Path, passage_id: str, question: str, added_by: str = "
     The file is rewritten whole to a temporary file and renamed over the old one under a lock, so a
     crash leaves either the old or the new file, and concurrent editors are serialised.
     """
-    question = " ".join(str(question).split())
+    # Bidirectional controls would be removed by the next build, with a warning: never written.
+    question = " ".join(strip_bidi(str(question)).text.split())
     passage_id, added_by = str(passage_id).strip(), str(added_by).strip() or DEFAULT_AUTHOR
     if not passage_id or not question:
         raise ValueError("Choisissez un passage et une question non vide.")

@@ -20,6 +20,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .text import model_text
+
 # A child that does not answer its stop request within this many seconds is killed.
 STOP_TIMEOUT_S = 10
 # A child left idle this long ends: a page that rebuilt a large corpus held its 1 GiB for the
@@ -86,7 +88,7 @@ class PassageProcess:
                 self._start()
             process = self._process
             try:
-                process.stdin.write(json.dumps(list(texts), ensure_ascii=False).encode("utf-8") + b"\n")
+                process.stdin.write(json.dumps([model_text(t) for t in texts], ensure_ascii=False).encode("utf-8") + b"\n")
                 process.stdin.flush()
                 header = json.loads(process.stdout.readline() or b"null")
                 if header is None:

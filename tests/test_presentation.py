@@ -159,7 +159,7 @@ def test_result_card_escapes_corpus_text_and_highlights():
     passage = Passage("g/s/t", "Guide", "Section <i>", "Titre", "Comment <b>appeler</b> ?",
                       "- Appelez le +1 888 900 9646", channel="telephone")
     card = pres.result_card_html(Hit(1, passage, 1.0, 0.9, 5.0), "appeler le support", 1.0, True, PHONE)
-    assert "Guide › Section &lt;i&gt;" in card
+    assert "<bdi>Guide</bdi> › <bdi>Section &lt;i&gt;</bdi>" in card
     assert "Comment &lt;b&gt;appeler&lt;/b&gt; ?" in card
     assert "<mark>Appelez</mark>" in card
     assert "Très pertinent" in card and "Support téléphonique" in card

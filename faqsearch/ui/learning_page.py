@@ -88,8 +88,12 @@ def _group(settings: Settings, group: MissGroup, passages: dict, dismissals: Dis
 
 
 def _label(passage, pid: str) -> str:
-    return pres.shorten(f"{passage.question} — {passage.section}" if passage and passage.section
-                        else (passage.question if passage else pid), 110)
+    """A passage as a select box option: its question and section, each isolated (plain text)."""
+    if passage is None:
+        return pid
+    if not passage.section:
+        return pres.isolate_text(pres.shorten(passage.question, 110))
+    return f"{pres.isolate_text(pres.shorten(passage.question, 80))} — {pres.isolate_text(pres.shorten(passage.section, 30))}"
 
 
 def _attach(settings: Settings, group: MissGroup, passage_id: str) -> None:

@@ -48,6 +48,19 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def isolate(text: object) -> str:
+    """Corpus or visitor text as HTML inside the page's own sentences: escaped, and in a ``<bdi>``,
+    so that its direction (Arabic, Hebrew, or a stray right-to-left override) stays inside it and
+    cannot reverse the words around it."""
+    return f"<bdi>{escape(text)}</bdi>"
+
+
+def isolate_text(text: object) -> str:
+    """:func:`isolate` for plain-text widgets (a select box's options, Markdown): the text between
+    FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, the characters ``<bdi>`` stands for."""
+    return f"\u2068{text}\u2069"
+
+
 def escape_markdown(text: object) -> str:
     """``text`` for ``st.markdown``: shown as typed, neither Markdown nor HTML applies, and no bare
     address becomes a link. Visitors' own words are better shown with ``st.text``, which reads nothing."""
@@ -207,7 +220,7 @@ def source_link_html(url: str) -> str:
         return ""
     label = shorten(re.sub(r"^https?://", "", href, flags=re.IGNORECASE).rstrip("/"), 70)
     return (f'<a class="fs-source" href="{escape(href)}" target="_blank" rel="noopener noreferrer">'
-            f"🔗 Page d'origine : {escape(label)}</a>")
+            f"🔗 Page d'origine : {isolate(label)}</a>")
 
 
 # ------------------------------------------------------------------------------- relevance
@@ -292,9 +305,9 @@ def link_html(link: Link) -> str:
     """One contact as HTML: an anchor for real links (new tab for web pages), plain text otherwise."""
     icon = {"web": "🔗", "email": "✉️", "phone": "📞", "console": "🧭"}.get(link.kind, "•")
     if not link.href:
-        return f'<span class="fs-contact">{icon} {escape(link.label)}</span>'
+        return f'<span class="fs-contact">{icon} {isolate(link.label)}</span>'
     target = ' target="_blank" rel="noopener noreferrer"' if link.kind == "web" else ""
-    return f'<a class="fs-contact" href="{escape(link.href)}"{target}>{icon} {escape(link.label)}</a>'
+    return f'<a class="fs-contact" href="{escape(link.href)}"{target}>{icon} {isolate(link.label)}</a>'
 
 
 # ----------------------------------------------------------------------------------- plans
@@ -359,7 +372,7 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
     parts = [
         f'<div class="fs-card fs-channel{style}">',
         f'<div class="fs-kicker">{kicker}</div>',
-        f'<div class="fs-channel-name">{channel_icon(c.id)} {escape(c.name)}</div>',
+        f'<div class="fs-channel-name">{channel_icon(c.id)} {isolate(c.name)}</div>',
         f'<p class="fs-reason">{escape(advice.reason)}</p>',
     ]
     if not advice.available:
@@ -371,13 +384,13 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
         parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
     facts = [("Disponibilité", c.availability), ("Forfaits", channel_plans(c)), ("Délai de réponse", c.response_time)]
     parts.append('<dl class="fs-facts">' + "".join(
-        f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts if v) + "</dl>")
+        f"<div><dt>{escape(k)}</dt><dd>{isolate(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     if advice.alternatives:
         title = ("Avec votre forfait, utilisez plutôt" if not advice.available else "Autres canaux possibles")
         parts.append(f'<div class="fs-alternatives"><div class="fs-kicker">{title}</div>')
         for alt in advice.alternatives:
             alt_links = "".join(link_html(link) for link in channel_links(alt))
-            parts.append(f'<div class="fs-alt"><span class="fs-alt-name">{channel_icon(alt.id)} {escape(alt.name)}</span>'
+            parts.append(f'<div class="fs-alt"><span class="fs-alt-name">{channel_icon(alt.id)} {isolate(alt.name)}</span>'
                          f"{alt_links}</div>")
         parts.append("</div>")
     parts.append("</div>")
@@ -391,7 +404,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
     its channel."""
     p = hit.passage
     rel = relevance(hit.rank, hit.score, top_score, confident)
-    breadcrumb = " › ".join(escape(part) for part in (p.guide, p.section) if part)
+    breadcrumb = " › ".join(isolate(part) for part in (p.guide, p.section) if part)
     parts = [
         '<div class="fs-result">',
         f'<div class="fs-breadcrumb">{breadcrumb}</div>' if breadcrumb else "",
@@ -405,7 +418,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         source_link_html(p.url),
     ]
     if channel is not None:
-        parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {escape(channel.name)}'
+        parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {isolate(channel.name)}'
                      f' <span class="fs-muted">· {escape(channel_plans(channel))}</span></div>')
     parts.append("</div>")
     return "".join(parts)
