@@ -46,12 +46,13 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def serve_in_thread(app) -> Iterator[str]:
-    """``app`` served by uvicorn in a thread of this process; yields its base URL."""
+def serve_in_thread(app, **options) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread of this process, with uvicorn's ``options`` (those of
+    ``python -m faqsearch serve``, say); yields its base URL."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **options))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

@@ -11,7 +11,9 @@ Everything runs on this machine, on the loopback interface, for a bounded time:
    answered for a few seconds); every answer must be a 200, and those asked after the
    publication must come from the new build.
 
-Prints a Markdown table (BENCHMARKS.md, section "Load").
+Prints a Markdown table (BENCHMARKS.md, section "Load"). With ``--freeze-db SECONDS``, another
+scenario instead: searches while other clients post questions to a PostgreSQL server that is
+frozen for that long in the middle (:mod:`bench.frozen`).
 """
 
 from __future__ import annotations
@@ -279,9 +281,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="service worker processes (default 2)")
     parser.add_argument("--calls", type=int, default=300, help="sequential calls for the in-process and 1-client rows")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus to copy (default corpus/)")
+    parser.add_argument("--freeze-db", type=float, default=None, metavar="SECONDS",
+                        help="feedback on a PostgreSQL server started for the run and frozen (SIGSTOP) for SECONDS "
+                             "a third of the way in (0: never), while --writers clients post questions; "
+                             "replaces the one-client rows and the rebuild")
+    parser.add_argument("--writers", type=int, default=32, help="clients posting questions with --freeze-db (default 32)")
     args = parser.parse_args(argv)
     if not (1 <= args.clients <= 256 and 1 <= args.duration <= 3600 and 1 <= args.workers <= 16 and args.calls >= 10):
         parser.error("expected 1-256 clients, 1-3600 s, 1-16 workers, at least 10 calls")
+    if args.freeze_db is not None:
+        if not (0 <= args.freeze_db < args.duration * 2 / 3 and 0 <= args.writers <= 256):
+            parser.error("expected --freeze-db from 0 to two thirds of --duration, and 0-256 writers")
+        from bench.frozen import main as frozen_main
+
+        return frozen_main(args)
 
     from bench.http_server import service_process
 

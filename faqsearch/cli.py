@@ -206,7 +206,7 @@ def cmd_eval(args) -> int:
 
 def cmd_hash_password(args) -> int:
     """Print the hash of a password for the editors' space (typed twice, or one line on stdin)."""
-    from .auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password  # loaded on use
+    from .auth.passwords import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password  # loaded on use
 
     if sys.stdin.isatty():
         import getpass

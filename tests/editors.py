@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from faqsearch.auth import MIN_ITERATIONS, PASSWORD_HASH_ENV, hash_password
+from faqsearch.auth.passwords import MIN_ITERATIONS, PASSWORD_HASH_ENV, hash_password
 from faqsearch.ui import editor_auth
 from faqsearch.ui.app import TABS
 

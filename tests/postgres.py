@@ -11,11 +11,14 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 USER = "faqsearch"
 
@@ -51,6 +54,42 @@ class Cluster:
 
     def _cmd(self, *args: str) -> list[str]:
         return (["runuser", "-u", self.run_as, "--"] if self.run_as else []) + [str(a) for a in args]
+
+    def processes(self) -> list[int]:
+        """The server's process and every process it started (one per connection, the writers…)."""
+        main = int((self.folder / "data" / "postmaster.pid").read_text().split()[0])
+        found, todo = [], [main]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            for task in Path(f"/proc/{pid}/task").glob("*"):
+                try:
+                    todo += [int(child) for child in (task / "children").read_text().split()]
+                except OSError:  # the process ended meanwhile
+                    continue
+        return found
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The whole server stopped with SIGSTOP, as a hung or swapped-out machine would be: its
+        kernel still accepts connections and data, nothing answers. Always thawed (SIGCONT) after."""
+        stopped = []
+        try:
+            for pid in self.processes():
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+            yield
+        finally:
+            for pid in stopped:
+                try:
+                    os.kill(pid, signal.SIGCONT)
+                except ProcessLookupError:
+                    pass
+
+    def restart(self) -> None:
+        """Stop the server (its connections are closed) and start it again with the same options."""
+        subprocess.run(self._cmd(self.bin / "pg_ctl", "-D", self.folder / "data", "-l", self.folder / "server.log",
+                                 "-m", "fast", "-w", "restart"), capture_output=True, timeout=120, check=True, cwd=self.folder)
 
     def stop(self) -> None:
         subprocess.run(self._cmd(self.bin / "pg_ctl", "-D", self.folder / "data", "-m", "immediate", "stop"),

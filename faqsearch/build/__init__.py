@@ -1,1 +1,2 @@
-"""Rebuilding the index from ``corpus/``: the pipeline, its checks and its progress."""
+"""Rebuilding the index from ``corpus/``: the pipeline, its checks, its progress, and a full disk
+said in French (:mod:`.disk`)."""

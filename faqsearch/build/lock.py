@@ -10,8 +10,12 @@ from typing import Iterator
 
 from .report import BuildError
 
-
 LOCK_FILE = ".build.lock"
+
+
+class BuildBusy(BuildError):
+    """Another build of the same index is running. The message speaks to the command line; the
+    page says it its own way."""
 
 
 @contextmanager
@@ -28,8 +32,8 @@ def build_lock(root: Path, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as exc:
-            raise BuildError(f"Une autre reconstruction de l'index {root} est en cours : attendez qu'elle se "
-                             "termine, ou relancez avec --wait pour l'attendre.") from exc
+            raise BuildBusy(f"Une autre reconstruction de l'index {root} est en cours : attendez qu'elle se "
+                            "termine, ou relancez avec --wait pour l'attendre.") from exc
         yield
     finally:
         os.close(fd)

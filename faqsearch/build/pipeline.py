@@ -29,6 +29,7 @@ from ..index.published import current_build, discard_abandoned, publish, staging
 from ..index.storage import read_passages, write_parts
 from ..index.views import Layout, layout
 from ..records.passage import Passage
+from .disk import disk_space
 from .lock import build_lock
 from .progress import Progress, encode_in_blocks
 from .report import BuildError, BuildReport, strict_error
@@ -124,9 +125,11 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
                                       corpus.synonyms, is_question, owned=True)
         del vectors
         run.stage(WRITE)
-        staged = staging_dir(run.root)
+        with disk_space(run.root, "le nouvel index"):
+            staged = staging_dir(run.root)
         try:
-            manifest = write_parts(staged, index.parts)
+            with disk_space(staged.parent, "le nouvel index"):
+                manifest = write_parts(staged, index.parts)
             # The check reads the index back from disk: the one built, and the passages it was
             # built from, need not stay beside it.
             total = len(passages)
@@ -134,15 +137,22 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
             warnings += _check(run, staged, manifest, total, query_cache, check)
             if strict and warnings:
                 raise strict_error(warnings)
-            # The manifest last, once, with the warnings: a folder with a manifest is a checked index.
-            write_manifest(staged, with_warnings(manifest, warnings))
-            run.stage(PUBLISH)
-            final = publish(run.root, staged)
+            final = _publish(run, staged, manifest, warnings)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             raise
     return BuildReport(total, **counts, embedded=embedded,
                        seconds=round(time.perf_counter() - started, 3), index_dir=str(final), warnings=tuple(warnings))
+
+
+def _publish(run: _Run, staged: Path, manifest: dict, warnings: list[BuildWarning]) -> Path:
+    """Write the manifest of the checked index in ``staged``, then put that index in service."""
+    # The manifest last, once, with the warnings: a folder with a manifest is a checked index.
+    with disk_space(staged.parent, "le nouvel index"):
+        write_manifest(staged, with_warnings(manifest, warnings))
+    run.stage(PUBLISH)
+    with disk_space(run.root, "le pointeur de l'index en service"):
+        return publish(run.root, staged)
 
 
 def _read(corpus_dir: Path, encoder: Encoder, variants: bool, strict: bool) -> tuple[Corpus, tuple[Passage, ...]]:
@@ -194,10 +204,12 @@ def _embed(run: _Run, views: Layout, cache: EmbeddingCache, query_cache: Embeddi
     passage_vectors = cache.embed(views.passage_texts, embed_passages)
     if not announced:  # every passage was cached
         run.stage(QUESTIONS)
-    cache.save(keep=views.passage_texts)
+    with disk_space(cache.folder, "le cache des vecteurs"):
+        cache.save(keep=views.passage_texts)
     cache.forget()
     question_vectors = query_cache.embed(views.question_texts, lambda todo: run.encoder.encode_queries(todo))
-    query_cache.save(keep=views.question_texts)
+    with disk_space(query_cache.folder, "le cache des vecteurs"):
+        query_cache.save(keep=views.question_texts)
     return views.assemble(passage_vectors, question_vectors)
 
 

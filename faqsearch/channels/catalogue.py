@@ -17,6 +17,7 @@ from ..errors import ContentError
 from ..records.channel import Channel
 from ..records.plans import PLANS
 from ..text.normalize import fold
+from ..text.urls import web_url
 
 REQUIRED_COLUMNS = ("id", "name", "plans")
 COLUMNS = ("id", "name", "keywords", "url", "email", "phones", "console_path", "availability",
@@ -135,14 +136,10 @@ def is_phone_number(text: str) -> bool:
 
 def contact_problem(row: dict[str, str]) -> str:
     """What is wrong with a catalogue row's ``url`` or ``email`` and how to fix it, or ""."""
-    from urllib.parse import urlsplit
-
     url = row.get("url", "")
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in url):
-            return (f"l'url « {url} » n'est pas une adresse web : écrivez une adresse complète qui commence par "
-                    "https:// (ou http://).")
+    if url and not web_url(url):  # the rule of every reader for an address
+        return (f"l'url « {url} » n'est pas une adresse web : écrivez une adresse complète qui commence par "
+                "https:// (ou http://).")
     email = row.get("email", "")
     if email and not _EMAIL.fullmatch(email):
         return f"l'e-mail « {email} » n'est pas une adresse e-mail : écrivez une adresse de la forme nom@domaine.fr."

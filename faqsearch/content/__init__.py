@@ -1,1 +1,2 @@
-"""Reading the editable ``corpus/`` folder: guides, FAQ tables, saved pages, variants, chunking."""
+"""Reading the editable ``corpus/`` folder: guides, FAQ tables, saved pages, variants, chunking, and
+the rules every reader's passages obey (:mod:`.cleanup`)."""

@@ -3,6 +3,7 @@ HTML page, and the optional channel catalogue."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -12,6 +13,7 @@ from ..channels.catalogue import Catalogue, parse_catalogue
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import slug
+from .cleanup import clean_passages
 from .files import CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, read_folder, unread_files
 from .guides import parse_guide
 from .lookalikes import BuildWarning, disambiguate
@@ -51,33 +53,36 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
         raise ContentError(f"Le dossier du corpus {folder} n'existe pas : créez-le et mettez-y au moins un guide .txt ou .md.")
     files = read_folder(folder)
     catalogue_path = folder / CATALOGUE_FILE
-    catalogue = (parse_catalogue(files.text(catalogue_path), str(catalogue_path)) if catalogue_path in files
+    notes: list[BuildWarning] = []
+    catalogue = (parse_catalogue(files.text(catalogue_path, notes), str(catalogue_path)) if catalogue_path in files
                  else Catalogue(()))
     if not files.guides:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
                           ".csv, .jsonl ou .json, ou une page .html (voir README).")
     _check_guide_names(files.guides)
-    notes = [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
+    notes += [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
                           ".jsonl, .json et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
                           "dossier pour faire taire cet avertissement.") for path in unread_files(folder)]
     passages: list[Passage] = []
     for path in files.guides:
-        found, said = parse_file(path, files.text(path))
+        found, said = parse_file(path, files.text(path, notes))
         passages.extend(found)
         notes.extend(said)
-    passages, warnings = disambiguate(passages)
+    passages, cleaned = clean_passages(passages)
+    passages, alike = disambiguate(passages)
+    warnings = notes + cleaned + alike
     _check_passages(passages, catalogue, catalogue_path)
     synonyms_path, variants_path = folder / SYNONYMS_FILE, folder / VARIANTS_FILE
-    synonyms = parse_synonyms(files.text(synonyms_path), synonyms_path) if synonyms_path in files else ()
+    synonyms = parse_synonyms(files.text(synonyms_path, warnings), synonyms_path) if synonyms_path in files else ()
     if variants_path in files:
         # Read like every content file: a link or a control character is refused with file:line.
-        rows = parse_variants(files.text(variants_path), variants_path)
+        rows = parse_variants(files.text(variants_path, warnings), variants_path)
         passages = apply_variants(passages, rows, str(variants_path))
     if not variants:
         passages = without_variants(passages)
     if catalogue.channels:
         passages = assign_channels(passages, catalogue)
-    return Corpus(tuple(passages), catalogue, files.digest, synonyms, tuple(notes + warnings))
+    return Corpus(tuple(passages), catalogue, files.digest, synonyms, tuple(warnings))
 
 
 def _check_passages(passages: list[Passage], catalogue: Catalogue, catalogue_path: Path) -> None:
@@ -105,9 +110,25 @@ def _check_guide_names(files: Sequence[Path]) -> None:
     for path in files:
         guide_id = slug(path.stem)
         if guide_id in seen and seen[guide_id].stem != path.stem:
-            raise ContentError(f"{seen[guide_id]} et {path} donnent le même identifiant de guide « {guide_id} » "
+            raise ContentError(f"{both_named(seen[guide_id], path)} donnent le même identifiant de guide « {guide_id} » "
                                "(il préfixe les identifiants de leurs passages) : renommez l'un des deux fichiers.")
         seen[guide_id] = path
+
+
+def both_named(first: Path, second: Path) -> str:
+    """« a et b » for a message; when the two names look alike (an accent written as one character
+    in one, as a letter and a combining accent in the other, as Unicode's NFC and NFD forms do; a
+    ligature), each is spelled out too, its other characters as code points, to tell them apart."""
+    if unicodedata.normalize("NFKC", first.name) != unicodedata.normalize("NFKC", second.name):
+        return f"{first} et {second}"
+    return (f"{first} et {second} (deux noms qui s'affichent de la même façon mais dont les caractères sont codés "
+            f"différemment, par exemple un accent en un ou en deux caractères : « {spelled_out(first.name)} » et "
+            f"« {spelled_out(second.name)} »)")
+
+
+def spelled_out(name: str) -> str:
+    """``name`` with every character but printable ASCII written as its code point: "Guide e\\u0301te\\u0301.md"."""
+    return "".join(c if " " <= c <= "~" else f"\\u{ord(c):04x}" for c in name)
 
 
 def parse_file(path: Path, text: str) -> tuple[list[Passage], list[BuildWarning]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -12,6 +11,9 @@ from pathlib import Path
 from typing import Mapping
 
 from ..errors import ContentError
+from ..text.controls import control_problem, strip_bidi
+from .cleanup import bidi_warning
+from .lookalikes import BuildWarning
 from .site import SITE_FILE
 from .variants import VARIANTS_FILE
 
@@ -27,9 +29,6 @@ CONTENT_SUFFIXES = GUIDE_SUFFIXES + TABLE_SUFFIXES + PAGE_SUFFIXES
 SETTINGS_FILES = (SITE_FILE,)
 # Only README.md / README.txt are the folder's own documentation; any other file is content.
 DOCUMENTATION_STEM = "readme"
-# C0 controls but tab, line feed and carriage return, then DEL and the C1 controls: no editor
-# types them, a NUL cuts an item header in two, and a served answer should never carry one.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def guide_files(folder: Path) -> list[Path]:
@@ -89,23 +88,25 @@ def read_content_bytes(path: Path, folder: Path) -> bytes:
         os.close(fd)
 
 
-def decode_content(raw: bytes, path: Path) -> str:
+def decode_content(raw: bytes, path: Path, notes: list[BuildWarning] | None = None) -> str:
     """The text of a content file (guide, table, page, catalogue…) from its bytes, checked before parsing.
 
     The file must be UTF-8 (a leading BOM is dropped) and hold no control character but tab and
-    line ends. Every error names ``file:line``.
+    line ends. Every error names ``file:line``. Bidirectional controls (U+202E…) are removed,
+    whatever reads the file; a warning naming the lines goes to ``notes``.
     """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ContentError.at(path, line, "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.") from exc
-    found = _CONTROL.search(text)
-    if found:
-        line = text[: found.start()].count("\n") + 1
-        raise ContentError.at(path, line, f"caractère de contrôle interdit (U+{ord(found.group()):04X}) : "
-                              "supprimez-le (seuls la tabulation et les fins de ligne sont acceptés).")
-    return text.removeprefix("\ufeff")
+    where, problem = control_problem(text)  # the rule the variants writer applies too
+    if problem:
+        raise ContentError.at(path, text[:where].count("\n") + 1, problem)
+    stripped = strip_bidi(text)
+    if stripped.characters and notes is not None:
+        notes.append(bidi_warning(str(path), stripped.lines, stripped.characters))
+    return stripped.text.removeprefix("\ufeff")
 
 
 def content_files(folder: Path) -> list[Path]:
@@ -135,13 +136,13 @@ class CorpusFiles:
     def __contains__(self, path: Path) -> bool:
         return path in self.read
 
-    def text(self, path: Path) -> str:
-        """The checked text of one of the files (see :func:`decode_content`); raises the error of a
-        file that could not be read, when its content is asked for."""
+    def text(self, path: Path, notes: list[BuildWarning] | None = None) -> str:
+        """The checked text of one of the files (see :func:`decode_content`, which adds to ``notes``);
+        raises the error of a file that could not be read, when its content is asked for."""
         found = self.read[path]
         if isinstance(found, ContentError):
             raise found
-        return decode_content(found, path)
+        return decode_content(found, path, notes)
 
 
 def read_folder(folder: Path) -> CorpusFiles:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
@@ -23,10 +23,15 @@ from bs4.element import PreformattedString
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import normalize, slug
+from ..text.urls import web_url
 
 CHROME = ("nav", "header", "footer", "aside", "script", "style", "form", "noscript", "template", "iframe",
           "svg", "button", "select", "head", "title", "meta", "link")
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# Elements nested deeper than this are refused: the reader walks the tree recursively (two or
+# three calls a level), and 10,000 nested <div> exhausted Python's recursion; real pages nest their
+# text a few dozen levels at most.
+MAX_DEPTH = 150
 # Elements that end a line of running text; everything else is inline.
 BLOCKS = {"p", "div", "section", "article", "main", "ul", "ol", "li", "dl", "dt", "dd", "details", "summary",
           "table", "tr", "pre", "blockquote", "figure", "figcaption", "hr", "br", "address", "center", *HEADINGS}
@@ -56,16 +61,6 @@ class _Section:
     line: int
     paragraphs: list[str] = field(default_factory=list)
     items: list[_Item] = field(default_factory=list)
-
-
-def web_url(url: str) -> str:
-    """``url`` when it is an absolute http(s) address, else "" (a broken "[IPv6]" host, which
-    urllib refuses with an error, is no address either: one bad link must not stop a build)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    return url if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def _squash(text: str) -> str:
@@ -221,6 +216,20 @@ class _Reader:
             self.blocks.append(Block("qa", line, tuple(answer), title=question))
 
 
+def check_depth(root: Tag, source: str, line: int = 1) -> None:
+    """Refuse a tree nested deeper than MAX_DEPTH, naming the line of the first element too deep
+    (``line``: where the HTML starts in its file)."""
+    stack = [(root, 0)]
+    while stack:  # iterative: the walk this protects cannot recurse that deep
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ContentError.at(source, line + max((node.sourceline or 1) - 1, 0),
+                                  f"le HTML est imbriqué sur plus de {MAX_DEPTH} niveaux (des éléments les uns dans "
+                                  "les autres) à partir de cette ligne : enregistrez la page depuis le navigateur, "
+                                  "ou retirez les éléments en trop.")
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+
+
 def _keep_article_leads(root: Tag) -> None:
     """Replace the ``<header>`` of each article by its paragraphs.
 
@@ -238,19 +247,22 @@ def _keep_article_leads(root: Tag) -> None:
             header.decompose()
 
 
-def fragment_text(html: str, base: str = "") -> str:
+def fragment_text(html: str, base: str = "", source: str = "", line: int = 1) -> str:
     """The text of an HTML fragment (an exported article's body), in the answer format of the
     guides: one line per paragraph, "- " and "1. " list lines, headings on their own line, link
-    targets in parentheses; scripts, styles and forms dropped."""
+    targets in parentheses; scripts, styles and forms dropped. ``source`` and ``line`` (where the
+    fragment starts) place an error."""
     soup = BeautifulSoup(html, "html.parser")
+    check_depth(soup, source, line)
     for tag in soup.find_all(("script", "style", "form", "noscript", "template", "iframe", "svg", "button", "select")):
         tag.decompose()
     return "\n".join(_Reader(base).answer_lines(list(soup.contents)))
 
 
-def page_blocks(html: str) -> tuple[str, str, list[Block]]:
+def page_blocks(html: str, source: str = "") -> tuple[str, str, list[Block]]:
     """(title, canonical URL, blocks) of a saved page, chrome dropped."""
     soup = BeautifulSoup(html, "html.parser")
+    check_depth(soup, source)
     url = ""
     canonical = soup.find("link", rel=lambda r: r and "canonical" in (r if isinstance(r, list) else r.split()))
     og = soup.find("meta", attrs={"property": "og:url"})
@@ -287,7 +299,7 @@ def parse_page(html: str, name: str, source: str) -> list[Passage]:
 
     Raises :class:`ContentError` when the page has no title or no text.
     """
-    title, url, blocks = page_blocks(html)
+    title, url, blocks = page_blocks(html, source)
     if not title:
         raise ContentError.at(source, 1, "la page n'a pas de titre : ajoutez un <h1> (ou un <title>) qui dit de quoi elle parle.")
     intro: list[str] = []

@@ -17,6 +17,7 @@ from typing import Sequence
 
 from ..errors import ContentError
 from ..records.passage import Passage
+from ..text.controls import strip_bidi
 
 SITE_FILE = "site.toml"
 KEYS = ("nom", "exemples", "invite")
@@ -99,7 +100,8 @@ def read_site(corpus_dir: Path) -> SiteConfig:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError("le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8.", str(path)) from exc
-    return parse_site(text, str(path))
+    # Read at display time, not by a build: bidirectional controls are dropped without a warning.
+    return parse_site(strip_bidi(text).text, str(path))
 
 
 def corpus_name(passages: Sequence[Passage]) -> str:

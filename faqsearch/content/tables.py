@@ -23,6 +23,7 @@ from typing import Iterable
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import fold, normalize, slug
+from .jsontext import loads_checked, whole_characters
 
 # Field -> accepted column names (compared folded: "Réponse" and "reponse" are the same).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,6 +45,10 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 REQUIRED = ("question", "answer")
 DELIMITERS = (",", ";", "\t")
 VARIANT_SEPARATOR = "|"
+# csv refuses a value over 131,072 characters by default, but an exported article can be longer
+# (the same answer in JSON is read whole). A value beyond this is a quote left open that swallowed
+# the rest of the file rather than an answer.
+MAX_CSV_FIELD_CHARS = 10_000_000
 _FIELD_OF = {fold(name): field for field, names in COLUMNS.items() for name in names}
 _NAME_OF = {fold(name): name for names in COLUMNS.values() for name in names}
 _LABELS = {"question": "la question", "answer": "la réponse"}
@@ -126,6 +131,8 @@ def csv_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
     if header_line is None:
         raise ContentError.at(source, 1, "la table est vide : écrivez une ligne d'en-tête (question,answer) puis une ligne par entrée.")
     delimiter = _delimiter(lines[header_line])
+    if csv.field_size_limit() < MAX_CSV_FIELD_CHARS:  # process-wide, and only ever raised
+        csv.field_size_limit(MAX_CSV_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
     header: list[str] | None = None
@@ -158,6 +165,11 @@ def csv_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
                     values[fields[name]] = cell
             rows.append(Row(start, values, {f: n for n, f in fields.items()}))
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            limit = f"{MAX_CSV_FIELD_CHARS:,}".replace(",", " ")
+            raise ContentError.at(source, end + 1, f"une valeur dépasse {limit} caractères : un guillemet ouvert n'a "
+                                  "sans doute pas été refermé, et la suite du fichier est lue comme une seule valeur ; "
+                                  "refermez-le (ou découpez cette entrée).") from exc
         raise ContentError.at(source, end + 1, f"la table CSV est mal formée ({exc}) : vérifiez les guillemets "
                                "(une valeur sur plusieurs lignes doit être entre guillemets).") from exc
     if header is None:
@@ -185,7 +197,8 @@ def _json_row(record: dict, source: str, number: int, ignored: dict[str, Ignored
     fields, unread = _fields(list(record), source, number)
     for name in unread:
         ignored.setdefault(name, Ignored(name, number))
-    values = {fields[k]: _json_value(v, k, source, number) for k, v in record.items() if k in fields}
+    values = {fields[k]: whole_characters(_json_value(v, k, source, number), k, source, number)
+              for k, v in record.items() if k in fields}
     return Row(number, values, {f: n for n, f in fields.items()})
 
 
@@ -198,7 +211,9 @@ def jsonl_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = loads_checked(line, source, number)
+        except ContentError:
+            raise
         except ValueError as exc:
             raise ContentError.at(source, number, f"ligne JSON invalide ({exc}) : chaque ligne doit être un objet "
                                    '{"question": "…", "answer": "…"}.') from exc
@@ -215,7 +230,9 @@ def json_rows(text: str, source: str) -> tuple[list[Row], list[Ignored]]:
     objects (``{"articles": [...]}``), each with the line its object starts on."""
     text = text.lstrip("\ufeff")
     try:
-        data = json.loads(text)
+        data = loads_checked(text, source, 1)
+    except ContentError:
+        raise
     except ValueError as exc:
         line = getattr(exc, "lineno", 1)
         raise ContentError.at(source, line, f"JSON invalide ({exc}) : le fichier doit être une liste d'objets "
@@ -255,13 +272,13 @@ def _clean(value: str) -> str:
     return normalize(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def _answer_text(value: str) -> str:
+def _answer_text(value: str, source: str, line: int) -> str:
     """An answer cell as text: HTML (an exported article body) read like a saved page's."""
     if not _HTML.search(value):
         return _plain(value)
     from .pages import fragment_text  # BeautifulSoup is loaded only for tables that need it
 
-    return _clean(fragment_text(value))
+    return _clean(fragment_text(value, source=source, line=line))
 
 
 def _plain(value: str) -> str:
@@ -277,7 +294,7 @@ def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[P
     for row in rows:
         values = {field: _clean(value) for field, value in row.values.items() if field != "variants"}
         get = values.get
-        question, answer = _plain(get("question", "")), _answer_text(get("answer", ""))
+        question, answer = _plain(get("question", "")), _answer_text(get("answer", ""), source, row.line)
         if not question:
             raise ContentError.at(source, row.line, f"la question (colonne « {row.columns['question']} ») est vide : "
                                    "écrivez-la ou supprimez la ligne.")

@@ -2,8 +2,9 @@
 
 The guides stay as editors wrote them: a question a visitor asked is attached to the passage that
 answers it as one row of ``passage_id, question, added_by, added_at``. Reading validates the file
-like any content (file:line in French); appending is atomic and serialised by a file lock, so two
-editors attaching at the same moment both keep their row.
+like any content (file:line in French); appending applies the same rule first (:func:`row_problem`),
+so a row that the build would refuse is never written. Appending is atomic and serialised by a
+file lock, so two editors attaching at the same moment both keep their row.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Iterator, Sequence
 
 from ..errors import ContentError
 from ..records.passage import Passage
+from ..text.controls import bidi_problem, control_problem, strip_bidi
 from ..text.normalize import fold
 
 VARIANTS_FILE = "variants.csv"
@@ -66,15 +68,29 @@ def parse_variants(text: str, path: Path | str) -> tuple[Variant, ...]:
     for row in reader:
         line = reader.line_num
         row = {k: (v or "").strip() for k, v in row.items() if k}
-        if not row.get("passage_id") or not row.get("question"):
-            raise ContentError.at(path, line, "« passage_id » et « question » sont obligatoires : "
-                                "complétez la ligne ou supprimez-la.")
-        if len(row["question"]) > MAX_VARIANT_CHARS or "\t" in row["question"]:
-            raise ContentError.at(path, line, f"la question dépasse {MAX_VARIANT_CHARS} caractères ou contient une "
-                                "tabulation : raccourcissez-la.")
+        problem = row_problem(row.get("passage_id", ""), row.get("question", ""), row.get("added_by", ""))
+        if problem:
+            raise ContentError.at(path, line, problem)
         out.append(Variant(row["passage_id"], row["question"], row.get("added_by") or DEFAULT_AUTHOR,
                            row.get("added_at", ""), line))
     return tuple(out)
+
+
+def row_problem(passage_id: str, question: str, added_by: str = "") -> str:
+    """Why a row of the variants file is refused, in French; "" when it is fine.
+
+    The one rule of the reader (hence of every build) and of :func:`append_variant`, so that the
+    editors' tab never writes a file that the next build refuses.
+    """
+    if not passage_id or not question:
+        return "« passage_id » et « question » sont obligatoires : complétez la ligne ou supprimez-la."
+    if len(question) > MAX_VARIANT_CHARS or "\t" in question:
+        return f"la question dépasse {MAX_VARIANT_CHARS} caractères ou contient une tabulation : raccourcissez-la."
+    for value in (passage_id, question, added_by):
+        problem = control_problem(value)[1] or bidi_problem(value)
+        if problem:
+            return problem
+    return ""
 
 
 def apply_variants(passages: Sequence[Passage], variants: Sequence[Variant], source: str) -> list[Passage]:
@@ -124,11 +140,16 @@ def append_variant(path: Path, passage_id: str, question: str, added_by: str = "
     The file is rewritten whole to a temporary file and renamed over the old one under a lock, so a
     crash leaves either the old or the new file, and concurrent editors are serialised.
     """
-    question = " ".join(str(question).split())
+    # Bidirectional controls would be removed by the next build, with a warning: never written.
+    question = " ".join(strip_bidi(str(question)).text.split())
+    passage_id, added_by = str(passage_id).strip(), str(added_by).strip() or DEFAULT_AUTHOR
     if not passage_id or not question:
         raise ValueError("Choisissez un passage et une question non vide.")
     if len(question) > MAX_VARIANT_CHARS:
         question = question[:MAX_VARIANT_CHARS].rstrip()
+    problem = row_problem(passage_id, question, added_by)
+    if problem:  # refused before anything is written: the file stays one that builds accept
+        raise ValueError(f"{VARIANTS_FILE} n'a pas été modifié, la ligne serait refusée par la construction : {problem}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
@@ -136,7 +157,7 @@ def append_variant(path: Path, passage_id: str, question: str, added_by: str = "
         rows = list(read_variants(path)) if path.is_file() else []
         if any(r.passage_id == passage_id and _key(r.question) == _key(question) for r in rows):
             return False
-        rows.append(Variant(passage_id, question, added_by.strip() or DEFAULT_AUTHOR, stamp))
+        rows.append(Variant(passage_id, question, added_by, stamp))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)

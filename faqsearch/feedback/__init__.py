@@ -1,1 +1,2 @@
-"""What visitors asked and rated, and which questions the engine should learn."""
+"""What visitors asked and rated, within bounded waits on the database (:mod:`.deadline`), each
+visitor counted once a day (:mod:`.visitors`), and which questions the engine should learn."""

@@ -21,9 +21,11 @@ from ..ratelimit import RateLimiter
 from ..search.loader import open_engine
 from ..settings import Settings
 from . import errors
+from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
 from .routes import feedback, search, site
+from .routes.site import PassageIndex
 
 
 def client_limits(settings: Settings) -> list[tuple[str, RateLimiter]]:
@@ -54,9 +56,10 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     errors.install(app)
     _add_middlewares(app, settings)
     app.state.engine, app.state.store = engine, store
+    passages = PassageIndex()  # one for the passages served and the ratings checked
     app.include_router(search.router(engine))
-    app.include_router(feedback.router(engine, store))
-    app.include_router(site.router(engine, settings))
+    app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file)))
+    app.include_router(site.router(engine, settings, passages))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")
     return app
 

@@ -16,6 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 log = logging.getLogger(__name__)
 
 STATUS_MESSAGES = {
+    # FastAPI's 400 is a body it could not decode: not UTF-8 (Latin-1, say) is the usual cause.
+    400: "Corps de requête illisible : envoyez un objet JSON encodé en UTF-8, avec l'en-tête "
+         "Content-Type: application/json.",
     404: "Adresse inconnue. Les adresses du service sont décrites sur /docs.",
     405: "Méthode non autorisée pour cette adresse. Les méthodes acceptées sont décrites sur /docs.",
     413: "Requête trop volumineuse.",
@@ -80,8 +83,27 @@ def describe_error(error: dict) -> dict:
     return {"field": name, "message": f"Le {label} {message}."}
 
 
-async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = [describe_error(e) for e in exc.errors()]
+NOT_JSON = ("Le corps doit être un objet JSON, envoyé avec l'en-tête Content-Type: application/json "
+            "(celui de la requête n'annonce pas du JSON).")
+
+
+def announces_json(content_type: str | None) -> bool:
+    """True for application/json and application/…+json, the types FastAPI reads as JSON."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return kind == "application/json" or (kind.startswith("application/") and kind.endswith("+json"))
+
+
+def body_type_errors(request: Request, errors: list[dict]) -> list[dict]:
+    """``errors``, where a body refused for not being an object because the request did not announce
+    JSON (FastAPI then reads it as bytes) says which header to send."""
+    if announces_json(request.headers.get("content-type")):
+        return errors
+    return [{"field": "", "message": NOT_JSON} if e["field"] == "" and "objet JSON" in e["message"] else e
+            for e in errors]
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = body_type_errors(request, [describe_error(e) for e in exc.errors()])
     return JSONResponse({"detail": " ".join(e["message"] for e in errors) or "Requête invalide.", "errors": errors},
                         status_code=422)
 

@@ -58,7 +58,8 @@ class ClientRateLimit:
 
     ``limits`` maps path prefixes to limiters, the first matching prefix deciding; other paths (the
     widget's files, the health check) are never limited, nor are CORS preflights. The address is
-    the connection's, or the one a trusted proxy forwards (uvicorn's ``--forwarded-allow-ips``).
+    the connection's, or the one a proxy named by ``--forwarded-allow-ips`` forwards (none by default:
+    see :func:`faqsearch.service.serve.proxy_options`).
     Each worker process counts apart: with N workers, a client may reach up to N times the limit.
     """
 

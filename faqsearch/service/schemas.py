@@ -1,8 +1,9 @@
 """The JSON bodies the service accepts: a rating, and a question the visitor settled on.
 
 Unknown fields are refused (a typo in a field name would otherwise be silently ignored), and the
-``session`` is an opaque token chosen by the client: nothing that identifies the visitor's
-machine (address, user agent) is ever stored with it.
+``session`` is an opaque token chosen by the client. Neither the visitor's address nor their user
+agent is stored: only a keyed hash of the address that changes every day, so that one client
+repeating a question counts once (:mod:`faqsearch.service.clientkey`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ class FeedbackIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=2000, description="La question posée, telle que tapée.")
-    passage_id: str = Field(min_length=1, max_length=MAX_PASSAGE_ID_CHARS, description="`passage_id` d'un résultat.")
+    question: str = Field(min_length=1, max_length=2000, description="La question posée, telle que tapée (les "
+                          "caractères de contrôle et de direction sont retirés).")
+    passage_id: str = Field(min_length=1, max_length=MAX_PASSAGE_ID_CHARS,
+                            description="`passage_id` d'un résultat de /v1/search (un passage de l'index en service).")
     rating: Literal["up", "down"] = Field(description="`up` (👍) ou `down` (👎).")
     plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
     session: str | None = Field(**SESSION, description="Identifiant anonyme du visiteur : un second avis du même "

@@ -14,6 +14,7 @@ from pathlib import Path
 from .. import settings as env
 
 APP = "faqsearch.service.app:app_from_env"
+PROTOCOL = "faqsearch.service.protocol:FrenchHTTPProtocol"  # an import string: each worker loads it
 # uvicorn's supervisor kills a worker that does not answer its ping within this many seconds,
 # dropping the connections it holds. Its default (5 s) killed busy workers on a loaded 2-core
 # machine; a worker that is really stuck is still replaced, only later.
@@ -31,8 +32,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"recherches par minute et par adresse de client, les enregistrements au dixième ; "
                              f"0 : aucune limite (défaut : ${env.RATE_LIMIT_ENV}, sinon {env.DEFAULT_RATE_LIMIT})")
     parser.add_argument("--forwarded-allow-ips", default=None,
-                        help="adresses des mandataires (reverse proxy, répartiteur) dont l'en-tête X-Forwarded-For "
-                             "donne l'adresse du client, séparées par des virgules (défaut d'uvicorn : 127.0.0.1)")
+                        help="adresses ou réseaux des mandataires (reverse proxy, répartiteur) dont l'en-tête "
+                             "X-Forwarded-For donne l'adresse du client, séparés par des virgules (défaut : "
+                             f"${env.FORWARDED_ALLOW_IPS_ENV}, sinon aucun : l'en-tête est ignoré)")
+
+
+def proxy_options(trusted: tuple[str, ...]) -> dict:
+    """uvicorn's options for ``X-Forwarded-For``, always explicit: left unset, uvicorn trusts the header
+    from 127.0.0.1 (or from ``$FORWARDED_ALLOW_IPS``), so a client reaching the service through any
+    forwarder on the machine (``ssh -L``, socat) would choose its own address, and its own limit.
+    With no proxy named, the header is not read at all: the client is the connection's address."""
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": ",".join(trusted)}
 
 
 def check(args) -> str:
@@ -46,6 +56,10 @@ def check(args) -> str:
     if args.rate_limit is not None and args.rate_limit < 0:
         return (f"Limite invalide : {args.rate_limit}. Donnez un nombre de recherches par minute et par client, "
                 "par exemple --rate-limit 300, ou 0 pour aucune limite.")
+    try:
+        env.trusted_proxies(args.forwarded_allow_ips)
+    except ValueError as exc:
+        return str(exc)
     if not (current_build(Path(args.index)) / "manifest.json").is_file():
         return (f"Aucun index dans {args.index} : construisez-le avec `python build_index.py` "
                 "(ou indiquez son dossier avec --index).")
@@ -67,16 +81,18 @@ def run(args) -> int:
         os.environ[env.DATABASE_URL_ENV] = args.database_url
     if args.rate_limit is not None:
         os.environ[env.RATE_LIMIT_ENV] = str(args.rate_limit)
+    if args.forwarded_allow_ips is not None:  # "" names no proxy, whatever the environment says
+        os.environ[env.FORWARDED_ALLOW_IPS_ENV] = args.forwarded_allow_ips
+    settings = env.Settings.from_env()
     # Loaded only now that the service starts: the other commands never load FastAPI or the engine.
     import uvicorn
 
     from ..feedback.store import FeedbackStore
     from .app import app_from_env
 
-    options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False)
-    if args.forwarded_allow_ips:
-        # The limit per client needs the client's address, not the proxy's.
-        options["forwarded_allow_ips"] = args.forwarded_allow_ips
+    # The protocol: uvicorn's, with a French answer to a request it cannot parse.
+    options = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
+                   http=PROTOCOL, **proxy_options(settings.trusted_proxies))
     if args.workers == 1:
         app = app_from_env()  # a bad index or database is reported here, in French, before listening
         print(f"Service sur http://{args.host}:{args.port} (documentation : /docs, widget : /widget)", file=sys.stderr)
@@ -84,7 +100,6 @@ def run(args) -> int:
         return 0
     # Each worker loads the model itself; the database is checked once here, so that a wrong
     # URL gets one clear message rather than one crash per worker.
-    settings = env.Settings.from_env()
     FeedbackStore.configured(settings.data_dir, settings.database_url).close()
     print(f"Service sur http://{args.host}:{args.port} avec {args.workers} processus "
           "(documentation : /docs, widget : /widget)", file=sys.stderr)

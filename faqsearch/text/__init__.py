@@ -1,1 +1,2 @@
-"""Pure text: normalising, folding and the one French analyzer."""
+"""Pure text: normalising and folding, the invisible characters no text may hold, the one web-address
+rule, and the one French analyzer."""

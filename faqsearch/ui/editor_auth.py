@@ -1,6 +1,7 @@
 """Sign-in to the editors' space: what visitors asked and the rebuild are for editors only.
 
-The rules (hash format, lockouts) are in :mod:`faqsearch.auth`; this module reads the page's
+The rules are in :mod:`faqsearch.auth.passwords` (hash format) and :mod:`faqsearch.auth.signin`
+(how guessing is slowed down, per session, address and account); this module reads the page's
 configuration (Streamlit secrets, then the environment) and draws the form, the sign-out button,
 or the explanation of how to enable the space when nothing is configured.
 """
@@ -13,14 +14,15 @@ from typing import Mapping
 
 import streamlit as st
 
-from ..auth import (EDITOR_EMAILS_SECRET, PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, EditorAccess, SignInGuard,
-                    editor_access)
+from ..auth.passwords import EDITOR_EMAILS_SECRET, PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, EditorAccess, editor_access
+from ..auth.signin import Client, SignIn, SignInGuard, client_address
 from ..settings import Settings
 from .presentation import escape_markdown
 from .session import session_id
 
 log = logging.getLogger(__name__)
 
+clock = time.monotonic  # the guard's clock, a module attribute so that tests can stop it
 SIGNED_IN_KEY = "editor_signed_in"  # holds the hash that was matched: a new hash signs everyone out
 PASSWORD_KEY = "editor-password"
 ERROR_KEY = "editor-sign-in-error"
@@ -51,7 +53,7 @@ def access(settings: Settings) -> EditorAccess:
 
 @st.cache_resource
 def guard() -> SignInGuard:
-    """One guard for the whole server: its lockout counts every session's failures."""
+    """One guard for the whole server: it sees every session's failures."""
     return SignInGuard()
 
 
@@ -98,16 +100,34 @@ def _check_password(current: EditorAccess) -> None:
     """Callback of the sign-in button: runs before the rerun, and empties the password field."""
     password = st.session_state.get(PASSWORD_KEY) or ""
     st.session_state[PASSWORD_KEY] = ""
-    result = guard().attempt(session_id(), password, current.password_hash, time.monotonic())
+    # The address Streamlit saw (None from the page's own machine): with the session, it tells
+    # this client's failures from a stranger's.
+    client = Client(session_id(), client_address(st.context.ip_address))
+    result = guard().attempt(client, password, current.password_hash, clock())
     if result.ok:
         st.session_state[SIGNED_IN_KEY] = current.password_hash.encode()
         st.session_state.pop(ERROR_KEY, None)
         return
     log.warning("editor sign-in refused")
+    st.session_state[ERROR_KEY] = refusal(result)
+
+
+def refusal(result: SignIn) -> str:
+    """What the form says after a refused attempt."""
+    if result.busy:
+        return ("Une vérification du mot de passe est déjà en cours depuis ce navigateur ou cette adresse : "
+                "réessayez dans un instant.")
+    if not result.checked:
+        return (f"Trop d'essais manqués : le mot de passe n'a pas été vérifié. Réessayez dans {wait_label(result.wait)}.")
     if result.wait > 0:
-        st.session_state[ERROR_KEY] = (f"Trop d'essais manqués : réessayez dans {int(result.wait + 0.999)} s.")
-    else:
-        st.session_state[ERROR_KEY] = "Mot de passe incorrect."
+        return f"Mot de passe incorrect. Trop d'essais manqués : réessayez dans {wait_label(result.wait)}."
+    return "Mot de passe incorrect."
+
+
+def wait_label(seconds: float) -> str:
+    """"45 s", "4 min 16 s": whole seconds, rounded up."""
+    whole = max(1, int(seconds + 0.999))
+    return f"{whole} s" if whole < 60 else f"{whole // 60} min {whole % 60} s" if whole % 60 else f"{whole // 60} min"
 
 
 def _sign_out(current: EditorAccess) -> None:

@@ -57,6 +57,8 @@ def render(settings: Settings, engine: Engine | None) -> None:
             st.error(f"Les questions à apprendre sont indisponibles ({pres.escape_markdown(exc)}).", icon="⚠️")
 
     st.markdown("##### Questions les plus posées")
+    st.caption("« Fois » compte les visiteurs : un même visiteur (une session de cette page, ou une adresse "
+               "pour le service HTTP, jamais enregistrée) compte une fois par jour et par question.")
     _table(pd.DataFrame(
         [{"Question": q.question, "Fois": q.count, "Réponse sûre": f"{round(100 * q.confident / q.count)} %",
           "Dernière fois": pres.built_at_label(q.last_asked)} for q in top]),

@@ -65,10 +65,13 @@ def widget_key(key: str) -> str:
 def _group(settings: Settings, group: MissGroup, passages: dict, store: FeedbackStore) -> None:
     key = widget_key(group.key)
     with st.container(border=True):
-        st.markdown(f"**{pres.escape_markdown(group.question)}**")
+        # Visitors' words as plain text: Markdown would read them (a link to a phishing site
+        # made clickable for the editors, a heading, an address).
+        st.text(group.question)
+        st.caption(f"{group.count} fois · {', '.join(group.reasons)}")
         others = group.questions[1:]
-        st.caption(f"{group.count} fois · {', '.join(group.reasons)}"
-                   + (f" · aussi : {pres.escape_markdown(' ; '.join(others))}" if others else ""))
+        if others:
+            st.text("Aussi : " + " ; ".join(others))
         # The candidates first, then every other passage: the right one may not have come up at all.
         options = [p.id for p in group.candidates] + [pid for pid in passages if pid not in {p.id for p in group.candidates}]
         target = st.selectbox("Passage qui répond", options, key=f"target-{key}",
@@ -84,8 +87,12 @@ def _group(settings: Settings, group: MissGroup, passages: dict, store: Feedback
 
 
 def _label(passage, pid: str) -> str:
-    return pres.shorten(f"{passage.question} — {passage.section}" if passage and passage.section
-                        else (passage.question if passage else pid), 110)
+    """A passage as a select box option: its question and section, each isolated (plain text)."""
+    if passage is None:
+        return pid
+    if not passage.section:
+        return pres.isolate_text(pres.shorten(passage.question, 110))
+    return f"{pres.isolate_text(pres.shorten(passage.question, 80))} — {pres.isolate_text(pres.shorten(passage.section, 30))}"
 
 
 def _attach(settings: Settings, group: MissGroup, passage_id: str) -> None:
@@ -97,7 +104,10 @@ def _attach(settings: Settings, group: MissGroup, passage_id: str) -> None:
         return
     log.info("%d variant(s) attached to %s", added, passage_id)
     report = run_rebuild(settings)
-    if report is not None:
+    if report is None:  # the variant is written all the same: say so beside the reason
+        st.info(pres.message_markdown(f"La question est bien rattachée (enregistrée dans `{VARIANTS_FILE}`) : elle "
+                                      "sera apprise à la prochaine reconstruction de l'index."), icon="📝")
+    else:
         st.session_state[NOTICE_KEY] = (f"{len(group.questions)} question(s) rattachée(s) ; index reconstruit "
                                         f"({report.changed} passage(s) modifié(s)).")
         st.rerun()

@@ -25,6 +25,11 @@ UNKNOWN_PLAN = "Je ne sais pas"
 _MD_INLINE = re.compile(r"[\\`*_{}\[\]<>!|~$&]|:(?=\w)")  # ":" before a word opens :emoji: and :red[…]
 # Characters that only mean something at the start of a line: headings, lists, quotes, rules.
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
+# Bare addresses that Streamlit's Markdown (GitHub's "autolinks") turns into links: http(s)://…,
+# www.…, name@domain. They are found in the decoded text, so character references do not stop
+# them; an invisible word joiner inside the marker does (after "http", after "www", after "@").
+_AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?<=@)")
+WORD_JOINER = "\u2060"
 
 
 def escape(text: object) -> str:
@@ -32,9 +37,23 @@ def escape(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def isolate(text: object) -> str:
+    """Corpus or visitor text as HTML inside the page's own sentences: escaped, and in a ``<bdi>``,
+    so that its direction (Arabic, Hebrew, or a stray right-to-left override) stays inside it and
+    cannot reverse the words around it."""
+    return f"<bdi>{escape(text)}</bdi>"
+
+
+def isolate_text(text: object) -> str:
+    """:func:`isolate` for plain-text widgets (a select box's options, Markdown): the text between
+    FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, the characters ``<bdi>`` stands for."""
+    return f"\u2068{text}\u2069"
+
+
 def escape_markdown(text: object) -> str:
-    """``text`` for ``st.markdown``: shown exactly as typed, neither Markdown nor HTML applies."""
-    out = _MD_INLINE.sub(lambda m: f"&#{ord(m.group()[0])};", str(text))
+    """``text`` for ``st.markdown``: shown as typed, neither Markdown nor HTML applies, and no bare
+    address becomes a link. Visitors' own words are better shown with ``st.text``, which reads nothing."""
+    out = _MD_INLINE.sub(lambda m: f"&#{ord(m.group()[0])};", _AUTOLINK.sub(WORD_JOINER, str(text)))
     return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + f"&#{ord(m.group(2)[-1])};", out)
 
 
@@ -190,7 +209,7 @@ def source_link_html(url: str) -> str:
         return ""
     label = shorten(re.sub(r"^https?://", "", href, flags=re.IGNORECASE).rstrip("/"), 70)
     return (f'<a class="fs-source" href="{escape(href)}" target="_blank" rel="noopener noreferrer">'
-            f"🔗 Page d'origine : {escape(label)}</a>")
+            f"🔗 Page d'origine : {isolate(label)}</a>")
 
 
 # ------------------------------------------------------------------------------ index info

@@ -12,6 +12,7 @@ from typing import Sequence
 import pandas as pd
 import streamlit as st
 
+from ..build.lock import BuildBusy
 from ..build.pipeline import EMBED, STAGES, build
 from ..build.progress import Progress
 from ..build.report import BuildReport
@@ -23,6 +24,8 @@ from .presentation import escape_markdown, message_markdown
 log = logging.getLogger(__name__)
 
 REPORT_KEY = "rebuild_report"
+BUSY = ("Une autre reconstruction de l'index est en cours (lancée par un autre éditeur, ou en ligne de commande). "
+        "Réessayez dans un instant, une fois qu'elle sera terminée ; la recherche continue de répondre en attendant.")
 
 
 def rebuild_button(settings: Settings, key: str, primary: bool = True) -> None:
@@ -58,6 +61,9 @@ def run_rebuild(settings: Settings) -> BuildReport | None:
         encoder = resources.encoder(settings)
         report = build(settings.corpus_dir, settings.index_dir, encoder, cache_dir=settings.embed_cache,
                        variants=settings.variants, on_stage=on_stage, on_progress=on_progress)
+    except BuildBusy:  # its own message speaks of the command line's --wait
+        _failed(status, BUSY)
+        return None
     except (ValueError, RuntimeError, OSError) as exc:  # ContentError, BuildError, IndexLoadError… say what to fix
         _failed(status, message_markdown(str(exc)))
         return None

@@ -56,7 +56,7 @@ def heading(settings: Settings, engine: Engine | None) -> Site:
     channels = engine is None or bool(engine.catalogue.channels)
     offer = ("le canal de support qui vous convient et les réponses qui y correspondent" if channels
              else "les réponses qui y correspondent")
-    lead = f"**{pres.escape_markdown(site.name)}** · " if site.name else ""
+    lead = f"**{pres.isolate_text(pres.escape_markdown(site.name))}** · " if site.name else ""
     st.caption(f"{lead}Posez votre question en français : vous obtenez {offer}.")
     if problem:
         st.warning(pres.message_markdown(problem), icon="📝")
@@ -104,7 +104,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     _log_question(settings, answer, plan, elapsed)
     found = f"{len(answer.hits)} réponses pour" if answer.confident else "Aucune réponse sûre pour"
     plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.channels else ""
-    st.html(f'<div class="fs-query">{found} « {pres.escape(pres.shorten(answer.question, 160))} »'
+    st.html(f'<div class="fs-query">{found} « {pres.isolate(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
     if answer.notice:
         st.info(pres.escape_markdown(answer.notice), icon="✂️")

@@ -281,6 +281,20 @@ def test_the_line_of_a_non_utf8_byte_is_found(tmp_path):
         load_corpus(corpus)
 
 
+def test_two_file_names_alike_under_unicode_normalisation_are_told_apart(tmp_path):
+    import unicodedata
+
+    corpus = write_corpus(tmp_path / "corpus")
+    composed, decomposed = (unicodedata.normalize(form, "Guide été.md") for form in ("NFC", "NFD"))
+    for name in (composed, decomposed):
+        (corpus / name).write_text("# Été\n\n## Section\n\n### Élément\n- Du texte.\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="même identifiant de guide") as caught:
+        load_corpus(corpus)
+    message = str(caught.value)
+    assert "« Guide \\u00e9t\\u00e9.md »" in message and "« Guide e\\u0301te\\u0301.md »" in message, message
+    assert "renommez l'un des deux fichiers" in message
+
+
 def test_missing_corpus_folder(tmp_path):
     with pytest.raises(ContentError, match="n'existe pas"):
         load_corpus(tmp_path / "absent")

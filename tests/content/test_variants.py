@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import re
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -182,3 +183,33 @@ def test_a_linked_variants_file_is_refused(corpus_copy, tmp_path):
     (corpus_copy / VARIANTS_FILE).symlink_to(elsewhere)
     with pytest.raises(ContentError, match="variants.csv"):
         load_corpus(corpus_copy)
+
+
+@pytest.mark.parametrize("question, code", [("Rembourser\x1b[31m vite", "U+001B"), ("nul\x00part", "U+0000")])
+def test_a_variant_the_build_would_refuse_is_never_written(corpus_copy, question, code):
+    path = corpus_copy / VARIANTS_FILE
+    before = path.read_bytes()
+    with pytest.raises(ValueError, match=rf"variants.csv n'a pas été modifié.*\({re.escape(code)}\)"):
+        append_variant(path, EMAIL_ID, question, "Alice")
+    assert path.read_bytes() == before
+    load_corpus(corpus_copy)  # the next build still reads the folder
+
+
+@pytest.mark.parametrize("question, kept", [("facture gpj.exe\u202e", "facture gpj.exe"), ("isolé\u2066 ici", "isolé ici")])
+def test_a_variant_loses_its_bidirectional_controls_before_it_is_written(corpus_copy, question, kept):
+    # The build would remove them with a warning: the editors' file never gets them.
+    path = corpus_copy / VARIANTS_FILE
+    append_variant(path, EMAIL_ID, question, "Alice")
+    text = path.read_text(encoding="utf-8")
+    assert kept in text and not any(ch in text for ch in "\u202e\u2066")
+    assert not load_corpus(corpus_copy).warnings
+
+
+def test_the_variants_reader_applies_the_build_s_control_rule(tmp_path):
+    path = tmp_path / VARIANTS_FILE
+    path.write_text("passage_id,question\np/1,bonjour\np/1,ESC\x1b ici\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"variants.csv:3: caractère de contrôle interdit \(U\+001B\)"):
+        read_variants(path)
+    path.write_text("passage_id,question,added_by\np/1,bonjour,Al\u202eice\n", encoding="utf-8")
+    with pytest.raises(ContentError, match=r"variants.csv:2: caractère de contrôle de direction interdit \(U\+202E\)"):
+        read_variants(path)

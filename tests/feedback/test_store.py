@@ -55,9 +55,9 @@ def test_data_survives_a_new_store_on_the_same_file(store: FeedbackStore):
 
 
 def test_statistics_for_editors(store: FeedbackStore):
-    for q, confident in [("Numéro du support ?", True), ("numero du support", True), ("Crêpes ?", False),
-                         ("crepes", False), ("Crêpes !", False), ("Chat", True)]:
-        store.log_question(q, None, confident, "p", 5, 10.0, "s")
+    for i, (q, confident) in enumerate([("Numéro du support ?", True), ("numero du support", True), ("Crêpes ?", False),
+                                        ("crepes", False), ("Crêpes !", False), ("Chat", True)]):
+        store.log_question(q, None, confident, "p", 5, 10.0, f"visiteur-{i}")
     top = store.top_questions()
     assert [(t.count, t.confident) for t in top] == [(3, 0), (2, 2), (1, 1)]
     assert top[0].question == "Crêpes !"  # the latest wording of the group
@@ -158,3 +158,98 @@ def test_configured_store_follows_the_database_url(monkeypatch, tmp_path: Path):
 def test_malformed_database_url_gets_a_french_message():
     with pytest.raises(FeedbackError, match="Adresse de base de données invalide"):
         FeedbackStore.from_url("pas une adresse")
+
+
+KEY_A, KEY_B, KEY_C = "0123456789abcdef", "fedcba9876543210", "00000000000000aa"
+
+
+def test_visitors_text_is_stored_without_invisible_controls(store: FeedbackStore):
+    # ESC and NUL (which PostgreSQL refuses in text), a bidirectional override, a line separator.
+    raw = "Comment\x1b[2J configurer\x00 IMAP\u202e ?\u2028"
+    store.rate(raw, "guide/imap\x00", DOWN, "lite\x1b", session="s\x07")
+    store.log_question(raw, None, False, "guide/imap", 5, 1.0, "s")
+    [row] = store.ratings()
+    assert (row["question"], row["passage_id"], row["plan"], row["session"]) == (
+        "Comment [2J configurer IMAP ?", "guide/imap", "lite", "s")
+    assert [q.question for q in store.top_questions()] == ["Comment [2J configurer IMAP ?"]
+    store.rate(raw, "guide/imap", None, None, session="s")  # withdrawn under the same cleaned keys
+    assert store.ratings() == []
+    with pytest.raises(ValueError, match="visible text"):
+        store.log_question("\x1b\x00\u202e", None, False)
+
+
+def test_rows_stored_by_an_older_version_are_cleaned_when_read(store: FeedbackStore):
+    from faqsearch.feedback.database import QUESTIONS, RATINGS
+
+    with store._engine.begin() as con:  # as a version without the cleaning wrote them
+        con.execute(QUESTIONS.insert().values(asked_at="2026-01-01T00:00:00+00:00", session="s", question="Q\x1b[31m rouge",
+                                              normalized="q\x1b[31m rouge", confident=0, results=1))
+        con.execute(RATINGS.insert().values(rated_at="2026-01-01T00:00:00+00:00", session="s", question="Q\x1b[31m rouge",
+                                            passage_id="p\u202e", rating=DOWN))
+    assert [q.question for q in store.unanswered()] == ["Q [31m rouge"]
+    assert [(d.question, d.passage_id) for d in store.disliked()] == [("Q [31m rouge", "p")]
+
+
+def test_one_client_repeating_a_question_counts_once_a_day(store: FeedbackStore, monkeypatch):
+    import uuid
+
+    import faqsearch.feedback.store as feedback
+
+    phishing = "Appelez le 08 99 https://evil.example/rembourse"
+    for _ in range(60):  # one client, a new session each time
+        store.log_question(phishing, None, False, "p", 1, 1.0, f"api-{uuid.uuid4().hex}", client_key=KEY_A)
+    for key in (KEY_A, KEY_B, KEY_C):
+        store.log_question("Numéro du support ?", None, True, "p", 1, 1.0, f"api-{uuid.uuid4().hex}", client_key=key)
+    for session in ("page-1", "page-1", "page-2"):  # the page's visitors: one session counts once
+        store.log_question("Numéro du support ?", None, True, "p", 1, 1.0, session)
+    top = store.top_questions()
+    assert [(t.question, t.count, t.confident) for t in top] == [("Numéro du support ?", 5, 5), (phishing, 1, 0)]
+    assert [(u.question, u.count) for u in store.unanswered()] == [(phishing, 1)]
+    assert store.totals()["questions"] == 66  # every question is still recorded
+    monkeypatch.setattr(feedback, "_now", lambda: "2099-01-02T10:00:00+00:00")
+    store.log_question(phishing, None, False, "p", 1, 1.0, "api-x", client_key=KEY_A)  # another day
+    assert store.unanswered()[0].count == 2
+
+
+def test_one_client_repeating_a_rating_counts_once_a_day(store: FeedbackStore):
+    for i in range(30):
+        store.rate("Chat", "p1", DOWN, None, session=f"api-{i}", client_key=KEY_A)
+    store.rate("Chat", "p1", DOWN, None, session="page-1")
+    store.rate("Chat", "p1", UP, None, session="api-x", client_key=KEY_B)
+    [d] = store.disliked()
+    assert (d.down, d.up) == (2, 1)
+
+
+def test_a_client_key_must_be_a_key_never_an_address(store: FeedbackStore):
+    for wrong in ("203.0.113.7", "2001:db8::1", "0123456789ABCDEF"):
+        with pytest.raises(ValueError, match="never an address"):
+            store.log_question("q", None, True, client_key=wrong)
+    assert store.totals()["questions"] == 0
+
+
+def test_an_older_database_gains_the_client_key_column(database_url: str):
+    from sqlalchemy import MetaData, Table, UniqueConstraint, create_engine, inspect, text
+
+    from faqsearch.feedback.database import METADATA, sqlite_path
+
+    old = MetaData()  # the tables as an older version created them, without client_key
+    for table in METADATA.sorted_tables:
+        unique = [UniqueConstraint(*c.columns.keys()) for c in table.constraints if isinstance(c, UniqueConstraint)]
+        Table(table.name, old, *[c._copy() for c in table.columns if c.name != "client_key"], *unique)
+    if sqlite_path(database_url):
+        sqlite_path(database_url).parent.mkdir(parents=True)
+    engine = create_engine(database_url)
+    old.create_all(engine)
+    with engine.begin() as con:
+        con.execute(text("INSERT INTO questions (asked_at, session, question, normalized, confident, results) "
+                         "VALUES ('2026-01-01T00:00:00+00:00', 's', 'Ancienne ?', 'ancienne', 1, 1)"))
+    assert "client_key" not in {c["name"] for c in inspect(engine).get_columns("questions")}
+    store = FeedbackStore.from_url(database_url)
+    for name in ("questions", "ratings"):
+        assert "client_key" in {c["name"] for c in inspect(engine).get_columns(name)}
+    store.log_question("Nouvelle ?", None, True, "p", 1, 1.0, "s2", client_key=KEY_A)
+    store.rate("Nouvelle ?", "p", UP, None, "s2", client_key=KEY_A)
+    assert {(q.question, q.count) for q in store.top_questions()} == {("Ancienne ?", 1), ("Nouvelle ?", 1)}
+    FeedbackStore.from_url(database_url).close()  # a second start finds the column in place
+    store.close()
+    engine.dispose()

@@ -19,6 +19,7 @@ from tests.corpora import write_corpus
 from tests.fakes import FakeEncoder
 
 QUESTION = "Comment configurer IMAP ?"
+PASSAGE = "guide/questions-courantes/configurer-imap"
 
 
 @pytest.fixture
@@ -121,11 +122,23 @@ def test_malformed_json_and_oversized_bodies_are_refused(client: TestClient):
                         413, "trop volumineuse")
 
 
+def test_a_body_not_in_utf8_or_not_announced_as_json_says_what_to_send(client: TestClient):
+    latin1 = json.dumps({"question": "café", "passage_id": "p", "rating": "up"}, ensure_ascii=False).encode("latin-1")
+    assert_french_error(client.post("/v1/feedback", content=latin1, headers={"content-type": "application/json"}),
+                        400, "UTF-8", "Content-Type: application/json")
+    body = json.dumps({"question": QUESTION}).encode()
+    for headers in ({"content-type": "text/plain"}, {}):
+        assert_french_error(client.post("/v1/questions", content=body, headers=headers), 422,
+                            "objet JSON", "Content-Type: application/json")
+    # Announced as JSON, a list is refused for what it is, with no word of the header.
+    assert "Content-Type" not in assert_french_error(client.post("/v1/feedback", json=[1, 2]), 422, "objet JSON")
+
+
 def test_feedback_that_cannot_be_stored_is_a_503(client: TestClient, settings: Settings):
     path = settings.data_dir / "feedback.sqlite3"
     path.unlink()
     path.mkdir()  # no database can be written there any more
-    response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": "p", "rating": "up"})
+    response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": PASSAGE, "rating": "up"})
     assert_french_error(response, 503, "n'a pas pu être enregistré")
 
 
@@ -216,7 +229,8 @@ def test_searches_are_not_logged_a_final_question_is(client: TestClient, setting
     assert response.status_code == 201 and response.json()["logged"] is True
     assert client.post("/v1/questions", json={"question": "comment configurer imap"}).status_code == 201
     [top] = store.top_questions()
-    assert top.count == 2 and top.question == "comment configurer imap"
+    # One client asked it twice: both are recorded, the editors' list counts that client once.
+    assert top.count == 1 and top.question == "comment configurer imap"
     assert store.totals()["questions"] == 2
 
 
@@ -227,7 +241,7 @@ def test_no_address_of_the_visitor_is_stored(client: TestClient, settings: Setti
 
     forwarded = {"X-Forwarded-For": "203.0.113.7", "X-Real-IP": "198.51.100.9", "User-Agent": "Navigateur/1.0"}
     assert client.post("/v1/questions", json={"question": QUESTION}, headers=forwarded).status_code == 201
-    assert client.post("/v1/feedback", json={"question": QUESTION, "passage_id": "p", "rating": "up"},
+    assert client.post("/v1/feedback", json={"question": QUESTION, "passage_id": PASSAGE, "rating": "up"},
                        headers=forwarded).status_code == 201
     store = FeedbackStore.configured(settings.data_dir, "")
     with store._engine.connect() as con:
@@ -322,3 +336,50 @@ def test_the_limit_comes_from_the_environment(settings: Settings, monkeypatch):
     monkeypatch.setenv(env.RATE_LIMIT_ENV, "beaucoup")
     with pytest.raises(ValueError, match="FAQSEARCH_RATE_LIMIT doit être un nombre entier"):
         Settings.from_env()
+
+
+def test_a_rating_must_name_a_passage_of_the_index_in_service(client: TestClient, settings: Settings):
+    for passage_id in ("p", "guide/inconnu", PASSAGE + "\x1b"):
+        response = client.post("/v1/feedback", json={"question": QUESTION, "passage_id": passage_id, "rating": "down"})
+        detail = assert_french_error(response, 422, "« passage_id »", "aucun passage", "/v1/search")
+        assert "inconnu" not in detail and "\x1b" not in detail  # what the client sent is not echoed
+    assert_french_error(client.post("/v1/feedback", json={"question": "\x1b\x00\u202e", "passage_id": PASSAGE,
+                                                          "rating": "down"}), 422, "Question vide")
+    assert FeedbackStore.configured(settings.data_dir, "").ratings() == []
+
+
+def test_a_visitor_s_control_characters_never_reach_the_variants_file(settings: Settings, database_url: str):
+    from faqsearch.content.corpus import load_corpus
+    from faqsearch.content.variants import VARIANTS_FILE, append_variant
+
+    store = FeedbackStore.from_url(database_url)
+    with TestClient(create_app(settings, FakeEncoder(), store=store)) as client:
+        body = {"question": "Rembourser\x1b[31m\x00 ma\u202e facture ?", "passage_id": PASSAGE, "rating": "down"}
+        assert client.post("/v1/feedback", json=body).status_code == 201  # NUL included, on PostgreSQL too
+        assert client.post("/v1/questions", json={"question": body["question"]}).status_code == 201
+    [disliked] = store.disliked()
+    [asked] = store.top_questions()
+    assert disliked.question == asked.question == "Rembourser [31m ma facture ?"
+    assert append_variant(settings.corpus_dir / VARIANTS_FILE, PASSAGE, disliked.question, "Alice")  # « Rattacher »
+    load_corpus(settings.corpus_dir)  # and the next build reads it
+    store.close()
+
+
+def test_one_client_cannot_push_a_question_to_the_top(settings: Settings):
+    import uuid
+
+    app = create_app(settings, FakeEncoder())
+    phishing = "Appelez le 08 99 https://evil.example/rembourse"
+    attacker = TestClient(app, client=("203.0.113.66", 40000))
+    for _ in range(60):
+        body = {"question": phishing, "session": uuid.uuid4().hex}
+        assert attacker.post("/v1/questions", json=body).status_code == 201
+    for n in range(3):
+        visitor = TestClient(app, client=(f"198.51.100.{n + 1}", 40000))
+        assert visitor.post("/v1/questions", json={"question": QUESTION}).status_code == 201
+    for _ in range(40):
+        attacker.post("/v1/feedback", json={"question": QUESTION, "passage_id": PASSAGE, "rating": "down",
+                                            "session": uuid.uuid4().hex})
+    store = FeedbackStore.configured(settings.data_dir, "")
+    assert [(t.question, t.count) for t in store.top_questions()] == [(QUESTION, 3), (phishing, 1)]
+    assert [d.down for d in store.disliked()] == [1]

@@ -1,5 +1,6 @@
 """``python -m faqsearch serve --workers 2`` as a real command: both workers answer, their feedback
-lands in one store (SQLite file or PostgreSQL), and a rebuild is served by the next requests."""
+lands in one store (SQLite file or PostgreSQL), a rebuild is served by the next requests, and
+neither believes a forwarded address from a proxy nobody named."""
 
 from __future__ import annotations
 
@@ -8,10 +9,15 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from bench.http_server import service_process
 from faqsearch.build.pipeline import build
 from faqsearch.feedback.store import FeedbackStore
+from faqsearch.settings import FORWARDED_ALLOW_IPS_ENV, RATE_LIMIT_ENV
+from tests.conftest import SEED_CORPUS
 from tests.corpora import write_corpus
+from tests.service.test_uvicorn import ROTATING, search_as
 
 QUESTION = "Comment configurer IMAP ?"
 
@@ -60,3 +66,17 @@ def test_two_workers_share_the_store_and_follow_a_rebuild(real_encoder, database
     # The supervisor logs a worker it replaced (killed while busy, or crashed): none may be.
     log = (tmp_path / "serve.log").read_text(errors="replace")
     assert "Started parent process" in log and "died" not in log, log
+
+
+@pytest.mark.parametrize("named, escapes", [("", False), ("127.0.0.1", True)])
+def test_two_workers_believe_a_forwarded_address_only_from_a_named_proxy(real_index_root: Path, tmp_path: Path,
+                                                                         named: str, escapes: bool):
+    # One search a minute per client and worker (bursts of 1): a forwarded address believed by
+    # either worker would make each request a new client.
+    env = {RATE_LIMIT_ENV: "10", FORWARDED_ALLOW_IPS_ENV: named, "FAQSEARCH_DATA": str(tmp_path / "data")}
+    with service_process(real_index_root, SEED_CORPUS, tmp_path / "serve.log", workers=2, env=env) as (url, _):
+        codes = [search_as(url, address) for address in ROTATING]
+    if escapes:
+        assert codes == [200] * len(ROTATING)
+    else:  # at most one per worker, and a refill if the requests took over six seconds
+        assert codes.count(200) <= 4 and codes.count(429) >= len(ROTATING) - 4, codes

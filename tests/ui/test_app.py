@@ -7,6 +7,7 @@ own copy of the corpus and their own index folder.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from faqsearch.auth import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET
+from faqsearch.auth.passwords import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET
 from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore
 from faqsearch.search import loader
 from faqsearch.ui import editor_auth
@@ -320,7 +321,9 @@ def test_a_rebuild_refused_because_another_runs_says_so_in_the_open(monkeypatch,
         monkeypatch.setenv("FAQSEARCH_INDEX", str(page_env.parent / "locked-index"))
         healthy(at.run())
         at.button(key="rebuild-editor").click().run(timeout=FIRST_RUN_TIMEOUT)
-    assert "Une autre reconstruction" in failed_rebuild_reason(at)
+    reason = failed_rebuild_reason(at)
+    assert "Une autre reconstruction" in reason and "Réessayez dans un instant" in reason
+    assert "--wait" not in reason and "relancez" not in reason  # command-line advice has no place on the page
 
 
 def test_without_configured_credentials_the_editors_tab_only_says_how_to_enable_it(monkeypatch, page_env):
@@ -351,16 +354,27 @@ def test_editors_sign_in_with_the_password_and_sign_out(page_env):
     assert at.text_input(key=editor_auth.PASSWORD_KEY)
 
 
-def test_repeated_failures_lock_the_sign_in_even_with_the_right_password(page_env):
+def test_repeated_failures_hold_back_the_session_even_with_the_right_password(page_env, monkeypatch):
+    monkeypatch.setattr(editor_auth, "clock", lambda: 1000.0)  # no wait runs out during the test
     at = start()
-    for _ in range(5):
+    for _ in range(4):
         sign_in(at, "essai au hasard")
-    assert any("Trop d'essais" in e.value for e in at.error)
+    assert any("Mot de passe incorrect. Trop d'essais manqués : réessayez dans 2 s." == e.value for e in at.error)
     sign_in(at)
-    assert any("Trop d'essais" in e.value for e in at.error) and not at.metric
-    # Another browser session is not locked by this one (the server-wide limit is higher)...
+    assert any("n'a pas été vérifié" in e.value for e in at.error) and not at.metric
+    # Another browser session is not held back by this one's failures.
     other = sign_in(start())
     assert {m.label for m in other.metric} >= {"Questions posées"}
+
+
+def test_a_strangers_failures_do_not_lock_an_editor_out(page_env, monkeypatch):
+    monkeypatch.setattr(editor_auth, "clock", lambda: 1000.0)
+    for _ in range(2):  # ten wrong passwords from two throwaway sessions, at once
+        stranger = start()
+        for _ in range(5):
+            sign_in(stranger, "essai au hasard")
+    editor = sign_in(start())
+    assert not editor.error and {m.label for m in editor.metric} >= {"Questions posées"}
 
 
 def test_the_password_hash_may_come_from_streamlit_secrets(monkeypatch, page_env):
@@ -383,3 +397,12 @@ def test_an_identity_provider_signs_in_only_the_listed_editors(monkeypatch, page
     at.user = {"is_logged_in": True, "email": "editrice@example.org"}
     healthy(at.run())
     assert {m.label for m in at.metric} >= {"Questions posées"} and at.button(key="editor-sign-out")
+
+
+def test_invisible_controls_typed_in_the_page_are_never_stored(page_env):
+    at = ask(start(), "Quel est le numéro\x1b[31m du support\x00 aux États-Unis\u202e ?")
+    healthy(at.feedback[0].set_value(DOWN).run())
+    store = FeedbackStore(page_env / DB_NAME)
+    stored = [r["question"] for r in store.ratings()] + [q.question for q in store.top_questions()]
+    assert stored and all(not re.search("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", q)
+                          for q in stored), stored

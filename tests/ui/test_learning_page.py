@@ -1,7 +1,9 @@
-"""The editors' "questions to learn" loop on the page (AppTest, real model, private corpus and index)."""
+"""The editors' "questions to learn" loop on the page (AppTest, private corpus and index), and the
+visitors' words in it shown as text."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -10,7 +12,8 @@ from faqsearch.content.variants import VARIANTS_FILE, read_variants
 from faqsearch.feedback.store import DB_NAME, DOWN, FeedbackStore, normalize_question
 from faqsearch.ui.learning_page import widget_key
 from tests.conftest import SEED_CORPUS
-from tests.editors import sign_in
+from tests.corpora import write_corpus
+from tests.editors import allow_editors, sign_in
 from tests.ui.test_app import SEARCH_TAB, ask, healthy, page_env, results, start  # noqa: F401
 
 QUESTION = "mon patron exige une trace écrite de notre demande"
@@ -55,3 +58,49 @@ def test_dismissing_keeps_the_question_off_the_list(monkeypatch, page_env):
     healthy(at.button(key=f"dismiss-{key}").click().run())
     assert not [b for b in at.button if b.key == f"dismiss-{key}"]
     assert QUESTION in {q.question for q in FeedbackStore(page_env / DB_NAME).top_questions()}  # kept in the store
+
+
+PHISH = "[phish](https://evil.example) remboursé : appelez www.evil.example ou écrivez à fraude@evil.example"
+PHISH_TOO = "[phish](https://evil.example) remboursé : appelez vite www.evil.example ou écrivez à fraude@evil.example"
+# What Streamlit's Markdown makes a link of: [text](url), and bare http(s)://, www. and e-mail addresses.
+LINK = re.compile(r"\]\(|https?://|www\.|@[-\w]+\.", re.IGNORECASE)
+
+
+def _read_as_markdown(at) -> list[str]:
+    """Every text of the page that Streamlit reads as Markdown (markdown, captions, alerts)."""
+    return [e.value for kind in ("markdown", "caption", "success", "info", "warning", "error") for e in getattr(at, kind)]
+
+
+def test_a_visitors_question_is_shown_as_text_never_as_a_link(fake_page, monkeypatch, tmp_path: Path):
+    allow_editors(monkeypatch)
+    store = FeedbackStore.configured(tmp_path / "data", "")
+    for question in (PHISH, PHISH_TOO):  # two phrasings: one group, the second shown as « aussi »
+        store.rate(question, "un-passage", DOWN, None, session=f"s-{len(question)}")
+    at = healthy(sign_in(fake_page(write_corpus(tmp_path / "corpus"))))
+    shown = [t.value for t in at.text]
+    assert PHISH in shown and any(PHISH_TOO in t for t in shown), shown
+    assert not [text for text in _read_as_markdown(at) if LINK.search(text)]
+    key = widget_key(normalize_question(PHISH))
+    healthy(at.button(key=f"dismiss-{key}").click().run())
+    assert any("ne sera plus proposée" in s.value for s in at.success)
+    assert not [text for text in _read_as_markdown(at) if LINK.search(text)]
+
+
+def test_attaching_while_another_build_runs_keeps_the_question_and_says_to_try_again(fake_page, monkeypatch,
+                                                                                     tmp_path: Path):
+    import os
+
+    from faqsearch.build.lock import build_lock
+
+    allow_editors(monkeypatch)
+    question = "comment changer la couleur du theme sombre"
+    FeedbackStore.configured(tmp_path / "data", "").rate(question, "un-passage", DOWN, None, session="s")
+    corpus = write_corpus(tmp_path / "corpus")
+    at = healthy(sign_in(fake_page(corpus)))
+    key = widget_key(normalize_question(question))
+    with build_lock(Path(os.environ["FAQSEARCH_INDEX"])):  # another editor's rebuild, say
+        healthy(at.button(key=f"attach-{key}").click().run())
+    said = " ".join(e.value for e in [*at.error, *at.info])
+    assert "Une autre reconstruction" in said and "Réessayez dans un instant" in said and "--wait" not in said
+    assert "bien rattachée" in said
+    assert question in [row.question for row in read_variants(corpus / VARIANTS_FILE)]

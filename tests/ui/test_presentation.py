@@ -28,6 +28,15 @@ def test_escape_markdown_leaves_no_syntax():
     assert "gras" in out and "rouge" in out
 
 
+def test_escape_markdown_leaves_no_bare_address_for_markdown_to_link():
+    # Streamlit's Markdown finds http(s)://, www. and e-mail addresses in the decoded text.
+    out = pres.escape_markdown("voir https://evil.example, HTTP://x.example, www.evil.example ou a.b@evil.example")
+    visible = out.replace(pres.WORD_JOINER, "")
+    assert visible == "voir https://evil.example, HTTP://x.example, www.evil.example ou a.b@evil.example"
+    for marker in ("https://", "HTTP://", "www.", "@evil"):
+        assert marker not in out
+
+
 def test_escape_markdown_neutralises_line_starts_only():
     assert pres.escape_markdown("- a\n1. b\n# c") == "&#45; a\n1&#46; b\n&#35; c"
     assert pres.escape_markdown("Modèle : e5-small (v1.0)") == "Modèle : e5-small (v1.0)"
@@ -153,7 +162,7 @@ def test_result_card_escapes_corpus_text_and_highlights():
     passage = Passage("g/s/t", "Guide", "Section <i>", "Titre", "Comment <b>appeler</b> ?",
                       "- Appelez le +1 888 900 9646", channel="telephone")
     card = cards.result_card_html(Hit(1, passage, 1.0, 0.9, 5.0), "appeler le support", 1.0, True, PHONE)
-    assert "Guide › Section &lt;i&gt;" in card
+    assert "<bdi>Guide</bdi> › <bdi>Section &lt;i&gt;</bdi>" in card
     assert "Comment &lt;b&gt;appeler&lt;/b&gt; ?" in card
     assert "<mark>Appelez</mark>" in card
     assert "Très pertinent" in card and "Support téléphonique" in card

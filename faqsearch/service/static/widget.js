@@ -2,7 +2,9 @@
  *
  * Everything that comes from the guide, the catalogue or the visitor is inserted with textContent,
  * never as HTML; links are built only for https:, mailto: and tel: (the page's CSP forbids inline
- * scripts as a second line of defence). ARIA combobox pattern: the field owns a listbox, the
+ * scripts as a second line of defence). Such text inside the widget's own sentences sits in a
+ * <bdi>, and elements holding it alone have dir="auto": its direction (Arabic, Hebrew, a stray
+ * right-to-left override) cannot reverse the widget's words. ARIA combobox pattern: the field owns a listbox, the
  * arrow keys move aria-activedescendant, Enter opens the answer, Escape closes the list.
  *
  * Searching records nothing: a question reaches the editors (POST /v1/questions) only once the
@@ -68,15 +70,27 @@
     return /^\+?[0-9]{3,20}$/.test(digits) ? "tel:" + digits : null;
   }
 
+  // ---------------------------------------------------------------- text from the guide
+  function isolated(text) {
+    var bdi = document.createElement("bdi");
+    bdi.textContent = text;
+    return bdi;
+  }
+
+  // A sentence of the widget: strings are its own words, nodes (isolated()) the guide's.
+  function sentence(element, parts) {
+    element.replaceChildren.apply(element, parts.filter(function (part) { return part !== ""; }));
+  }
+
   function link(href, label, external) {
     var item = document.createElement("li");
     if (!href) {
-      item.textContent = label;
+      sentence(item, label);
       return item;
     }
     var a = document.createElement("a");
     a.href = href;
-    a.textContent = label;
+    sentence(a, label);
     if (external) {
       a.target = "_blank";
       a.rel = "noopener noreferrer";
@@ -148,9 +162,11 @@
       option.setAttribute("aria-selected", "false");
       var question = document.createElement("span");
       question.className = "fsw-option-question";
+      question.dir = "auto";
       question.textContent = result.question;
       var section = document.createElement("span");
       section.className = "fsw-option-section";
+      section.dir = "auto";
       section.textContent = result.section || "";
       option.append(question, section);
       // mousedown, not click: the field keeps the focus (and the screen reader its place).
@@ -171,27 +187,30 @@
       channel.hidden = true;
       return;
     }
-    channel.querySelector(".fsw-channel-name").textContent =
-      advice.name + (advice.available ? "" : " (non inclus dans votre forfait)");
+    sentence(channel.querySelector(".fsw-channel-name"),
+             [isolated(advice.name), advice.available ? "" : " (non inclus dans votre forfait)"]);
     channel.querySelector(".fsw-channel-reason").textContent = advice.reason || "";
     var contacts = channel.querySelector(".fsw-contacts");
     contacts.replaceChildren();
     var contact = advice.contact || {};
-    if (contact.url) { contacts.appendChild(link(httpsUrl(contact.url), contact.url, true)); }
-    if (contact.email) { contacts.appendChild(link(mailtoUrl(contact.email), contact.email, false)); }
+    if (contact.url) { contacts.appendChild(link(httpsUrl(contact.url), [isolated(contact.url)], true)); }
+    if (contact.email) { contacts.appendChild(link(mailtoUrl(contact.email), [isolated(contact.email)], false)); }
     (contact.phones || []).forEach(function (phone) {
-      contacts.appendChild(link(telUrl(phone.number), phone.country + " : " + phone.number, false));
+      contacts.appendChild(link(telUrl(phone.number), [isolated(phone.country), " : ", isolated(phone.number)], false));
     });
     if (contact.console_path) {
-      contacts.appendChild(link(null, "Dans la console : " + contact.console_path, false));
+      contacts.appendChild(link(null, ["Dans la console : ", isolated(contact.console_path)], false));
     }
     (advice.alternatives || []).forEach(function (alt) {
       var c = alt.contact || {};
       var href = c.url ? httpsUrl(c.url) : (c.email ? mailtoUrl(c.email) : null);
-      contacts.appendChild(link(href, "Inclus dans votre forfait : " + alt.name, !!c.url));
+      contacts.appendChild(link(href, ["Inclus dans votre forfait : ", isolated(alt.name)], !!c.url));
     });
-    var info = [advice.availability, advice.response_time ? "Délai de réponse : " + advice.response_time : ""];
-    channel.querySelector(".fsw-channel-info").textContent = info.filter(Boolean).join(" · ");
+    var info = advice.availability ? [isolated(advice.availability)] : [];
+    if (advice.response_time) {
+      info = info.concat(info.length ? [" · "] : [], ["Délai de réponse : ", isolated(advice.response_time)]);
+    }
+    sentence(channel.querySelector(".fsw-channel-info"), info);
     channel.hidden = false;
   }
 
@@ -209,10 +228,11 @@
       said = "Le guide ne semble pas couvrir cette question ; reformulez-la" +
         (answer.channel ? " ou contactez le canal proposé." : ".");
     }
-    if (answer.channel) { said += " Canal recommandé : " + answer.channel.name + "."; }
     // A question cut to what the engine reads: the visitor learns which part was answered.
     if (answer.notice && answer.results.length) { said = answer.notice + " " + said; }
-    status.textContent = said;
+    var parts = [said];
+    if (answer.channel) { parts.push(" Canal recommandé : ", isolated(answer.channel.name), "."); }
+    sentence(status, parts);
   }
 
   function clearAll(message) {

@@ -1,4 +1,5 @@
-"""Editors' sign-in rules: the hash format, constant-time checks, the configuration, the lockouts."""
+"""Editors' sign-in rules: the hash format, constant-time checks, the configuration (the backoff
+of failed sign-ins is in test_signin)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import io
 import pytest
 
 from faqsearch import cli
-from faqsearch.auth import (GLOBAL_KEY, MIN_ITERATIONS, PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, Lockout, LockoutPolicy,
-                            SignInGuard, editor_access, hash_password, parse_hash)
+from faqsearch.auth.passwords import MIN_ITERATIONS, PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, editor_access, hash_password, parse_hash
 
 PASSWORD = "un mot de passe assez long"
 HASH = hash_password(PASSWORD, iterations=MIN_ITERATIONS)
@@ -72,55 +72,6 @@ def test_an_identity_provider_needs_the_list_of_editors():
     assert editor_access({"auth": {"redirect_uri": "x"}}, {PASSWORD_HASH_ENV: HASH}).method == "none"
     access = editor_access({"auth": {"redirect_uri": "x"}, "editor_emails": ["Editrice@Example.org"]}, {})
     assert access.method == "identity" and access.emails == {"editrice@example.org"}
-
-
-def test_a_lockout_starts_at_the_fifth_failure_and_ends_after_the_delay():
-    lockout = Lockout(LockoutPolicy(max_failures=5, delay_seconds=60))
-    for i in range(4):
-        lockout.failed("s", now=100.0 + i)
-        assert lockout.wait("s", now=100.0 + i) == 0
-    lockout.failed("s", now=104.0)
-    assert lockout.wait("s", now=104.0) == 60 and lockout.wait("s", now=163.9) > 0
-    assert lockout.wait("s", now=164.0) == 0
-    assert lockout.wait("other", now=104.0) == 0
-
-
-def test_a_success_resets_the_count():
-    lockout = Lockout(LockoutPolicy(3, 60))
-    lockout.failed("s", 0.0), lockout.failed("s", 1.0)
-    lockout.succeeded("s")
-    lockout.failed("s", 2.0), lockout.failed("s", 3.0)
-    assert lockout.wait("s", 3.0) == 0
-
-
-def test_a_flood_of_sessions_does_not_grow_the_lockout_without_bound(monkeypatch):
-    monkeypatch.setattr(Lockout, "MAX_KEYS", 100)
-    lockout = Lockout(LockoutPolicy(1, 10))
-    for i in range(1000):
-        lockout.failed(f"s{i}", now=float(i))
-    assert len(lockout._state) <= 101
-
-
-def test_while_locked_the_right_password_is_refused_and_not_even_checked():
-    guard = SignInGuard(LockoutPolicy(2, 60), LockoutPolicy(100, 60))
-    expected = parse_hash(HASH)
-    assert not guard.attempt("s", "faux", expected, now=0.0).ok
-    refused = guard.attempt("s", "faux", expected, now=1.0)
-    assert not refused.ok and refused.wait == 60
-    locked = guard.attempt("s", PASSWORD, expected, now=2.0)
-    assert not locked.ok and locked.wait == 59
-    assert guard.attempt("s", PASSWORD, expected, now=61.0).ok
-    assert guard.attempt("autre", PASSWORD, expected, now=2.0).ok  # another session was never locked
-
-
-def test_the_server_wide_lockout_stops_guessing_from_many_sessions():
-    guard = SignInGuard(LockoutPolicy(5, 60), LockoutPolicy(10, 60))
-    expected = parse_hash(HASH)
-    for i in range(10):  # a new session for every guess escapes the per-session count
-        assert not guard.attempt(f"s{i}", "faux", expected, now=float(i)).ok
-    assert guard.server.wait(GLOBAL_KEY, 10.0) > 0
-    assert not guard.attempt("editrice", PASSWORD, expected, now=10.0).ok
-    assert guard.attempt("editrice", PASSWORD, expected, now=70.0).ok
 
 
 def test_cli_hash_password_reads_stdin_and_prints_a_usable_hash(monkeypatch, capsys):

@@ -1,9 +1,10 @@
-"""Who may open the editors' space: password hashes, sign-in checks and lockout bookkeeping.
+"""Who may open the editors' space: password hashes and the sign-in configuration.
 
 Pure logic, no Streamlit: the page (:mod:`faqsearch.ui.editor_auth`) reads the configuration and
-draws the form. A password is never stored, only a salted PBKDF2-SHA256 hash in the documented
-format ``pbkdf2_sha256$<iterations>$<salt, base64>$<hash, base64>`` (``python -m faqsearch
-hash-password`` prints one), given to the page by Streamlit secrets or an environment variable.
+draws the form; :mod:`faqsearch.auth.signin` slows down guessing. A password is never stored, only a
+salted PBKDF2-SHA256 hash in the documented format ``pbkdf2_sha256$<iterations>$<salt,
+base64>$<hash, base64>`` (``python -m faqsearch hash-password`` prints one), given to the page by
+Streamlit secrets or an environment variable.
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ import binascii
 import hashlib
 import hmac
 import secrets
-import threading
 from dataclasses import dataclass
 from typing import Mapping
 
-from .settings import EDITOR_PASSWORD_HASH_ENV as PASSWORD_HASH_ENV
+from ..settings import EDITOR_PASSWORD_HASH_ENV as PASSWORD_HASH_ENV
 
 SCHEME = "pbkdf2_sha256"
 # OWASP's 2023 figure for PBKDF2-HMAC-SHA256; below the minimum, a stolen hash is cheap to crack.
@@ -113,85 +113,3 @@ def editor_access(secrets_: Mapping, environ: Mapping[str, str]) -> EditorAccess
         return EditorAccess("password", parse_hash(encoded))
     except ValueError as exc:
         return EditorAccess("none", problem=str(exc))
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    """After ``max_failures`` failed sign-ins in a row, sign-in is refused for ``delay_seconds``."""
-
-    max_failures: int = 5
-    delay_seconds: float = 60.0
-
-
-class Lockout:
-    """Failed sign-ins counted per key (a browser session, or one key for the whole server).
-
-    Thread-safe: Streamlit runs sessions in several threads. Keys whose lock has expired are
-    forgotten once many accumulate, so a flood of new sessions cannot grow it without bound.
-    """
-
-    MAX_KEYS = 10_000
-
-    def __init__(self, policy: LockoutPolicy = LockoutPolicy()):
-        self.policy = policy
-        self._state: dict[str, tuple[int, float]] = {}  # key -> (failures in a row, locked until)
-        self._lock = threading.Lock()
-
-    def wait(self, key: str, now: float) -> float:
-        """Seconds before ``key`` may try again (0 when it may)."""
-        with self._lock:
-            _, until = self._state.get(key, (0, 0.0))
-            return max(0.0, until - now)
-
-    def failed(self, key: str, now: float) -> None:
-        with self._lock:
-            failures, until = self._state.get(key, (0, 0.0))
-            failures += 1
-            if failures >= self.policy.max_failures:
-                failures, until = 0, now + self.policy.delay_seconds
-            self._state[key] = (failures, until)
-            if len(self._state) > self.MAX_KEYS:
-                self._state = {k: v for k, v in self._state.items() if v[1] > now}
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._state.pop(key, None)
-
-
-GLOBAL_KEY = "*"
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of one sign-in attempt; ``wait`` is the lockout left when refused for that."""
-
-    ok: bool
-    wait: float = 0.0
-
-
-class SignInGuard:
-    """Password checks with two lockouts: one per browser session, one for the whole server.
-
-    The server-wide one bounds how fast anyone can guess, however many sessions they open; it
-    allows more failures than a session's, so one editor's typos do not lock the others out.
-    While locked, the password is not even checked: the answer tells nothing about it.
-    """
-
-    def __init__(self, session_policy: LockoutPolicy = LockoutPolicy(5, 60.0),
-                 server_policy: LockoutPolicy = LockoutPolicy(10, 60.0)):
-        self.sessions = Lockout(session_policy)
-        self.server = Lockout(server_policy)
-
-    def wait(self, session: str, now: float) -> float:
-        return max(self.sessions.wait(session, now), self.server.wait(GLOBAL_KEY, now))
-
-    def attempt(self, session: str, password: str, expected: PasswordHash, now: float) -> SignIn:
-        wait = self.wait(session, now)
-        if wait > 0:
-            return SignIn(False, wait)
-        if expected.matches(password):
-            self.sessions.succeeded(session)
-            return SignIn(True)
-        self.sessions.failed(session, now)
-        self.server.failed(GLOBAL_KEY, now)
-        return SignIn(False, self.wait(session, now))
