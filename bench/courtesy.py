@@ -3,7 +3,7 @@
 People write to a help center as they would to a person ("Bonjour, … ? Merci d'avance.
 Cordialement, Jean"). Those words carry no topic; a research variant of the query side in
 ``bench.external``. On the service-public citizen questions it changed hybrid hit@1 by one
-question (0.346 -> 0.352, BENCHMARKS.md), so the engine does not use it. Only generic French
+question (0.346 -> 0.352, docs/benchmarks/external.md#what-won), so the engine does not use it. Only generic French
 formulas are removed, at the start or at the end of the message, never the whole message.
 """
 

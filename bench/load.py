@@ -11,9 +11,9 @@ Everything runs on this machine, on the loopback interface, for a bounded time:
    answered for a few seconds); every answer must be a 200, and those asked after the
    publication must come from the new build.
 
-Prints a Markdown table (BENCHMARKS.md, section "Load"). With ``--freeze-db SECONDS``, another
+Prints a Markdown table (docs/benchmarks/load.md#http-load). With ``--freeze-db SECONDS``, another
 scenario instead: searches while other clients post questions to a PostgreSQL server that is
-frozen for that long in the middle (:mod:`bench.frozen`).
+frozen for that long in the middle (:mod:`bench.frozen`; docs/benchmarks/load.md#frozen-database).
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ class Sampler(threading.Thread):
 
 
 # Texts the passage process embeds before the build: enough batches of every length for its
-# memory to reach the plateau it keeps through a long build (section 7's passage process).
+# memory to reach the plateau it keeps through a long build (docs/benchmarks/memory.md#with-the-model).
 WARM_TEXTS = 256
 
 

@@ -1,4 +1,4 @@
-"""Speed and scale, measured in one process: ``python -m bench`` (tables in BENCHMARKS.md).
+"""Speed and scale, measured in one process: ``python -m bench`` (tables in BENCHMARKS.md#speed, #scale, #startup).
 
 Sections (``--section``, repeatable; default speed, ann and scale):
 

@@ -96,7 +96,7 @@ def engine_for_bench(folder: Path):
 
 
 def run(rounds: int = 15, before_rounds: int = 3) -> None:
-    """Print the latencies (the numbers quoted in BENCHMARKS.md)."""
+    """Print the latencies (the numbers quoted in docs/benchmarks/load.md#worst-case-questions)."""
     from faqsearch.embedding.tokenizer import MAX_QUERY_TOKENS, default_query_tokenizer
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,7 +11,7 @@ of one passage, which would be false negatives for each other.
 The tuned model is a cached artefact rebuilt from the corpus, never committed: it is written
 under ``$FAQSEARCH_CACHE/tuned/`` in a folder named by the hash of its training pairs and
 settings, under a temporary name first and renamed into place. Measurement only: the product
-keeps the converted model unless the tuned one wins on every set (BENCHMARKS.md, section 8).
+keeps the converted model unless the tuned one wins on every set (docs/benchmarks/finetuning.md#finetuning).
 """
 
 from __future__ import annotations

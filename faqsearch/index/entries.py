@@ -3,7 +3,7 @@
 A help-center page cut into twenty chunks would otherwise fill the results with itself, and a
 page would be judged by one chunk's lexical score and another's cosine separately. An entry takes
 the best dense score (its opening chunk slightly favoured) and the best lexical score of its
-chunks (what won on the service-public pages, see BENCHMARKS.md), and is shown through its best
+chunks (what won on the service-public pages, docs/benchmarks/external.md#what-won), and is shown through its best
 chunk.
 """
 
@@ -20,7 +20,7 @@ from ..records.passage import Passage
 # A page's opening says what the page is about; a later chunk's cosine must beat it by this much.
 # With many chunks, a long page otherwise wins the dense ranking by the luck of one of them: on
 # the service-public set, dense hit@1 went 0.228 -> 0.327 and hybrid 0.346 -> 0.389 (0.01: 0.364,
-# 0.03: 0.407 but hit@10 0.827; BENCHMARKS.md).
+# 0.03: 0.407 but hit@10 0.827; docs/benchmarks/external.md#opening-chunk).
 LATER_CHUNK_PENALTY = 0.02
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from ..records.passage import Passage
 
 # Share of the heading's BM25 (each side divided by its best score for the query) on the lexical
-# side. Measured on the service-public pages and the seed's dev sets (BENCHMARKS.md, section 7).
+# side. Measured on the service-public pages and the seed's dev sets (docs/benchmarks/external.md#heading-field).
 HEADING_WEIGHT = 0.35
 
 # The answer's opening line counts up to this many characters: a heading or a summary, not a paragraph.

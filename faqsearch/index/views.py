@@ -67,7 +67,7 @@ def lexical_text(passage: Passage, variants: bool = True) -> str:
     """What BM25 sees: the passage's text and, with ``variants``, the other phrasings of its
     question (on an entry's first chunk only, where its question views are too). With the variants
     also framing the answer on the dense side (:meth:`Passage.views`), appending them here gains on
-    both seed sets and on held-out variants (BENCHMARKS.md, section 1c); before those views, it
+    both seed sets and on held-out variants (docs/benchmarks/variants.md#variant-views); before those views, it
     cost dev MRR@5 (0.933 -> 0.928)."""
     if not variants or not passage.variants or passage.part > 1:
         return passage.text()

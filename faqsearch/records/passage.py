@@ -68,13 +68,14 @@ class Passage:
         than the whole item, whose vector averages several topics; the passage scores its best view.
         Only a list gets line views: its items are separate topics, while the lines of prose are
         sentences of one topic, and short ones ("Où s'adresser ?") matched every question (the
-        63 one-chunk pages of the service-public set lost dense hit@1 with them, BENCHMARKS.md).
+        63 one-chunk pages of the service-public set lost dense hit@1 with them,
+        docs/benchmarks/external.md#what-won).
         A chunk of a long entry has its text only: the chunks already split the entry by topic, and
         a vector per line tripled the text embedded for a long help center.
 
         The question weighs heavily in a passage's vector, so the same answer under an English or
         familiar phrasing lands where such questions do (document expansion, as doc2query does for
-        BM25). Measured in BENCHMARKS.md (section 1c): more right first answers on both seed sets
+        BM25). Measured in docs/benchmarks/variants.md#variant-views: more right first answers on both seed sets
         and on held-out variants; without the section, which the main view already carries.
         """
         own = self._own_views()

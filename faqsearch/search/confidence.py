@@ -15,7 +15,8 @@ class Confidence:
     Two independent signals must agree: the best passage's cosine (dense) and the guides'
     vocabulary covering the question (lexical evidence, see :meth:`LexicalIndex.match`);
     off-topic questions share at most a stray word with the guides. A very high cosine alone is
-    trusted too, for questions phrased with none of the guides' words. Calibration: BENCHMARKS.md.
+    trusted too, for questions phrased with none of the guides' words. Calibration:
+    docs/benchmarks/settings.md#confidence and docs/benchmarks/ranking.md#off-topic-threshold.
     """
 
     min_dense: float = 0.80

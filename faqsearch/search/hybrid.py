@@ -23,8 +23,9 @@ FUSIONS = ("blend", "rrf")
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How dense and lexical evidence are combined (defaults measured with ``faqsearch eval``,
-    see BENCHMARKS.md).
+    """How dense and lexical evidence are combined (defaults measured with ``faqsearch eval``: α in
+    docs/benchmarks/ranking.md#dev-ablation, the question views' offsets in
+    docs/benchmarks/ranking.md#question-read, every field in docs/benchmarks/settings.md#search-config).
 
     ``fusion`` is "blend" (normalised mix, ``alpha`` for dense) or "rrf" (reciprocal ranks,
     ``lexical_weight`` scaling the BM25 share); ``candidates`` passages are taken from each

@@ -33,7 +33,7 @@ HOW_TO_ENABLE = (
     f"mettez-le dans `.streamlit/secrets.toml` (`{PASSWORD_HASH_SECRET} = \"pbkdf2_sha256$…\"`) ou dans la "
     f"variable d'environnement `{PASSWORD_HASH_ENV}`, et relancez la page. Avec un fournisseur d'identité "
     "configuré pour `st.login` (section `[auth]` des secrets), indiquez les adresses des éditeurs dans "
-    f"`{EDITOR_EMAILS_SECRET}`. Voir le README, section « Espace éditeurs »."
+    f"`{EDITOR_EMAILS_SECRET}`. Voir docs/page.md#connexion."
 )
 
 

@@ -1,4 +1,4 @@
-"""The browser session's own anonymous id, shared by the ratings and the editors' sign-in lockout."""
+"""The browser session's own anonymous id, shared by the ratings and the editors' sign-in backoff."""
 
 from __future__ import annotations
 

@@ -192,7 +192,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, int | None, tuple[str, ...]]
     "catalogue row without name": (_catalogue_row_without_name, "channels.csv", 4, ("« name »", "chat", "remplissez")),
     "catalogue without plans column": (_catalogue_without_plans_column, "channels.csv", 1, ("plans", "colonnes")),
     "unknown plan": (_unknown_plan, "channels.csv", 4, ("platine", "gratuit, lite, premium")),
-    "channel without catalogue": (_channel_without_catalogue, "guide.md", 29, ("« email »", "pas de catalogue", "README")),
+    "channel without catalogue": (_channel_without_catalogue, "guide.md", 29, ("« email »", "pas de catalogue", "docs/contenu.md")),
     # FAQ tables and pages: the row (CSV: the line its record starts on) and what to do.
     "table row without answer": (_table("faq.csv", TABLE_OK + "Comment annuler ?,\n"), "faq.csv", 3,
                                  ("réponse", "« answer »", "Comment annuler ?", "supprimez la ligne")),
