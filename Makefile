@@ -47,7 +47,7 @@ postgres:
 test: install-dev browser postgres
 	$(BIN)/python -m pytest -q
 
-# The unit tier only (fake encoder, no model, no browser): seconds, for the edit-test loop.
+# The unit tier only (fake encoder, no model, no browser): a few minutes, for the edit-test loop.
 test-fast: install-dev postgres
 	$(BIN)/python -m pytest -q -m "not model and not browser"
 
