@@ -102,27 +102,32 @@ class Variant:
 def default_variants(base: SearchConfig = SearchConfig()) -> list[Variant]:
     """Retrievers and fusions on the full text, then the indexed-text variants with ``base``."""
     out = [
-        Variant("lexical only", config=replace(base, use_dense=False, use_lexical=True)),
-        Variant("dense only", config=replace(base, use_dense=True, use_lexical=False)),
+        Variant("lexical only", config=replace(base, dense_fields=())),
+        Variant("dense only", config=replace(base, lexical_fields=())),
     ]
     for weight in (0.5, 1.0):
-        out.append(Variant(f"rrf k=60 lex×{weight:g}", config=replace(base, fusion="rrf", rrf_k=60, lexical_weight=weight,
-                                                                         use_dense=True, use_lexical=True)))
+        out.append(Variant(f"rrf k=60 lex×{weight:g}", config=replace(base, fusion="rrf", rrf_k=60, lexical_weight=weight)))
     for alpha in (0.3, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8):
-        out.append(Variant(f"blend α={alpha:g}", config=replace(base, fusion="blend", alpha=alpha,
-                                                                 use_dense=True, use_lexical=True)))
+        out.append(Variant(f"blend α={alpha:g}", config=replace(base, fusion="blend", alpha=alpha)))
     for text in [*TEXTS, *INDEX_OPTIONS]:
         if text != "full":
             out.append(Variant(f"default, {text}", text=text, config=base))
-    out.append(Variant("no question views", config=replace(base, use_question_views=False)))
-    for offset in (0.0, 0.05, 0.15):
+    out.append(Variant("no question views", config=replace(base, dense_fields=_without(base.dense_fields, "question"))))
+    for offset in (0.0, 0.05, 0.1):
         out.append(Variant(f"question views −{offset:g}", config=replace(base, question_offset=offset)))
+    out.append(Variant("no title views", config=replace(base, dense_fields=_without(base.dense_fields, "title"))))
+    for offset in (0.0, 0.05):
+        out.append(Variant(f"title views −{offset:g}", config=replace(base, title_offset=offset)))
     out.append(Variant("no known-question rule", config=replace(base, known_question=1.01)))
     for bonus in (0.0, 0.1, 0.3):
         out.append(Variant(f"named channel +{bonus:g}", config=replace(base, named_channel_bonus=bonus)))
     for weight in (0.0, 0.2, 0.5):
         out.append(Variant(f"heading field ×{weight:g}", config=replace(base, heading_weight=weight)))
     return out
+
+
+def _without(fields: tuple[str, ...], name: str) -> tuple[str, ...]:
+    return tuple(f for f in fields if f != name)
 
 
 @dataclass(frozen=True)
@@ -221,8 +226,9 @@ def _describe(v: Variant) -> str:
         what = f"fusion=rrf, rrf_k={c.rrf_k}, lexical_weight={c.lexical_weight:g}"
     else:
         what = f"fusion=blend, alpha={c.alpha:g}"
-    views = (f"question views −{c.question_offset:g} (known ≥ {c.known_question:g})" if c.use_question_views
+    views = (f"question views −{c.question_offset:g} (known ≥ {c.known_question:g})" if "question" in c.dense_fields
              else "no question views")
+    views += f", title views −{c.title_offset:g}" if "title" in c.dense_fields else ", no title views"
     return (f"{what}, candidates={c.candidates}, {views}, named channel +{c.named_channel_bonus:g}, "
             f"heading ×{c.heading_weight:g}, text={v.text}")
 

@@ -21,6 +21,7 @@ from typing import Sequence
 import numpy as np
 
 from faqsearch.channels.mentions import find_mentions
+from faqsearch.index.views import passage_views
 from faqsearch.content.corpus import Corpus, load_corpus
 from faqsearch.embedding.encoder import Encoder, make_encoder
 from faqsearch.evaluation.questions import read_questions
@@ -41,7 +42,7 @@ def features(index: FaqIndex, query: str, qvec: np.ndarray, leave_out: str = "")
     """Signals of every passage for one query: shape (passages, len(FEATURES))."""
     n = len(index.passages)
     scores = index.dense.vectors @ qvec
-    texts = [t for p in index.passages for t in (p.views() + p.phrasings())]
+    texts = [t for p in index.passages for t in ([v for _, v in passage_views(p)] + (p.phrasings() if p.part <= 1 else []))]
     dense, asked = np.full(n, -1.0), np.full(n, -1.0)
     for row, (owner, is_q) in enumerate(zip(index.dense.owner, index.dense.is_question)):
         if is_q and texts[row] == leave_out:

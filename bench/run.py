@@ -507,7 +507,9 @@ def folder_size(folder: Path) -> int:
 
 
 def views_count(passage) -> int:
-    return len(passage.views())
+    from faqsearch.index.views import passage_views
+
+    return len(passage_views(passage))
 
 
 def dense_recall(index, queries, k: int = 10) -> float:

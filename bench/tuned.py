@@ -126,7 +126,7 @@ def split_entries(passages: Sequence[Passage], fold: int) -> tuple[list[Passage]
 def _methods(engine: Engine) -> dict[str, Engine]:
     from faqsearch.search.hybrid import SearchConfig
 
-    return {"dense": Engine(engine.index, config=SearchConfig(use_lexical=False)), "hybrid": engine}
+    return {"dense": Engine(engine.index, config=SearchConfig(lexical_fields=())), "hybrid": engine}
 
 
 def held_out(corpus_dir: Path, tune: TuneSettings) -> list[str]:

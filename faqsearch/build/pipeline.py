@@ -117,12 +117,12 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         embedded = _to_embed(views, cache, query_cache)
         vectors = _embed(run, views, cache, query_cache)
         # From here on only where each vector goes is needed, not the texts embedded.
-        offsets, is_question = views.offsets, views.is_question
+        offsets, fields = views.offsets, views.fields
         del views
         run.stage(INDEX)
         catalogue = corpus.catalogue if corpus.catalogue.channels else None
         index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
-                                      corpus.synonyms, is_question, owned=True)
+                                      corpus.synonyms, fields, owned=True)
         del vectors
         run.stage(WRITE)
         with disk_space(run.root, "le nouvel index"):

@@ -106,7 +106,7 @@ def answer_entries(answer: Answer) -> list[str]:
 def evaluate_entries(engine: Engine, questions: Sequence[EntryQuestion]) -> dict[str, EntryMetrics]:
     """Entry-level metrics of ``engine`` with lexical evidence only, dense only, and its own hybrid
     settings, through the whole answering path."""
-    methods = {"lexical": SearchConfig(use_dense=False), "dense": SearchConfig(use_lexical=False),
+    methods = {"lexical": SearchConfig(dense_fields=()), "dense": SearchConfig(lexical_fields=()),
                "hybrid": engine.config}
     out = {}
     for name, config in methods.items():

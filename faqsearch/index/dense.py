@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .views import QUESTION
+
 # Up to this many vectors the numpy scan beats an HNSW lookup and is exact.
 HNSW_THRESHOLD = 20_000
 HNSW_M = 64
@@ -23,7 +25,8 @@ HNSW_EF_SEARCH = 800
 VIEWS_PER_PASSAGE = 4
 KINDS = ("exact", "hnsw")
 VECTORS_FILE, OFFSETS_FILE, GRAPH_FILE = "embeddings.npy", "offsets.npy", "dense.faiss"
-QUESTIONS_FILE = "question_views.npy"
+# The field of each view (faqsearch.index.views.FIELDS), a number per row.
+FIELDS_FILE = "view_fields.npy"
 # Rows normalised at once (a few MB of temporaries at 384 dimensions).
 NORMALISE_BLOCK = 8192
 
@@ -72,22 +75,26 @@ def graph_vectors(graph) -> np.ndarray:
 class DenseIndex:
     """Passage views' vectors, searched exactly or through an HNSW graph (``kind``)."""
 
-    def __init__(self, vectors: np.ndarray, offsets: np.ndarray, graph=None, is_question: np.ndarray | None = None):
+    def __init__(self, vectors: np.ndarray, offsets: np.ndarray, graph=None, fields: np.ndarray | None = None):
         self.vectors = vectors
         self.offsets = offsets.astype(np.int64)
         self.graph = graph
         # owner[v]: the passage of view v, to map graph hits back to passages.
         self.owner = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
-        # Which views are question views (see faqsearch.index.views); none when not given.
-        self.is_question = (np.zeros(len(vectors), dtype=bool) if is_question is None
-                            else np.asarray(is_question, dtype=bool))
+        # The field of each view (see faqsearch.index.views); all "text" (0) when not given.
+        self.fields = np.zeros(len(vectors), dtype=np.int8) if fields is None else np.asarray(fields, dtype=np.int8)
+
+    @property
+    def is_question(self) -> np.ndarray:
+        """True for the views that are questions embedded as queries."""
+        return self.fields == QUESTION
 
     @classmethod
     def build(cls, vectors: np.ndarray, offsets: np.ndarray | None = None, kind: str | None = None,
-              is_question: np.ndarray | None = None) -> "DenseIndex":
+              fields: np.ndarray | None = None) -> "DenseIndex":
         """Index ``vectors`` (one view per passage unless ``offsets`` says otherwise); ``kind``
-        forces "exact" or "hnsw" (measurements), else the size decides; ``is_question`` marks
-        question views."""
+        forces "exact" or "hnsw" (measurements), else the size decides; ``fields`` numbers the
+        field of each view."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if offsets is None:
             offsets = np.arange(len(vectors) + 1, dtype=np.int64)
@@ -95,9 +102,9 @@ class DenseIndex:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}. Currently, kind is {kind!r}.")
         if kind == "exact":
-            return cls(vectors, offsets, None, is_question)
+            return cls(vectors, offsets, None, fields)
         graph = _graph(vectors)
-        return cls(graph_vectors(graph), offsets, graph, is_question)
+        return cls(graph_vectors(graph), offsets, graph, fields)
 
     @property
     def kind(self) -> str:
@@ -119,23 +126,24 @@ class DenseIndex:
         _, views = self.graph.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         return [np.unique(self.owner[row[row >= 0]]) for row in views]
 
-    def best_views(self, query: np.ndarray, passages: np.ndarray | None = None, lower: float = 0.0,
+    def best_views(self, query: np.ndarray, passages: np.ndarray | None = None, offsets: np.ndarray | None = None,
                    known: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
-        """Best-view score of every passage (or of ``passages`` only), question views counting
-        ``lower`` less unless their cosine reaches ``known``; and, per passage, whether one of its
-        question views reached ``known`` (the visitor asked that very question)."""
+        """Best-view score of every passage (or of ``passages`` only), each view's cosine plus the
+        offset of its field (``offsets[field]``, none when not given), except a question view whose cosine reaches
+        ``known``, which keeps it; and, per passage, whether one of its question views reached
+        ``known`` (the visitor asked that very question)."""
         if passages is None:
             # Every view: the stored matrix itself. Gathering it by row numbers copied all of it
             # for every question (7 ms a question at 5,400 views).
-            block, asked, first = self.vectors, self.is_question, self.offsets[:-1]
+            block, fields, first = self.vectors, self.fields, self.offsets[:-1]
         else:
             starts, lengths = self.offsets[passages], self.offsets[passages + 1] - self.offsets[passages]
             first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
             rows = np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))
-            block, asked = self.vectors[rows], self.is_question[rows]
-        scores = block @ query
-        exact = asked & (scores >= known)
-        scores[asked & ~exact] -= lower
+            block, fields = self.vectors[rows], self.fields[rows]
+        cosines = block @ query
+        exact = (fields == QUESTION) & (cosines >= known)
+        scores = cosines if offsets is None else np.where(exact, cosines, cosines + np.asarray(offsets, np.float32)[fields])
         return (np.maximum.reduceat(scores, first).astype(np.float32),
                 np.maximum.reduceat(exact.astype(np.int8), first) > 0)
 
@@ -152,11 +160,11 @@ class DenseIndex:
 
     def files(self) -> tuple[str, ...]:
         """The files :meth:`save` writes (the graph only when it is searched)."""
-        return (VECTORS_FILE, OFFSETS_FILE, QUESTIONS_FILE) + ((GRAPH_FILE,) if self.graph is not None else ())
+        return (VECTORS_FILE, OFFSETS_FILE, FIELDS_FILE) + ((GRAPH_FILE,) if self.graph is not None else ())
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
-        for name, array in ((VECTORS_FILE, self.vectors), (OFFSETS_FILE, self.offsets), (QUESTIONS_FILE, self.is_question)):
+        for name, array in ((VECTORS_FILE, self.vectors), (OFFSETS_FILE, self.offsets), (FIELDS_FILE, self.fields)):
             with open(folder / name, "wb") as fh:
                 np.save(fh, array, allow_pickle=False)
         if self.graph is not None:
@@ -171,12 +179,10 @@ class DenseIndex:
         vectors = np.load(folder / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
         with open(folder / OFFSETS_FILE, "rb") as fh:
             offsets = np.load(fh, allow_pickle=False)
-        is_question = None
-        if (folder / QUESTIONS_FILE).is_file():
-            with open(folder / QUESTIONS_FILE, "rb") as fh:
-                is_question = np.load(fh, allow_pickle=False)
-            if is_question.shape != (len(vectors),):
-                raise ValueError(f"{QUESTIONS_FILE} marks {is_question.shape} views, {VECTORS_FILE} holds {len(vectors)}")
+        with open(folder / FIELDS_FILE, "rb") as fh:
+            fields = np.load(fh, allow_pickle=False)
+        if fields.shape != (len(vectors),):
+            raise ValueError(f"{FIELDS_FILE} marks {fields.shape} views, {VECTORS_FILE} holds {len(vectors)}")
         graph = None
         if kind == "hnsw":
             import faiss
@@ -191,7 +197,7 @@ class DenseIndex:
             vectors = np.array(vectors)  # read into memory: searched on every query
         else:
             raise ValueError(f"unknown dense index kind {kind!r}")
-        return cls(vectors, offsets, graph, is_question)
+        return cls(vectors, offsets, graph, fields)
 
 
 def normalised(vectors: np.ndarray, block: int = NORMALISE_BLOCK, in_place: bool = False) -> np.ndarray:

@@ -65,24 +65,24 @@ class FaqIndex:
     @classmethod
     def build(cls, passages: Sequence[Passage], encoder: Encoder, catalogue: Catalogue | None = None,
               corpus_hash: str = "", synonyms: Sequence[Sequence[str]] = (), lexical_variants: bool = True,
-              variant_views: bool = True) -> "FaqIndex":
-        """Embed and index ``passages`` with their question views (see :mod:`faqsearch.index.views`);
+              variant_views: bool = True, titles: bool = True) -> "FaqIndex":
+        """Embed and index ``passages`` with their views of every field (see :mod:`faqsearch.index.views`);
         ``synonyms`` are groups of equivalent terms that widen lexical queries; ``variant_views``
-        False embeds the variants as question views only, ``lexical_variants`` False keeps them out
-        of BM25 (measurements)."""
-        views = layout(passages, variant_views=variant_views)
+        False embeds the variants as question views only, ``titles`` False leaves the title views
+        out, ``lexical_variants`` False keeps the variants out of BM25 (measurements)."""
+        views = layout(passages, variant_views=variant_views, titles=titles)
         vectors = views.assemble(encoder.encode_passages(views.passage_texts), encoder.encode_queries(views.question_texts))
         return cls.from_vectors(passages, vectors, views.offsets, encoder, catalogue, corpus_hash, synonyms,
-                                views.is_question, lexical_variants, owned=True)
+                                views.fields, lexical_variants, owned=True)
 
     @classmethod
     def from_vectors(cls, passages: Sequence[Passage], vectors: np.ndarray, offsets: np.ndarray, encoder: Encoder,
                      catalogue: Catalogue | None = None, corpus_hash: str = "",
-                     synonyms: Sequence[Sequence[str]] = (), is_question: np.ndarray | None = None,
+                     synonyms: Sequence[Sequence[str]] = (), fields: np.ndarray | None = None,
                      lexical_variants: bool = True, owned: bool = False) -> "FaqIndex":
         """Index ``passages`` whose views are already embedded: rows ``offsets[i]:offsets[i + 1]``
-        for passage ``i``, as a :class:`faqsearch.index.views.Layout` lays them out with
-        ``is_question``. ``owned`` says the caller hands ``vectors`` over: they are normalised where
+        for passage ``i``, as a :class:`faqsearch.index.views.Layout` lays them out, with the
+        ``fields`` of its rows. ``owned`` says the caller hands ``vectors`` over: they are normalised where
         they are, sparing a copy of a build's largest array."""
         if not passages:
             raise ValueError("passages must not be empty: add at least one guide to the corpus.")
@@ -91,7 +91,7 @@ class FaqIndex:
         # keeps only the graph's own copy of them.
         lexical = LexicalIndex.build((lexical_text(p, lexical_variants) for p in passages), synonyms=synonyms)
         headings = LexicalIndex.build(entry_headings(passages), synonyms=synonyms)
-        dense = DenseIndex.build(normalised(vectors, in_place=owned), offsets, is_question=is_question)
+        dense = DenseIndex.build(normalised(vectors, in_place=owned), offsets, fields=fields)
         manifest = new_manifest(encoder.name, int(dense.vectors.shape[1]), len(passages), dense.size,
                                 sum(len(p.variants) for p in passages), corpus_hash, dense.kind, started)
         return cls(IndexParts(tuple(passages), dense, lexical, headings, catalogue, manifest), encoder)

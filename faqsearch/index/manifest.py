@@ -14,7 +14,8 @@ from ..content.lookalikes import BuildWarning
 
 # 3: the FAISS graph is written only when it is searched (HNSW); passages have entry ids,
 # URLs and variants. 4: the BM25 of the entries' headings (see faqsearch.index.headings).
-FORMAT = 4
+# 5: every view has a field (faqsearch.index.views), titles embedded as passages among them.
+FORMAT = 5
 MANIFEST = "manifest.json"
 REBUILD = "reconstruisez l'index avec `python build_index.py`"
 

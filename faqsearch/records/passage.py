@@ -60,32 +60,37 @@ class Passage:
         return [q for q in dict.fromkeys([self.question, *self.variants]) if q.strip()]
 
     def views(self, variants: bool = True) -> list[str]:
-        """The texts embedded for this passage: the whole passage; for a multi-line answer, each
-        top-level line (with its sub-lines) prefixed by the item title; then, with ``variants``,
-        the answer under each other phrasing of its question.
+        """The texts embedded as passages for this passage (see :meth:`field_views`)."""
+        return [text for _, text in self.field_views(variants)]
+
+    def field_views(self, variants: bool = True) -> list[tuple[str, str]]:
+        """The texts embedded for this passage, each with its field: the whole passage ("text");
+        for a multi-line answer, each top-level line (with its sub-lines) prefixed by the item title
+        ("line"); then, with ``variants``, the answer under each other phrasing of its question
+        ("variant").
 
         A question about one detail ("how long until the e-mail reply?") matches its line better
         than the whole item, whose vector averages several topics; the passage scores its best view.
         Only a list gets line views: its items are separate topics, while the lines of prose are
         sentences of one topic, and short ones ("Où s'adresser ?") matched every question (the
         63 one-chunk pages of the service-public set lost dense hit@1 with them,
-        docs/benchmarks/external.md#what-won).
-        A chunk of a long entry has its text only: the chunks already split the entry by topic, and
-        a vector per line tripled the text embedded for a long help center.
+        docs/benchmarks/external.md#what-won). A chunk of a long entry has its text only: the
+        chunks already split the entry by topic, and a vector per line tripled the text embedded
+        for a long help center.
 
         The question weighs heavily in a passage's vector, so the same answer under an English or
         familiar phrasing lands where such questions do (document expansion, as doc2query does for
-        BM25). Measured in docs/benchmarks/variants.md#variant-views: more right first answers on both seed sets
-        and on held-out variants; without the section, which the main view already carries.
+        BM25; docs/benchmarks/variants.md#variant-views): more right first answers on both seed
+        sets and on held-out variants; without the section, which the main view already carries.
         """
-        own = self._own_views()
+        own = [("text", self.text())] + [("line", line) for line in self._line_views()]
         if not variants or self.part > 1:
             return own
-        return own + [f"{v}\n{self.answer}" for v in self.phrasings() if v != self.question]
+        return own + [("variant", f"{v}\n{self.answer}") for v in self.phrasings() if v != self.question]
 
-    def _own_views(self) -> list[str]:
+    def _line_views(self) -> list[str]:
         if self.parts > 1:
-            return [self.text()]
+            return []
         groups: list[str] = []
         listed = True
         for line in self.answer.splitlines():
@@ -95,7 +100,7 @@ class Passage:
                 listed = listed and bool(_LIST_ITEM.match(line))
                 groups.append(line.strip().lstrip("-• ").strip())
         head = self.title or self.question
-        return [self.text()] + ([f"{head} : {g}" for g in groups] if len(groups) > 1 and listed else [])
+        return [f"{head} : {g}" for g in groups] if len(groups) > 1 and listed else []
 
     def to_dict(self) -> dict:
         """JSON-ready fields of the passage contract."""

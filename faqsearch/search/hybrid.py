@@ -13,47 +13,62 @@ import numpy as np
 
 from ..index.entries import EntryTable
 from ..index.faq_index import FaqIndex
+from ..index.views import FIELDS
 from ..index.headings import HEADING_WEIGHT, with_headings
 from ..records.answer import Hit
 from ..records.passage import Passage
 from .fusion import blend, rrf
 
 FUSIONS = ("blend", "rrf")
+LEXICAL_FIELDS = ("text", "heading")
+# Added to the views of a field left out: no cosine (at least -1) gets it back above a counted view.
+_LEFT_OUT = -3.0
+_NEVER = 3.0  # above any cosine
+# The recall guard works within the first ten results and never moves the first eight.
+GUARD_DEPTH, GUARD_KEEPS = 10, 8
 
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How dense and lexical evidence are combined (defaults measured with ``faqsearch eval``: α in
-    docs/benchmarks/ranking.md#dev-ablation, the question views' offsets in
-    docs/benchmarks/ranking.md#question-read, every field in docs/benchmarks/settings.md#search-config).
+    """How the fields of an entry are combined into one score: the ranking's one small function.
 
-    ``fusion`` is "blend" (normalised mix, ``alpha`` for dense) or "rrf" (reciprocal ranks,
-    ``lexical_weight`` scaling the BM25 share); ``candidates`` passages are taken from each
-    retriever before fusion when the dense index is approximate.
+    Each field is scored apart (:mod:`faqsearch.index.views`): on the dense side, the cosine of the
+    question with the entry's text (best chunk), its lines, its variants framing the answer, its
+    title embedded as a passage, and its question and variants embedded as queries; on the lexical
+    side, BM25 over the text (variants included) and over the entry's heading
+    (:mod:`faqsearch.index.headings`). The dense score of an entry is its best view after adding its
+    field's offset (a title or a question is always a little closer to a question than an answer
+    is, so they count ``title_offset`` and ``question_offset`` less); the lexical score is the text's
+    BM25 plus ``heading_weight`` × the heading's, each divided by its best score for the question.
+    ``fusion`` "blend" then mixes them, each normalised over the candidates, with ``alpha`` for the
+    dense side ("rrf": reciprocal ranks, ``lexical_weight`` scaling the BM25 share).
 
-    Question views (:mod:`faqsearch.index.views`) count ``question_offset`` less than passage views: a
-    visitor's question is always closer to another question than to a passage (off-topic ones
-    reach 0.86–0.89 against the generated questions), so only a near-identical phrasing should win
-    through one; from 0.1 they no longer displace a right passage on the dev sets. A question view
-    at ``known_question`` or above is the same question (up to case, punctuation or a typo): it keeps
-    its cosine and its passage comes first. ``named_channel_bonus`` is added to the fused score of
+    The offsets, ``alpha`` and ``heading_weight`` are fitted together on the seed guide, the
+    service-public pages and the Québec FAQ, and checked on each corpus left out of the fit
+    (``python -m bench.fields``, docs/benchmarks/ranking.md#fields). A question view at
+    ``known_question`` or above is the same question (up to case, punctuation or a typo): it keeps
+    its cosine and its entry comes first. ``named_channel_bonus`` is added to the fused score of
     passages about a channel the question names (see :func:`faqsearch.channels.mentions.rerank`).
-    ``heading_weight`` is the share of the entry's heading on the lexical side (see
-    :mod:`faqsearch.index.headings`).
+    ``dense_guard``: the dense side's best entries that always find a place among the first
+    :data:`GUARD_DEPTH` results (see :func:`_guard_recall`). ``dense_fields`` and
+    ``lexical_fields`` name the fields that count (measurements: one field
+    alone, one left out); ``candidates`` passages are taken from each retriever before fusion when
+    the dense index is approximate.
     """
 
     fusion: str = "blend"
-    alpha: float = 0.55
+    alpha: float = 0.6
     rrf_k: int = 60
     lexical_weight: float = 1.0
     candidates: int = 100
-    use_lexical: bool = True
-    use_dense: bool = True
-    use_question_views: bool = True
+    dense_fields: tuple[str, ...] = FIELDS
+    lexical_fields: tuple[str, ...] = LEXICAL_FIELDS
+    title_offset: float = 0.03
     question_offset: float = 0.1
     known_question: float = 0.985
     named_channel_bonus: float = 0.2
     heading_weight: float = HEADING_WEIGHT
+    dense_guard: int = 5
     fuse: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -61,13 +76,38 @@ class SearchConfig:
             raise ValueError(f"fusion must be one of {', '.join(FUSIONS)}. Currently, fusion is {self.fusion!r}.")
         if self.candidates < 1:
             raise ValueError(f"candidates must be greater than 0. Currently, candidates is {self.candidates}.")
-        if self.question_offset < 0 or self.named_channel_bonus < 0 or self.heading_weight < 0:
-            raise ValueError("question_offset, named_channel_bonus and heading_weight must be 0 or more. Currently, "
-                             f"they are {self.question_offset}, {self.named_channel_bonus} and {self.heading_weight}.")
+        if min(self.title_offset, self.question_offset, self.named_channel_bonus, self.heading_weight) < 0:
+            raise ValueError("title_offset, question_offset, named_channel_bonus and heading_weight must be 0 or more. "
+                             f"Currently, they are {self.title_offset}, {self.question_offset}, "
+                             f"{self.named_channel_bonus} and {self.heading_weight}.")
+        unknown = set(self.dense_fields) - set(FIELDS) | set(self.lexical_fields) - set(LEXICAL_FIELDS)
+        if unknown:
+            raise ValueError(f"Unknown fields {sorted(unknown)}: dense fields are {', '.join(FIELDS)}, lexical "
+                             f"fields {', '.join(LEXICAL_FIELDS)}.")
         if not (self.use_lexical or self.use_dense):
-            raise ValueError("At least one of use_lexical and use_dense must be True.")
+            raise ValueError("At least one dense or lexical field must count. Currently, dense_fields and "
+                             "lexical_fields are both empty.")
         # Resolved once here rather than compared per query.
         object.__setattr__(self, "fuse", self._resolve())
+
+    @property
+    def use_dense(self) -> bool:
+        return bool(self.dense_fields)
+
+    @property
+    def use_lexical(self) -> bool:
+        return bool(self.lexical_fields)
+
+    def view_offsets(self) -> np.ndarray:
+        """What each field adds to a view's cosine (by field number); a field that does not count
+        is lowered below any cosine."""
+        offsets = {"title": -self.title_offset, "question": -self.question_offset}
+        return np.array([offsets.get(name, 0.0) if name in self.dense_fields else _LEFT_OUT for name in FIELDS],
+                        dtype=np.float32)
+
+    def known(self) -> float:
+        """The cosine from which a question view is the question asked (never, without question views)."""
+        return self.known_question if "question" in self.dense_fields else _NEVER
 
     def _resolve(self) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
         if not self.use_lexical:
@@ -104,19 +144,18 @@ def search_batch(index: FaqIndex, queries: Sequence[str], top_k: int = 5, config
     pool = min(n, max(config.candidates, top_k))
     approximate = dense.kind != "exact"
     from_dense = dense.candidates(query_vectors, pool) if approximate else None
+    offsets, known = config.view_offsets(), config.known()
     results = []
     for qi in range(len(queries)):
         lex = lexical_scores[qi]
-        # Dropping the question views is lowering them below any cosine.
-        lower, known = (config.question_offset, config.known_question) if config.use_question_views else (3.0, 3.0)
         if not approximate:
             candidates = np.arange(n)
-            dense_scores, exact = dense.best_views(query_vectors[qi], None, lower, known)
+            dense_scores, exact = dense.best_views(query_vectors[qi], None, offsets, known)
         else:
             lex_top = np.argpartition(-lex, pool - 1)[:pool] if pool < n else np.arange(n)
             candidates = np.union1d(from_dense[qi], lex_top[lex[lex_top] > 0])
             dense_scores = np.zeros(n, dtype=np.float32)
-            dense_scores[candidates], exact = dense.best_views(query_vectors[qi], candidates, lower, known)
+            dense_scores[candidates], exact = dense.best_views(query_vectors[qi], candidates, offsets, known)
         hits = _rank_entries(passages, entries, dense_scores, lex, candidates, exact, top_k, config)
         results.append(Results(hits, float(evidence[qi])))
     return results
@@ -127,9 +166,11 @@ def _lexical(index: FaqIndex, queries: Sequence[str], config: SearchConfig) -> t
     if not config.use_lexical:
         return np.zeros((len(queries), len(index.passages)), np.float32), np.zeros(len(queries), np.float32)
     lexical_scores, evidence = index.lexical.match(queries)
-    if config.heading_weight > 0:
-        lexical_scores = with_headings(lexical_scores, index.headings.scores(queries), index.entries.owner,
-                                       config.heading_weight)
+    if "text" not in config.lexical_fields:
+        lexical_scores = np.zeros_like(lexical_scores)
+    heading = config.heading_weight if "text" in config.lexical_fields else 1.0
+    if "heading" in config.lexical_fields and heading > 0:
+        lexical_scores = with_headings(lexical_scores, index.headings.scores(queries), index.entries.owner, heading)
     return lexical_scores, evidence
 
 
@@ -151,6 +192,28 @@ def _rank_entries(passages: Sequence[Passage], entries: EntryTable, dense_scores
         known[candidates] = exact
         fused = config.fuse(entry_dense, entry_lex, np.arange(len(shown))) + 2.0 * entries.entry_max(
             known, candidates, chosen)
-    order = np.argsort(-fused, kind="stable")[:top_k]
+    guard = config.dense_guard if config.use_dense and config.use_lexical else 0  # only a fusion can lose recall
+    order = _guard_recall(np.argsort(-fused, kind="stable"), entry_dense, guard)[:top_k]
     return tuple(Hit(rank + 1, passages[int(shown[i])], float(fused[i]), float(entry_dense[i]), float(entry_lex[i]))
                  for rank, i in enumerate(order))
+
+
+def _guard_recall(order: np.ndarray, dense: np.ndarray, guard: int) -> np.ndarray:
+    """``order`` (entries, best fused first) with the ``guard`` best entries of the dense side among
+    its first :data:`GUARD_DEPTH`: any of them that fusion left out takes a place after the first
+    :data:`GUARD_KEEPS`, which never move.
+
+    On FAQs of short look-alike entries, BM25 on common words ("travail", "enfant") pushed entries
+    that the dense side ranked high out of the first ten: on the Québec FAQ, hybrid hit@10 was
+    0.796 against 0.843 for the dense side alone, 0.825 with the guard; no corpus loses by it
+    (docs/benchmarks/ranking.md#recall-guard).
+    """
+    if guard <= 0 or len(order) <= GUARD_KEEPS:
+        return order
+    shown = set(order[:GUARD_DEPTH].tolist())
+    missing = [int(i) for i in np.argsort(-dense, kind="stable")[:guard] if int(i) not in shown]
+    if not missing:
+        return order
+    head = [int(i) for i in order[:GUARD_KEEPS]] + missing
+    taken = set(head)
+    return np.array(head + [int(i) for i in order[GUARD_KEEPS:] if int(i) not in taken], dtype=np.int64)

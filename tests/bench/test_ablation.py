@@ -101,6 +101,6 @@ def test_python_m_bench_ablation_prints_the_table(tmp_path, monkeypatch, capsys)
     monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
     write_questions(tmp_path / "q.tsv", QUESTIONS)
     assert ablation.main([str(tmp_path / "q.tsv"), "--corpus", str(SEED_CORPUS)]) == 0
-    assert "29 variants" in capsys.readouterr().out
+    assert "32 variants" in capsys.readouterr().out
     assert ablation.main([str(tmp_path / "absent.tsv")]) == 1
     assert "Fichier de questions introuvable" in capsys.readouterr().err

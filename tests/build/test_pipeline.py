@@ -20,6 +20,7 @@ from faqsearch.embedding.cache import EmbeddingCache
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.manifest import read_manifest
 from faqsearch.index.published import BUILDS, POINTER, current_build
+from faqsearch.index.views import passage_views
 from faqsearch.search import loader
 from faqsearch.search.engine import Engine
 from faqsearch.search.staleness import stale_reason
@@ -64,7 +65,7 @@ def test_first_build_embeds_everything_and_puts_the_index_in_service(corpus_copy
     encoder = PassageCounter()
     report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
     assert report.passages == report.added == report.embedded > 10
-    assert encoder.passages_encoded == sum(len(p.views()) for p in corpus_passages(corpus_copy))
+    assert encoder.passages_encoded == sum(len(passage_views(p)) for p in corpus_passages(corpus_copy))
     assert (report.changed, report.removed, report.unchanged) == (0, 0, 0)
     folder = current_build(tmp_path / "index")
     assert folder.parent.name == BUILDS and Path(report.index_dir) == folder
@@ -86,7 +87,7 @@ def test_one_edit_embeds_only_the_changed_passage(corpus_copy, tmp_path):
     report = _build(corpus_copy, tmp_path / "index", tmp_path / "cache", encoder)
     assert report.embedded == 1
     (edited,) = [p for p in corpus_passages(corpus_copy) if "+1 888 900 0000" in p.answer]
-    assert 1 <= encoder.passages_encoded <= len(edited.views())
+    assert 1 <= encoder.passages_encoded <= len(passage_views(edited))
     assert (report.changed, report.unchanged, report.added, report.removed) == (1, first.passages - 1, 0, 0)
     engine = Engine.open(tmp_path / "index", FakeEncoder())
     assert any("+1 888 900 0000" in p.answer for p in engine.index.passages)
@@ -100,7 +101,7 @@ def test_added_and_removed_items_are_reported(tmp_path):
     encoder = PassageCounter()
     added = _build(corpus, tmp_path / "index", tmp_path / "cache", encoder)
     assert (added.added, added.removed, added.unchanged, added.embedded) == (1, 0, 6, 1)
-    assert encoder.passages_encoded == len(corpus_passages(corpus)[-1].views())
+    assert encoder.passages_encoded == len(passage_views(corpus_passages(corpus)[-1]))
     write_corpus(corpus, items=5)
     removed = _build(corpus, tmp_path / "index", tmp_path / "cache")
     assert (removed.added, removed.removed, removed.unchanged, removed.embedded) == (0, 2, 5, 0)

@@ -18,7 +18,7 @@ from faqsearch.content.variants import VARIANTS_FILE, append_variant, read_varia
 from faqsearch.errors import ContentError
 from faqsearch.index.faq_index import FaqIndex
 from faqsearch.index.published import current_build
-from faqsearch.index.views import layout
+from faqsearch.index.views import FIELDS, layout
 from faqsearch.search.engine import Engine
 from faqsearch.search.hybrid import SearchConfig
 from faqsearch.search.hybrid import search_batch
@@ -132,7 +132,7 @@ def test_two_editors_appending_at_once_lose_nothing(tmp_path):
     assert len(rows) == 50 and {r.added_by for r in rows} == {"alice", "bob"}
 
 
-def test_question_views_are_stored_marked_and_reloaded(corpus_copy, tmp_path):
+def test_views_are_stored_with_their_fields_and_reloaded(corpus_copy, tmp_path):
     encoder = FakeEncoder()
     build(corpus_copy, tmp_path / "index", encoder, cache_dir=tmp_path / "cache")
     index = FaqIndex.load(current_build(tmp_path / "index"), encoder)
@@ -140,7 +140,8 @@ def test_question_views_are_stored_marked_and_reloaded(corpus_copy, tmp_path):
     assert int(index.dense.is_question.sum()) == views
     first = index.passages[0]
     rows = index.dense.offsets[0], index.dense.offsets[1]
-    assert index.dense.is_question[rows[0]:rows[1]].tolist() == [False] * len(first.views()) + [True] * len(first.phrasings())
+    fields = [FIELDS[f] for f in index.dense.fields[rows[0]:rows[1]]]
+    assert fields == [f for f, _ in first.field_views()] + ["title"] + ["question"] * len(first.phrasings())
 
 
 def test_an_attached_question_finds_its_passage_after_rebuild(corpus_copy, tmp_path):
@@ -159,10 +160,10 @@ def test_an_attached_question_finds_its_passage_after_rebuild(corpus_copy, tmp_p
     # (the fake encoder's passage view, which mixes in the answer's words, is not).
     passages = FaqIndex.load(current_build(root), encoder).passages
     bare = FaqIndex.build(passages, encoder, variant_views=False, lexical_variants=False)
-    assert search_batch(bare, [question], 5, SearchConfig(use_question_views=False))[0].hits[0].passage.id != EMAIL_ID
+    assert search_batch(bare, [question], 5, SearchConfig(dense_fields=("text", "line", "variant", "title")))[0].hits[0].passage.id != EMAIL_ID
     assert search_batch(bare, [question], 5)[0].hits[0].passage.id == EMAIL_ID
     in_bm25 = FaqIndex.build(passages, encoder, variant_views=False)
-    assert search_batch(in_bm25, [question], 5, SearchConfig(use_question_views=False))[0].hits[0].passage.id == EMAIL_ID
+    assert search_batch(in_bm25, [question], 5, SearchConfig(dense_fields=()))[0].hits[0].passage.id == EMAIL_ID
 
 
 def test_no_variants_build_ignores_every_variant(corpus_copy, tmp_path, monkeypatch):

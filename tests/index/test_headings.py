@@ -53,9 +53,9 @@ def test_an_entry_about_the_words_beats_a_long_page_that_repeats_them(fake_encod
                           "du passeport : prévoyez le passeport à temps. " * 3)]
     index = FaqIndex.build(about + mentions, fake_encoder)
     query = ["renouvellement passeport expiré"]
-    lexical_only = SearchConfig(use_dense=False)
+    lexical_only = SearchConfig(dense_fields=())
     assert search_batch(index, query, 2, lexical_only)[0].hits[0].passage.entry == "renouveler"
-    without = SearchConfig(use_dense=False, heading_weight=0.0)
+    without = SearchConfig(dense_fields=(), heading_weight=0.0)
     assert search_batch(index, query, 2, without)[0].hits[0].passage.entry == "voyage"
 
 
@@ -65,7 +65,7 @@ def test_headings_are_saved_checked_and_loaded(fake_encoder, tmp_path):
     folder = FaqIndex.build(passages, fake_encoder).save(tmp_path / "index")
     loaded = FaqIndex.load(folder, fake_encoder)
     assert loaded.headings is not None and loaded.headings.weights.shape[0] == 2
-    assert search_batch(loaded, ["chat"], 1, SearchConfig(use_dense=False))[0].hits[0].passage.id == "a"
+    assert search_batch(loaded, ["chat"], 1, SearchConfig(dense_fields=()))[0].hits[0].passage.id == "a"
     (folder / "headings.npz").unlink()
     with pytest.raises(IndexLoadError, match="headings.npz manque"):
         FaqIndex.load(folder, fake_encoder)
