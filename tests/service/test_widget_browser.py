@@ -232,6 +232,9 @@ def test_widget_records_a_question_once_the_visitor_settles_on_it(chromium: str,
             box.press("Escape")
             box.press("Escape")
             expect(box).to_have_value("")
+            # On a loaded machine the long question may have been answered after the pause and so
+            # recorded; either way, what follows must add nothing.
+            recorded = len(posts)
 
             # Typed then abandoned with Escape before the pause: not a question anyone settled on.
             box.fill("Comment résilier")
@@ -239,8 +242,8 @@ def test_widget_records_a_question_once_the_visitor_settles_on_it(chromium: str,
             box.press("Escape")  # clears the field
             expect(box).to_have_value("")
             page.wait_for_timeout(2_000)
-            assert len(posts) == 2
+            assert len(posts) == recorded
         finally:
             browser.close()
-    logged = {s.question: s.count for s in store.top_questions()}
+    logged = {s.question: s.count for s in store.top_questions() if "Mes références" not in s.question}
     assert logged == {"Quel est le numéro de téléphone du support ?": 1, "écrire un e-mail au support": 1}
