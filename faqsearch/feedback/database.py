@@ -39,6 +39,8 @@ QUESTIONS = Table(
     # one client repeating a question counts once. Empty for the page, whose sessions count.
     Column("client_key", Text),
     Index("questions_normalized", "normalized"),
+    # The dashboard's figures are counted over a period (faqsearch.analytics).
+    Index("questions_asked_at", "asked_at"),
 )
 
 RATINGS = Table(
@@ -53,6 +55,7 @@ RATINGS = Table(
     Column("client_key", Text),
     UniqueConstraint("session", "question", "passage_id"),
     Index("ratings_rating", "rating"),
+    Index("ratings_rated_at", "rated_at"),
 )
 
 
@@ -174,6 +177,7 @@ def create_schema(engine: Engine, seconds: float = DatabaseLimits().operation_s)
             con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
         METADATA.create_all(con, checkfirst=True)
         add_missing_columns(con)
+        add_missing_indexes(con)
 
 
 def add_missing_columns(con: Connection) -> None:
@@ -189,3 +193,14 @@ def add_missing_columns(con: Connection) -> None:
                 raise RuntimeError(f"column {table.name}.{column.name} cannot be added to existing rows: make it nullable")
             kind = column.type.compile(dialect=con.dialect)
             con.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
+def add_missing_indexes(con: Connection) -> None:
+    """Create the indexes of :data:`METADATA` that a table made by an older version lacks
+    (``create_all`` only indexes the tables it creates)."""
+    inspector = inspect(con)
+    for table in METADATA.sorted_tables:
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(con)
