@@ -110,24 +110,28 @@ class Dashboard:
         return data
 
     def tables(self) -> dict[str, list[dict]]:
-        """The tables the editors export to CSV, by file name, with French column names."""
-        def rows(items, names: dict[str, str]) -> list[dict]:
-            return [{label: getattr(item, field) for field, label in names.items()} for item in items]
+        """The tables the editors export to CSV, by file name, with French column names (:data:`TABLES`)."""
+        return {name: [{label: getattr(item, field) for field, label in names.items()} for item in getattr(self, attr)]
+                for name, (attr, names) in TABLES.items()}
 
-        grouped = {"question": "question", "visitors": "visiteurs-jours", "confident": "dont répondues"}
-        return {
-            "questions-par-jour": rows(self.per_day, {"day": "jour", "questions": "questions",
-                                                      "confident": "répondues avec confiance"}),
-            "questions-frequentes": rows(self.top, grouped),
-            "questions-sans-reponse": rows(self.unanswered, grouped),
-            "contacts-par-canal": rows(self.contacts, {"channel": "canal", "link": "lien", "contacts": "contacts"}),
-            "entrees-jamais-montrees": rows(self.never_shown, {"entry": "entrée", "section": "section",
-                                                               "title": "titre"}),
-            "par-section": rows(self.sections, {"section": "section", "entries": "entrées",
-                                                "first": "première réponse", "confident": "dont sûres",
-                                                "opened": "ouvertes", "contacts": "contacts", "up": "👍",
-                                                "down": "👎"}),
-        }
+
+_GROUPED = {"question": "question", "visitors": "visiteurs-jours", "confident": "dont répondues"}
+# File name: (the Dashboard's field, its items' fields and their column names).
+TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "questions-par-jour": ("per_day", {"day": "jour", "questions": "questions", "confident": "répondues avec confiance"}),
+    "questions-frequentes": ("top", _GROUPED),
+    "questions-sans-reponse": ("unanswered", _GROUPED),
+    "contacts-par-canal": ("contacts", {"channel": "canal", "link": "lien", "contacts": "contacts"}),
+    "entrees-jamais-montrees": ("never_shown", {"entry": "entrée", "section": "section", "title": "titre"}),
+    "par-section": ("sections", {"section": "section", "entries": "entrées", "first": "première réponse",
+                                 "confident": "dont sûres", "opened": "ouvertes", "contacts": "contacts",
+                                 "up": "👍", "down": "👎"}),
+}
+
+
+def columns(table: str) -> list[str]:
+    """The column names of one of :data:`TABLES`."""
+    return list(TABLES[table][1].values())
 
 
 def dashboard(store: FeedbackStore, passages: Sequence[Passage], period: Period, top: int = TOP) -> Dashboard:
