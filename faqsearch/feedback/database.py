@@ -41,6 +41,8 @@ QUESTIONS = Table(
     Index("questions_normalized", "normalized"),
     # The dashboard's figures are counted over a period (faqsearch.analytics).
     Index("questions_asked_at", "asked_at"),
+    # "Was an answer opened after this question?" matches a session's events with its questions.
+    Index("questions_session", "session", "normalized"),
 )
 
 RATINGS = Table(
