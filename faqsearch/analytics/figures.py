@@ -10,11 +10,12 @@ nor opened within the period).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Sequence
 
 from ..feedback.store import FeedbackStore
 from ..records.passage import Passage
-from . import queries
+from . import queries, rollup
 from .period import Period
 
 TOP = 20
@@ -134,27 +135,43 @@ def columns(table: str) -> list[str]:
     return list(TABLES[table][1].values())
 
 
-def dashboard(store: FeedbackStore, passages: Sequence[Passage], period: Period, top: int = TOP) -> Dashboard:
-    """Every figure of ``period``, read in one transaction of ``store``; ``passages`` are those of
-    the index in service (sections and entries)."""
+def dashboard(store: FeedbackStore, passages: Sequence[Passage], period: Period, top: int = TOP,
+              now: date | None = None) -> Dashboard:
+    """Every figure of ``period`` (closed days rolled up first, see :mod:`faqsearch.analytics.rollup`);
+    ``passages`` are those of the index in service (sections and entries); ``now`` is today (UTC)."""
     if top < 1:
         raise ValueError(f"top must be 1 or more. Currently, top is {top}.")
+    rollup.roll_up(store, period, now)
+    return store.read(lambda con: _board(con, period, passages, top, now))
 
-    def work(con) -> Dashboard:
-        days = queries.per_day(con, period)
-        up, down = queries.ratings(con, period)
-        sessions, served, contacted = queries.sessions(con, period)
-        by_passage = queries.per_passage(con, period)
-        return Dashboard(
-            period=period, questions=sum(day[1] for day in days), confident=sum(day[2] for day in days),
-            opened=queries.opened_questions(con, period), up=up, down=down, sessions=sessions,
-            self_served=served, contacted=contacted, per_day=tuple(Day(*day) for day in days),
-            contacts=tuple(_contact(target, n) for target, n in queries.contacts(con, period)),
-            top=tuple(Grouped(*g) for g in queries.grouped(con, period, False, top)),
-            unanswered=tuple(Grouped(*g) for g in queries.grouped(con, period, True, top)),
-            never_shown=never_shown(passages, by_passage), sections=sections(passages, by_passage))
 
-    return store.read(work)
+def _one(counts: rollup.Counts, figure: str) -> list[int]:
+    return counts.get(figure, {}).get("", [0, 0, 0])
+
+
+def _grouped(con, counts: rollup.Counts, figure: str, top: int) -> tuple[Grouped, ...]:
+    """The ``top`` questions of ``figure`` by visitor-days (latest asked first among equals)."""
+    ranked = sorted(counts.get(figure, {}).values(), key=lambda v: (-v[0], -v[2]))[:top]
+    wording = queries.wordings(con, [v[2] for v in ranked])
+    return tuple(Grouped(wording[v[2]], v[0], v[1]) for v in ranked)
+
+
+def _board(con, period: Period, passages: Sequence[Passage], top: int, now: date | None) -> Dashboard:
+    counts = rollup.counts(con, period, now)
+    days = tuple(Day(day, n, m) for day, (n, m, _) in sorted(counts.get("day", {}).items()))
+    (up, down, _), (sessions, served, _) = _one(counts, "ratings"), _one(counts, "sessions")
+    targets = sorted(counts.get("target", {}).items(), key=lambda item: (-item[1][0], item[0]))
+    by_passage: dict[str, dict[str, int]] = {}
+    for figure, names in (("first", ("first", "confident")), ("events", ("opened", "contacts")), ("rated", ("up", "down"))):
+        for passage, values in counts.get(figure, {}).items():
+            by_passage.setdefault(passage, {}).update(zip(names, values))
+    return Dashboard(
+        period=period, questions=sum(d.questions for d in days), confident=sum(d.confident for d in days),
+        opened=_one(counts, "opened")[0], up=up, down=down, sessions=sessions, self_served=served,
+        contacted=_one(counts, "contacted")[0], per_day=days,
+        contacts=tuple(_contact(target, values[0]) for target, values in targets),
+        top=_grouped(con, counts, "asked", top), unanswered=_grouped(con, counts, "unanswered", top),
+        never_shown=never_shown(passages, by_passage), sections=sections(passages, by_passage))
 
 
 def _contact(target: str, contacts: int) -> Contact:

@@ -74,18 +74,21 @@ def contacts(con: Connection, period: Period) -> list[tuple[str, int]]:
     return [(str(t), int(n)) for t, n in con.execute(query)]
 
 
-def grouped(con: Connection, period: Period, unanswered_only: bool, limit: int) -> list[tuple[str, int, int]]:
-    """(latest wording, visitor-days, visitor-days answered with confidence) of the questions asked
-    by the most visitors within the period, grouped by their normalised form."""
+def asked(con: Connection, period: Period, unanswered_only: bool) -> list[tuple[str, int, int, int]]:
+    """(normalised question, id of its latest row, visitor-days, visitor-days answered with
+    confidence) of every question asked within the period (only the unanswered ones when asked)."""
     counted = visitors(QUESTIONS, Q.asked_at)
     condition = _questions(period) & (Q.confident == 0) if unanswered_only else _questions(period)
-    query = (select(func.max(Q.id), counted, visitors(QUESTIONS, Q.asked_at, Q.confident == 1))
-             .where(condition).group_by(Q.normalized)
-             .order_by(counted.desc(), func.max(Q.id).desc()).limit(limit))
-    rows = con.execute(query).all()
-    latest = select(Q.id, Q.question).where(Q.id.in_([r[0] for r in rows]))
-    wording = {i: text for i, text in con.execute(latest)} if rows else {}
-    return [(clean_visitor_text(wording[i]), int(n), int(c or 0)) for i, n, c in rows]
+    query = (select(Q.normalized, func.max(Q.id), counted, visitors(QUESTIONS, Q.asked_at, Q.confident == 1))
+             .where(condition).group_by(Q.normalized))
+    return [(str(k), int(i), int(n), int(c or 0)) for k, i, n, c in con.execute(query)]
+
+
+def wordings(con: Connection, ids: list[int]) -> dict[int, str]:
+    """The question of each row id, cleaned, as the editors read it."""
+    if not ids:
+        return {}
+    return {i: clean_visitor_text(text) for i, text in con.execute(select(Q.id, Q.question).where(Q.id.in_(ids)))}
 
 
 def per_passage(con: Connection, period: Period) -> dict[str, dict[str, int]]:

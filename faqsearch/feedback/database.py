@@ -81,6 +81,26 @@ EVENTS = Table(
 )
 
 
+# The dashboard's counts of each closed day (faqsearch.analytics.rollup), so that a long period adds
+# up a row per day and key instead of reading every question and event again; DAYS_ROLLED says
+# which days are complete. Purged with the rows they count.
+DAILY = Table(
+    "daily_figures", METADATA,
+    Column("day", String(10), primary_key=True),
+    Column("figure", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("m", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+)
+
+DAYS_ROLLED = Table(
+    "daily_rolled", METADATA,
+    Column("day", String(10), primary_key=True),
+    Column("rolled_at", Text, nullable=False),
+)
+
+
 # Questions an editor dismissed from the "to learn" list (see :meth:`FeedbackStore.dismiss`).
 DISMISSED = Table(
     "dismissed_questions", METADATA,

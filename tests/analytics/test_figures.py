@@ -114,3 +114,30 @@ def test_a_bad_period_is_refused_in_french(since, until, words):
 def test_a_missing_end_is_today_and_a_missing_start_thirty_days_before():
     period = Period.parse(None, "2026-12-03")
     assert (period.since, period.until, len(period.days)) == (date(2026, 11, 4), date(2026, 12, 3), 30)
+
+
+def test_rolled_up_days_give_the_figures_counted_live(store: FeedbackStore):
+    from faqsearch.analytics import rollup
+
+    period = Period(date(2026, 11, 1), date(2026, 11, 3))
+    live = dashboard(store, PASSAGES, period, now=date(2026, 11, 3))  # every day still open: counted live
+    assert rollup.roll_up(store, period, now=date(2026, 11, 3)) == 0
+    rolled = dashboard(store, PASSAGES, period, now=date(2026, 12, 3))  # every day closed: rolled up once
+    assert rolled == live
+    assert rollup.roll_up(store, period, now=date(2026, 12, 3)) == 0  # already done, never twice
+    half = dashboard(store, PASSAGES, period, now=date(2026, 11, 4))  # day 1 rolled, days 2 and 3 live
+    assert half == live
+
+
+def test_the_purge_takes_the_daily_counts_of_the_days_it_empties(store: FeedbackStore):
+    from sqlalchemy import func, select
+
+    from faqsearch.feedback.database import DAILY, DAYS_ROLLED
+
+    dashboard(store, PASSAGES, Period(date(2026, 11, 1), date(2026, 11, 3)), now=date(2026, 12, 3))
+    assert store.read(lambda con: con.execute(select(func.count()).select_from(DAYS_ROLLED)).scalar_one()) == 3
+    store.retention_days = 1
+    from datetime import datetime, timezone
+    store.purge(now=datetime(2026, 11, 3, 12, tzinfo=timezone.utc))  # keeps 2026-11-02 12:00 onwards
+    days = store.read(lambda con: sorted({r[0] for r in con.execute(select(DAILY.c.day))}))
+    assert days == ["2026-11-02", "2026-11-03"]
