@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -29,6 +29,10 @@ NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
 PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
 RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
 FORWARDED_ALLOW_IPS_ENV = "FAQSEARCH_FORWARDED_ALLOW_IPS"
+RETENTION_ENV = "FAQSEARCH_RETENTION_DAYS"
+API_TOKEN_ENV = "FAQSEARCH_API_TOKEN"
+# Days visitors' questions, ratings and events are kept (faqsearch.feedback.events): a year.
+DEFAULT_RETENTION_DAYS = 365
 # Searches a minute per client address on the HTTP service: five a second on average, enough for
 # someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.limits.rates).
 DEFAULT_RATE_LIMIT = 300
@@ -149,6 +153,20 @@ def use_variants() -> bool:
     return os.environ.get(NO_VARIANTS_ENV, "").strip().lower() not in {"1", "true", "yes", "oui"}
 
 
+def retention_days() -> int:
+    """``$FAQSEARCH_RETENTION_DAYS``: days the questions, ratings and events of visitors are kept (0: for ever)."""
+    value = (os.environ.get(RETENTION_ENV) or str(DEFAULT_RETENTION_DAYS)).strip()
+    if not value.isdigit():
+        raise ValueError(f"{RETENTION_ENV} doit être un nombre entier de jours (0 : garder sans limite) ; "
+                         f"valeur actuelle : {value!r}.")
+    return int(value)
+
+
+def api_token() -> str:
+    """``$FAQSEARCH_API_TOKEN``: the token that opens the service's figures (GET /v1/stats); none by default."""
+    return os.environ.get(API_TOKEN_ENV, "").strip()
+
+
 def editor_password_hash() -> str:
     """``$FAQSEARCH_EDITOR_PASSWORD_HASH``: the editors' password hash when no Streamlit secret gives it."""
     return os.environ.get(EDITOR_PASSWORD_HASH_ENV, "")
@@ -180,6 +198,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     variants: bool = True
     editor_password_hash: str = ""
+    retention_days: int = DEFAULT_RETENTION_DAYS
+    api_token: str = field(default="", repr=False)  # a secret: never in a log line
 
     def __post_init__(self):
         if self.backend not in BACKENDS:
@@ -194,6 +214,9 @@ class Settings:
             raise ValueError(f"{RATE_LIMIT_ENV} doit être un nombre entier de recherches par minute et par client "
                              f"(0 : aucune limite) ; valeur actuelle : {self.rate_limit}.")
         _check_proxies(self.trusted_proxies)
+        if self.retention_days < 0:
+            raise ValueError(f"{RETENTION_ENV} doit être un nombre entier de jours (0 : garder sans limite) ; "
+                             f"valeur actuelle : {self.retention_days}.")
 
     @property
     def client_key_file(self) -> Path:
@@ -210,5 +233,5 @@ class Settings:
             model=model_name(), backend=backend(), precision=passage_precision(), embed_cache=embed_cache_dir(),
             database_url=database_url(), cors_origins=cors_origins(), widget_ancestors=widget_ancestors(),
             rate_limit=rate_limit(), trusted_proxies=trusted_proxies(), variants=use_variants(),
-            editor_password_hash=editor_password_hash(),
+            editor_password_hash=editor_password_hash(), retention_days=retention_days(), api_token=api_token(),
         )

@@ -56,6 +56,26 @@ RATINGS = Table(
 )
 
 
+# What visitors did with an answer (see :mod:`faqsearch.feedback.events`): opened it, or used a
+# link of its card. Like the questions, no address and no user agent: a random session, a client key.
+EVENTS = Table(
+    "events", METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("at", Text, nullable=False),
+    Column("session", Text, nullable=False),
+    Column("client_key", Text),
+    Column("kind", String(16), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("normalized", Text, nullable=False),
+    Column("passage_id", Text),
+    Column("rank", Integer),
+    Column("target", Text),
+    Column("plan", String(16)),
+    Index("events_at", "at"),
+    Index("events_normalized", "normalized", "passage_id"),
+)
+
+
 # Questions an editor dismissed from the "to learn" list (see :meth:`FeedbackStore.dismiss`).
 DISMISSED = Table(
     "dismissed_questions", METADATA,

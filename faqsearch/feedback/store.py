@@ -20,6 +20,7 @@ question (:mod:`faqsearch.feedback.visitors`).
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from ..text.controls import clean_visitor_text
 from ..text.normalize import fold
 from .database import DISMISSED, QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
 from .deadline import DatabaseLimits, DatabaseTimeout, Gate, transaction
+from . import events as visits
+from .events import DEFAULT_RETENTION_DAYS, Event, Moment
 from .visitors import checked_client_key, count_if, visible, visitors
 
 DB_NAME = "feedback.sqlite3"
@@ -43,9 +46,10 @@ UP, DOWN = 1, 0  # the values of st.feedback("thumbs")
 
 T = TypeVar("T")
 
-
 # Concurrent first starts on one new SQLite file: each retry finds more of the schema in place.
 SCHEMA_ATTEMPTS = 5
+# How often a process purges the rows past the retention period: the writes that follow do it.
+PURGE_EVERY_S = 3600.0
 
 
 class FeedbackError(RuntimeError):
@@ -95,29 +99,37 @@ class FeedbackStore:
 
     ``FeedbackStore(path)`` opens a SQLite file; :meth:`from_url` any SQLAlchemy URL;
     :meth:`configured` what the page and the service use (the URL setting, else the file).
-    ``limits`` bound every wait on the database (see :class:`DatabaseLimits`).
+    ``limits`` bound every wait on the database (see :class:`DatabaseLimits`). Questions, ratings
+    and events older than ``retention_days`` (0: kept for ever) are purged by the writes, at most
+    once every :data:`PURGE_EVERY_S` per process.
     """
 
-    def __init__(self, path: Path, limits: DatabaseLimits = DatabaseLimits()):
-        self._open(sqlite_url(path), limits)
+    def __init__(self, path: Path, limits: DatabaseLimits = DatabaseLimits(),
+                 retention_days: int = DEFAULT_RETENTION_DAYS):
+        self._open(sqlite_url(path), limits, retention_days)
 
     @classmethod
-    def from_url(cls, url: str, limits: DatabaseLimits = DatabaseLimits()) -> "FeedbackStore":
+    def from_url(cls, url: str, limits: DatabaseLimits = DatabaseLimits(),
+                 retention_days: int = DEFAULT_RETENTION_DAYS) -> "FeedbackStore":
         """The store at a database URL (``sqlite:///…`` or ``postgresql+psycopg://…``)."""
         store = cls.__new__(cls)
-        store._open(url, limits)
+        store._open(url, limits, retention_days)
         return store
 
     @classmethod
-    def configured(cls, data_dir: Path, database_url: str,
-                   limits: DatabaseLimits = DatabaseLimits()) -> "FeedbackStore":
+    def configured(cls, data_dir: Path, database_url: str, limits: DatabaseLimits = DatabaseLimits(),
+                   retention_days: int = DEFAULT_RETENTION_DAYS) -> "FeedbackStore":
         """The store at ``database_url`` (the settings' ``$FAQSEARCH_DATABASE_URL``), or the SQLite
         file ``feedback.sqlite3`` in ``data_dir`` when it is empty."""
         url = database_url.strip()
-        return cls.from_url(url, limits) if url else cls(Path(data_dir) / DB_NAME, limits)
+        return (cls.from_url(url, limits, retention_days) if url
+                else cls(Path(data_dir) / DB_NAME, limits, retention_days))
 
-    def _open(self, url: str, limits: DatabaseLimits) -> None:
-        self.url, self.limits = url, limits
+    def _open(self, url: str, limits: DatabaseLimits, retention_days: int) -> None:
+        if retention_days < 0:
+            raise ValueError(f"retention_days must be 0 (kept for ever) or more. Currently, it is {retention_days}.")
+        self.url, self.limits, self.retention_days = url, limits, retention_days
+        self._purged_at: float | None = None
         self._gate = Gate(limits.concurrent)
         try:
             self._engine = connect(url, limits)
@@ -208,6 +220,34 @@ class FeedbackStore:
                    confident=int(confident), top_passage=clean_visitor_text(top_passage) or None, results=results,
                    latency_ms=latency_ms, client_key=checked_client_key(client_key))
         self._run(lambda con: con.execute(QUESTIONS.insert().values(**row)))
+        self._purge_when_due()
+
+    def log_event(self, kind: str, session: str, question: str, passage_id: str | None = None,
+                  rank: int | None = None, target: str | None = None, plan: str | None = None,
+                  client_key: str | None = None) -> None:
+        """Record an answer opened or a card's link used (:mod:`faqsearch.feedback.events`); ``ValueError``
+        for an event that does not say what it should."""
+        question = visible(question, "question")
+        row = visits.event_row(_now(), kind, session, question, normalize_question(question), passage_id, rank,
+                               target, plan, client_key)
+        self._run(lambda con: con.execute(visits.EVENTS.insert().values(**row)))
+        self._purge_when_due()
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete the questions, ratings and events older than the retention period; how many went."""
+        self._purged_at = time.monotonic()
+        if not self.retention_days:
+            return 0
+        before = visits.cutoff(self.retention_days, now or datetime.now(timezone.utc))
+        return self._run(lambda con: visits.purge(con, before))
+
+    def _purge_when_due(self) -> None:
+        """Purge once an hour; a failed purge never fails the write that preceded it (next hour again)."""
+        if self._purged_at is None or time.monotonic() - self._purged_at >= PURGE_EVERY_S:
+            try:
+                self.purge()
+            except FeedbackError:
+                logging.getLogger(__name__).exception("purge of old feedback rows failed")
 
     def rate(self, question: str, passage_id: str, rating: int | None, plan: str | None,
              session: str = "", client_key: str | None = None) -> None:
@@ -231,8 +271,13 @@ class FeedbackStore:
             set_={"rated_at": statement.excluded.rated_at, "plan": statement.excluded.plan,
                   "rating": statement.excluded.rating, "client_key": statement.excluded.client_key})
         self._run(lambda con: con.execute(statement))
+        self._purge_when_due()
 
     # ------------------------------------------------------------------------------- reads
+    def events(self, since: Moment = None, until: Moment = None) -> list[Event]:
+        """The events of a period, oldest first (bounds: :func:`faqsearch.feedback.events.stamp`)."""
+        return self._run(lambda con: visits.read(con, since, until))
+
     def ratings(self) -> list[dict]:
         """Every rating, oldest first (for tests and exports)."""
         c = RATINGS.c

@@ -24,7 +24,7 @@ from . import errors
 from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .routes import feedback, search, site
+from .routes import events, feedback, search, site
 from .routes.site import PassageIndex
 
 
@@ -32,7 +32,8 @@ def client_limits(settings: Settings) -> list[tuple[str, RateLimiter]]:
     """Path prefixes and their limiters: searching and reading passages share one bucket per
     client, the endpoints that write another."""
     search_rate, write_rate = rates(settings.rate_limit)
-    groups = ((("/v1/search", "/v1/passages"), search_rate), (("/v1/questions", "/v1/feedback"), write_rate))
+    groups = ((("/v1/search", "/v1/passages"), search_rate),
+              (("/v1/questions", "/v1/feedback", "/v1/events"), write_rate))
     out = []
     for prefixes, rate in groups:
         if rate is not None:
@@ -46,7 +47,7 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     """The app over the index in service under ``settings.index_dir``; raises ``IndexLoadError``."""
     engine = open_engine(settings, encoder)
     if store is None:
-        store = FeedbackStore.configured(settings.data_dir, settings.database_url)
+        store = FeedbackStore.configured(settings.data_dir, settings.database_url, retention_days=settings.retention_days)
     # FastAPIOffline: the /docs page served with its own copy of Swagger UI, not from a CDN (no network).
     # FastAPI's OpenTelemetry hooks off: a provider configured in the environment would otherwise
     # export every request URL, question included, and the check costs each request a few µs.
@@ -58,7 +59,9 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     app.state.engine, app.state.store = engine, store
     passages = PassageIndex()  # one for the passages served and the ratings checked
     app.include_router(search.router(engine))
-    app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file)))
+    keys = ClientKeys.from_file(settings.client_key_file)
+    app.include_router(feedback.router(engine, store, passages, keys))
+    app.include_router(events.router(engine, store, passages, keys))
     app.include_router(site.router(engine, settings, passages))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")
     return app

@@ -42,3 +42,24 @@ class QuestionIn(BaseModel):
     plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
     session: str | None = Field(**SESSION, description="Identifiant anonyme du visiteur (aléatoire, choisi par le "
                                                        "client), comme pour /v1/feedback.")
+
+
+class EventIn(BaseModel):
+    """What a visitor did with an answer: opened it, or used a link of its card."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["open", "contact"] = Field(description="`open` (une réponse ouverte) ou `contact` (un lien ou "
+                                                         "un contact de la carte utilisé).")
+    question: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="La question à laquelle la "
+                          "réponse a été donnée, telle que tapée.")
+    passage_id: str | None = Field(default=None, min_length=1, max_length=MAX_PASSAGE_ID_CHARS,
+                                   description="`passage_id` de la réponse ouverte (obligatoire pour `open`), ou du "
+                                               "passage dont la carte a servi (absent pour la carte générale).")
+    rank: int | None = Field(default=None, ge=1, le=1000, description="Position (1 pour la première) de la réponse "
+                             "ouverte dans la liste montrée ; pour `open` seulement.")
+    target: str | None = Field(default=None, max_length=80, pattern=r"^(tel|mailto|url):[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                               description="Pour `contact` : le genre de lien (`tel`, `mailto`, `url`), deux-points, "
+                                           "puis l'identifiant du canal, par exemple `tel:telephone`.")
+    plan: Plan | None = Field(default=None, description="Forfait de la personne, si connu.")
+    session: str | None = Field(**SESSION, description="Identifiant anonyme du visiteur, comme pour /v1/questions.")

@@ -33,4 +33,4 @@ def engine(settings: Settings) -> Engine:
 @st.cache_resource
 def store(settings: Settings) -> FeedbackStore:
     """The store the HTTP service also writes to (``settings.database_url``, else the SQLite file)."""
-    return FeedbackStore.configured(settings.data_dir, settings.database_url)
+    return FeedbackStore.configured(settings.data_dir, settings.database_url, retention_days=settings.retention_days)

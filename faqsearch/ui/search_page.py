@@ -111,7 +111,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     if answer.confident:
         _confident(settings, engine, answer, plan)
     else:
-        _not_confident(engine, site, answer, plan)
+        _not_confident(settings, engine, site, answer, plan)
 
 
 def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
@@ -126,7 +126,7 @@ def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | N
             _feedback(settings, answer, hit, plan)
 
 
-def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None) -> None:
+def _not_confident(settings: Settings, engine: Engine, site: Site, answer: Answer, plan: str | None) -> None:
     """No passage is presented as the answer: say so, help rephrase, offer the general channels."""
     st.warning("**L'aide ne semble pas couvrir cette question.** Aucune de ses réponses n'y correspond "
                "avec assez de certitude : plutôt que de vous montrer une réponse hors sujet, voici comment avancer.",
@@ -136,7 +136,9 @@ def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None)
     if answer.advice is not None:
         st.html(cards.channel_card_html(answer.advice, plan, general=True))
     examples(site, "examples-retry", "Ou essayez une de ces questions")
-    with st.expander("Passages les plus proches (peu fiables)", expanded=False):
+    key = "close-" + feedback_key(answer.question, "")
+    with st.expander("Passages les plus proches (peu fiables)", expanded=False, key=key, on_change=record_open,
+                     args=(settings, key, answer.question, answer.hits[0].passage.id, plan)):
         st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
         top = answer.hits[0].score
         for hit in answer.hits:
@@ -181,6 +183,17 @@ def _store_rating(settings: Settings, key: str, question: str, passage_id: str, 
         return
     if rating is not None:
         st.toast("Merci pour votre avis !", icon="🙏")
+
+
+def record_open(settings: Settings, key: str, question: str, passage_id: str, plan: str | None) -> None:
+    """Callback of the expander of the closest passages: opening it is the page's "open" of the
+    first of them (the page shows the answers it is sure of already open)."""
+    if not st.session_state.get(key):
+        return
+    try:
+        resources.store(settings).log_event("open", session_id(), question, passage_id, rank=1, plan=plan)
+    except (FeedbackError, OSError, ValueError):  # statistics must never stop a search
+        log.exception("event not logged")
 
 
 def _log_question(settings: Settings, answer: Answer, plan: str | None, elapsed: float) -> None:

@@ -7,6 +7,7 @@ must show them as text and run none of them (each payload would set ``window.pwn
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,14 @@ GUIDE = f"""# Guide du support <img src=x onerror="window.pwned='guide'">
 - Envoyez un e-mail au support <b onmouseover="window.pwned='bold'">en gras</b>.
 - Canal : email
 """
+
+
+def _waited(read, seconds: float = 10.0):
+    """``read()`` once it returns something (the widget posts its events without waiting), else its last value."""
+    deadline = time.monotonic() + seconds
+    while not (found := read()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
 
 
 @pytest.fixture
@@ -79,6 +88,11 @@ def test_widget_answers_while_typing_and_runs_no_script_from_content(chromium: s
             expect(card.locator(".fsw-channel-name")).to_have_text("Support téléphonique")
             expect(card.get_by_role("link", name="États-Unis : +1 888 900 9646")).to_have_attribute("href", "tel:+18889009646")
             expect(card.locator(".fsw-channel-info")).to_contain_text("<img src=x onerror=")
+            # Dispatched rather than clicked: the click handler runs, the tel: link does not leave the page.
+            card.get_by_role("link", name="États-Unis : +1 888 900 9646").dispatch_event("click")
+            store = FeedbackStore.configured(settings.data_dir, "")
+            assert _waited(lambda: store.events())[0].kind == "contact"
+            box.focus()
 
             # Keyboard: arrow to the first answer, Enter to read it, Escape to close and then clear.
             box.press("ArrowDown")
@@ -96,10 +110,17 @@ def test_widget_answers_while_typing_and_runs_no_script_from_content(chromium: s
             assert rating["rating"] == UP and rating["plan"] == "premium"
             assert rating["passage_id"].endswith("appeler-le-support-telephonique")
             assert re.fullmatch(r"[0-9a-f]{32}", rating["session"])
+            [opened] = [e for e in store.events() if e.kind == "open"]
+            assert (opened.kind, opened.rank, opened.passage_id, opened.session) == (
+                "open", 1, rating["passage_id"], rating["session"])
+            assert [(e.target, e.passage_id, e.plan) for e in store.events() if e.kind == "contact"] == [
+                ("tel:telephone", rating["passage_id"], "premium")]  # the card's link, used before
 
             # What the visitor types is never interpreted either.
             box.fill("<script>window.pwned='query';alert('query')</script> écrire un e-mail au support")
             expect(page.get_by_role("status").first).to_contain_text("Canal recommandé", timeout=30_000)
+            # The status above may still be the previous answer's: wait for the new one before Escape.
+            expect(card.locator(".fsw-channel-name")).not_to_have_text("Support téléphonique", timeout=30_000)
             box.press("Escape")
             expect(box).to_have_attribute("aria-expanded", "false")
             box.press("Escape")

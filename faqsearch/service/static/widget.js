@@ -9,7 +9,8 @@
  *
  * Searching records nothing: a question reaches the editors (POST /v1/questions) only once the
  * visitor settles on it, i.e. stops typing for LOG_IDLE_MS, presses Enter or opens an answer;
- * otherwise every prefix typed ("Com", "Comment joi"...) would count as a question. */
+ * otherwise every prefix typed ("Com", "Comment joi"...) would count as a question. An answer opened
+ * and a link of the card used are recorded too (POST /v1/events), for the editors' figures. */
 (function () {
   "use strict";
 
@@ -34,6 +35,7 @@
   var results = [];
   var active = -1;
   var answeredQuestion = "";
+  var cardPassage = null;  // the passage whose card is shown; null for the general card
 
   function sessionId() {
     var key = "faqsearch-session";
@@ -82,7 +84,7 @@
     element.replaceChildren.apply(element, parts.filter(function (part) { return part !== ""; }));
   }
 
-  function link(href, label, external) {
+  function link(href, label, external, target) {
     var item = document.createElement("li");
     if (!href) {
       sentence(item, label);
@@ -90,6 +92,10 @@
     }
     var a = document.createElement("a");
     a.href = href;
+    if (target) {
+      // "mousedown" too would count a drag; a click (or Enter on the link) is the visitor using it.
+      a.addEventListener("click", function () { logEvent({kind: "contact", target: target, passage_id: cardPassage}); });
+    }
     sentence(a, label);
     if (external) {
       a.target = "_blank";
@@ -116,6 +122,22 @@
     // keepalive: the question is still recorded if the visitor follows a link right away.
     fetch("/v1/questions", {method: "POST", keepalive: true, headers: {"Content-Type": "application/json"},
                             body: JSON.stringify(body)})
+      .catch(function () { /* statistics only: the visitor is not bothered with it */ });
+  }
+
+  function logEvent(event) {
+    if (!answeredQuestion) { return; }
+    var body = {kind: event.kind, question: answeredQuestion};
+    if (event.passage_id) { body.passage_id = event.passage_id; }
+    if (event.rank) { body.rank = event.rank; }
+    if (event.target) { body.target = event.target; }
+    if (plan) { body.plan = plan; }
+    var session = sessionId();
+    if (session) { body.session = session; }
+    if (event.kind === "contact") { logQuestion(); }
+    // keepalive: a contact link often leaves the page (tel:, mailto:, another site).
+    fetch("/v1/events", {method: "POST", keepalive: true, headers: {"Content-Type": "application/json"},
+                         body: JSON.stringify(body)})
       .catch(function () { /* statistics only: the visitor is not bothered with it */ });
   }
 
@@ -149,6 +171,7 @@
     detail.hidden = false;
     closeList();
     logQuestion();
+    logEvent({kind: "open", passage_id: result.passage_id, rank: index + 1});
   }
 
   function renderList(answer) {
@@ -193,10 +216,13 @@
     var contacts = channel.querySelector(".fsw-contacts");
     contacts.replaceChildren();
     var contact = advice.contact || {};
-    if (contact.url) { contacts.appendChild(link(httpsUrl(contact.url), [isolated(contact.url)], true)); }
-    if (contact.email) { contacts.appendChild(link(mailtoUrl(contact.email), [isolated(contact.email)], false)); }
+    if (contact.url) { contacts.appendChild(link(httpsUrl(contact.url), [isolated(contact.url)], true, "url:" + advice.id)); }
+    if (contact.email) {
+      contacts.appendChild(link(mailtoUrl(contact.email), [isolated(contact.email)], false, "mailto:" + advice.id));
+    }
     (contact.phones || []).forEach(function (phone) {
-      contacts.appendChild(link(telUrl(phone.number), [isolated(phone.country), " : ", isolated(phone.number)], false));
+      contacts.appendChild(link(telUrl(phone.number), [isolated(phone.country), " : ", isolated(phone.number)], false,
+                                "tel:" + advice.id));
     });
     if (contact.console_path) {
       contacts.appendChild(link(null, ["Dans la console : ", isolated(contact.console_path)], false));
@@ -204,7 +230,8 @@
     (advice.alternatives || []).forEach(function (alt) {
       var c = alt.contact || {};
       var href = c.url ? httpsUrl(c.url) : (c.email ? mailtoUrl(c.email) : null);
-      contacts.appendChild(link(href, ["Inclus dans votre forfait : ", isolated(alt.name)], !!c.url));
+      contacts.appendChild(link(href, ["Inclus dans votre forfait : ", isolated(alt.name)], !!c.url,
+                                (c.url ? "url:" : "mailto:") + alt.id));
     });
     var info = advice.availability ? [isolated(advice.availability)] : [];
     if (advice.response_time) {
@@ -216,6 +243,7 @@
 
   function render(answer) {
     answeredQuestion = answer.question;
+    cardPassage = answer.confident && answer.results.length ? answer.results[0].passage_id : null;
     detail.hidden = true;
     renderList(answer);
     renderChannel(answer.channel);
