@@ -158,7 +158,9 @@ def _contacted_after(events: Sequence[EventLike], at: int, rules: EvidenceRules)
     for later in events[at + 1:]:
         if _seconds(later.at) - start > rules.contact_window_s or later.kind == OPEN:
             return False
-        if later.kind == CONTACT and later.passage_id in (None, "", events[at].passage_id):
+        # Whichever card the link was on (the channel card speaks of the first result): the answer
+        # just opened did not settle the visitor's need.
+        if later.kind == CONTACT:
             return True
     return False
 
