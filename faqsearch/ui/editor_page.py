@@ -11,7 +11,7 @@ from ..feedback.store import FeedbackError
 from ..index.manifest import manifest_warnings
 from ..search.engine import Engine
 from ..settings import Settings
-from . import learning_page, resources
+from . import learning_page, proposals_page, resources
 from . import presentation as pres
 from .rebuild import rebuild_button, show_last_report, warnings_table
 
@@ -55,6 +55,7 @@ def render(settings: Settings, engine: Engine | None) -> None:
         except (FeedbackError, OSError) as exc:
             log.exception("questions to learn unavailable")
             st.error(f"Les questions à apprendre sont indisponibles ({pres.escape_markdown(exc)}).", icon="⚠️")
+        proposals_page.render(settings, engine)
 
     st.markdown("##### Questions les plus posées")
     st.caption("« Fois » compte les visiteurs : un même visiteur (une session de cette page, ou une adresse "
