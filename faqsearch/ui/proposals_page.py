@@ -16,11 +16,11 @@ from typing import Sequence
 
 import streamlit as st
 
-from ..content.variants import VARIANTS_FILE, Variant, append_variant, read_variants, remove_variant
+from ..content.variants import VARIANTS_FILE, Variant, read_variants, remove_variant
 from ..errors import ContentError
-from ..feedback.evidence import RatingLike, collect_evidence
-from ..feedback.proposals import EntryProposals, Proposal, automatic, propose, variant_text
-from ..feedback.rejections import reject, rejected
+from ..feedback.learnt import AUTO, attach, current_proposals
+from ..feedback.proposals import EntryProposals, Proposal, automatic
+from ..feedback.rejections import reject
 from ..feedback.store import FeedbackError, FeedbackStore
 from ..search.engine import Engine
 from ..settings import Settings
@@ -31,15 +31,7 @@ from .rebuild import run_rebuild
 
 log = logging.getLogger(__name__)
 LIMIT = 15
-AUTO = "auto"
 NOTICE_KEY = "proposals_notice"
-
-
-def proposals(store: FeedbackStore, engine: Engine) -> list[EntryProposals]:
-    """The proposals from every recorded event and rating, against the index in service."""
-    ratings = [RatingLike(r["session"], r["question"], r["passage_id"], int(r["rating"])) for r in store.ratings()]
-    evidence = collect_evidence(store.events(), ratings)
-    return propose(evidence, engine.current().passages, rejected(store))
 
 
 def render(settings: Settings, engine: Engine) -> None:
@@ -62,7 +54,7 @@ def _render(settings: Settings, engine: Engine) -> None:
     if notice:
         st.success(pres.escape_markdown(notice), icon="✅")
     store = resources.store(settings)
-    groups = proposals(store, engine)
+    groups = current_proposals(store, engine.current().passages)
     if settings.learn_auto and automatic(groups):
         _accept(settings, automatic(groups), AUTO)
         return
@@ -108,7 +100,7 @@ def _group(settings: Settings, group: EntryProposals, store: FeedbackStore) -> N
 def _accept(settings: Settings, chosen: Sequence[Proposal], by: str) -> None:
     path = settings.corpus_dir / VARIANTS_FILE
     try:
-        added = sum(append_variant(path, p.passage_id, variant_text(p.question), by) for p in chosen)
+        added = attach(path, chosen, by)
     except (ValueError, OSError) as exc:  # a damaged variants file: say which line to fix
         st.error(pres.message_markdown(f"La variante n'a pas pu être ajoutée : {exc}"), icon="⚠️")
         return
