@@ -30,8 +30,8 @@ from faqsearch.build.pipeline import build
 from faqsearch.content.variants import VARIANTS_FILE, append_variant
 from faqsearch.errors import ContentError
 from faqsearch.evaluation.metrics import answer_entries
-from faqsearch.feedback.evidence import collect_evidence
-from faqsearch.feedback.proposals import automatic, propose
+from faqsearch.feedback.evidence import EvidenceRules, collect_evidence
+from faqsearch.feedback.proposals import automatic, propose, variant_target, variant_targets
 from faqsearch.search.engine import Engine
 from faqsearch.settings import Settings
 
@@ -60,8 +60,10 @@ class Checkpoint:
 class Simulation:
     """One trajectory: a private copy of the corpus, its index, the visitors' log."""
 
-    def __init__(self, corpus_dir: Path, files: Sequence[Path], encoder, cache: Path | None, work: Path):
+    def __init__(self, corpus_dir: Path, files: Sequence[Path], encoder, cache: Path | None, work: Path,
+                 rules: EvidenceRules = EvidenceRules()):
         self.corpus, self.root, self.encoder, self.cache = work / "corpus", work / "index", encoder, cache
+        self.rules = rules
         shutil.copytree(corpus_dir, self.corpus)
         self._rebuild()
         self.questions, self.gold, _ = gold_entries(self.engine.current(), files)
@@ -90,9 +92,10 @@ class Simulation:
     def attach(self, log: Log, mode: str) -> tuple[int, int]:
         """Accept the proposals of ``log`` (all, or the automatic ones); (attached, wrong)."""
         index = self.engine.current()
-        groups = propose(collect_evidence(log.events, log.ratings), index.passages)
+        evidence = collect_evidence(log.events, log.ratings, self.rules, variant_targets(index.passages))
+        groups = propose(evidence, index.passages, rules=self.rules)
         chosen = automatic(groups) if mode == "auto" else [p for g in groups for p in g.proposals]
-        entry_of = {p.id: p.entry for p in index.passages}
+        entry_of = {variant_target(p): p.entry for p in index.passages}
         gold_of = {q: self.gold[i] for i, q in enumerate(self.questions)}
         attached = wrong = 0
         for proposal in chosen:
@@ -133,12 +136,13 @@ def _measure(visitors: int, attached: int, wrong: int, before: dict, after: dict
 
 
 def run(corpus_dir: Path, files: Sequence[Path], encoder, cache: Path | None, modes: Sequence[str],
-        noises: Sequence[float], checkpoints: Sequence[int], seed: int) -> list[str]:
+        noises: Sequence[float], checkpoints: Sequence[int], seed: int,
+        rules: EvidenceRules = EvidenceRules()) -> list[str]:
     lines = []
     for noise in noises:
         for mode in modes:
             with tempfile.TemporaryDirectory(prefix="faqsearch-clicks-") as tmp:
-                sim = Simulation(corpus_dir, files, encoder, cache, Path(tmp))
+                sim = Simulation(corpus_dir, files, encoder, cache, Path(tmp), rules)
                 points = trajectory(sim, mode, noise, checkpoints, seed)
                 held = len(sim.answerable) - len(split([sim.questions[i] for i in sim.answerable],
                                                        [sim.gold[i] for i in sim.answerable], seed)[0])
@@ -147,6 +151,19 @@ def run(corpus_dir: Path, files: Sequence[Path], encoder, cache: Path | None, mo
             lines += [p.line(held) for p in points]
             print("\n".join(lines[-len(points) - 1:]), file=sys.stderr, flush=True)
     return lines
+
+
+def rules_from(overrides: Sequence[str]) -> EvidenceRules:
+    """:class:`EvidenceRules` with ``name=value`` overrides (``--rule min_clients=3``)."""
+    rules = EvidenceRules()
+    for item in overrides:
+        name, _, value = item.partition("=")
+        if name not in EvidenceRules.__dataclass_fields__ or not value:
+            raise ValueError(f"Règle inconnue ou sans valeur : {item!r} (attendu NOM=VALEUR, NOM parmi "
+                             f"{', '.join(EvidenceRules.__dataclass_fields__)}).")
+        kind = type(getattr(rules, name))
+        rules = replace(rules, **{name: kind(float(value)) if kind is int else kind(value)})
+    return rules
 
 
 def _numbers(text: str, kind=int) -> list:
@@ -161,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--noise", default="0.1,0.3", help="part des visiteurs qui ouvrent un résultat au hasard")
     parser.add_argument("--modes", default=",".join(MODES), help="proposals (tout accepter), auto, ou les deux")
     parser.add_argument("--seed", type=int, default=23)
+    parser.add_argument("--rule", action="append", default=[], help="remplacer une règle : NOM=VALEUR (EvidenceRules)")
     args = parser.parse_args(argv)
     try:
         base = Settings.from_env()
@@ -169,7 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not set(modes) <= set(MODES) or not all(f.is_file() for f in args.files):
             raise ValueError(f"Modes possibles : {', '.join(MODES)} ; vérifiez aussi les fichiers de questions.")
         print("\n".join(run(settings.corpus_dir, args.files, encoder_for(settings), settings.embed_cache, modes,
-                            _numbers(args.noise, float), sorted(_numbers(args.visitors)), args.seed)))
+                            _numbers(args.noise, float), sorted(_numbers(args.visitors)), args.seed,
+                            rules_from(args.rule))))
     except (ContentError, ValueError, OSError, RuntimeError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1

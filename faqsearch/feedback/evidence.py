@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 from ..text.analyzer import analyzer
 from ..text.controls import clean_visitor_text
@@ -85,6 +85,7 @@ class EvidenceRules:
     min_weight: float = 3.0
     min_clients: int = 2
     min_share: float = 0.7
+    min_client_share: float = 0.0
     max_negative_ratio: float = 0.25
     # The automatic mode attaches only pairs well above the proposals' bar.
     auto_weight: float = 8.0
@@ -115,6 +116,7 @@ class PairEvidence:
     negative: float
     share: float
     clients: int
+    client_share: float
     opens: int
     ups: int
     downs: int
@@ -165,15 +167,15 @@ def _contacted_after(events: Sequence[EventLike], at: int, rules: EvidenceRules)
     return False
 
 
-def _session_evidence(events: Sequence[EventLike], ratings: Sequence[RatingLike],
-                      rules: EvidenceRules, wordings: dict[str, dict[str, int]]) -> _Session:
+def _session_evidence(events: Sequence[EventLike], ratings: Sequence[RatingLike], rules: EvidenceRules,
+                      wordings: dict[str, dict[str, int]], targets: Mapping[str, str]) -> _Session:
     first = events[0] if events else ratings[0]
     session = _Session(_client(first.session, first.client_key), defaultdict(float), defaultdict(float),
                        defaultdict(lambda: [0, 0, 0, 0]))
     for i, event in enumerate(events):
         if event.kind != OPEN or not event.passage_id:
             continue
-        pair = _pair(event.question, event.passage_id, wordings)
+        pair = _pair(event.question, event.passage_id, wordings, targets)
         if pair is None:
             continue
         session.counts[pair][0] += 1
@@ -183,7 +185,7 @@ def _session_evidence(events: Sequence[EventLike], ratings: Sequence[RatingLike]
         else:  # the session counts once per pair: its best open, not the sum of repeated opens
             session.positive[pair] = max(session.positive[pair], rules.open_weight(event.rank))
     for rating in ratings:
-        pair = _pair(rating.question, rating.passage_id, wordings)
+        pair = _pair(rating.question, rating.passage_id, wordings, targets)
         if pair is None:
             continue
         if rating.rating == UP:
@@ -196,19 +198,27 @@ def _session_evidence(events: Sequence[EventLike], ratings: Sequence[RatingLike]
     return session
 
 
-def _pair(question: str, passage_id: str, wordings: dict[str, dict[str, int]]) -> tuple[str, str] | None:
+def _pair(question: str, passage_id: str, wordings: dict[str, dict[str, int]],
+          targets: Mapping[str, str]) -> tuple[str, str] | None:
     question = clean_visitor_text(question)
     key = phrasing_key(question)
     if not key or not passage_id:
         return None
     counted = wordings.setdefault(key, {})
     counted[question] = counted.get(question, 0) + 1
-    return key, clean_visitor_text(passage_id)
+    passage_id = clean_visitor_text(passage_id)
+    return key, targets.get(passage_id, passage_id)
 
 
 def collect_evidence(events: Iterable[EventLike], ratings: Iterable[RatingLike] = (),
-                     rules: EvidenceRules = EvidenceRules()) -> list[PairEvidence]:
-    """The evidence of every (phrasing key, passage) pair, capped per session and per client."""
+                     rules: EvidenceRules = EvidenceRules(), targets: Mapping[str, str] | None = None) -> list[PairEvidence]:
+    """The evidence of every (phrasing key, passage) pair, capped per session and per client.
+
+    ``targets`` maps the passage ids visitors saw to the ids a variant is attached to (the chunks
+    of a long entry to the entry: see :func:`faqsearch.feedback.proposals.variant_targets`), so
+    that opening any part of an entry is evidence for the entry.
+    """
+    targets = targets or {}
     by_session: dict[str, tuple[list[EventLike], list[RatingLike]]] = defaultdict(lambda: ([], []))
     for event in events:
         by_session[event.session][0].append(event)
@@ -219,7 +229,7 @@ def collect_evidence(events: Iterable[EventLike], ratings: Iterable[RatingLike] 
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for session_events, session_ratings in by_session.values():
         session_events.sort(key=lambda e: (_seconds(e.at), e.at))
-        session = _session_evidence(session_events, session_ratings, rules, wordings)
+        session = _session_evidence(session_events, session_ratings, rules, wordings, targets)
         for pair in set(session.positive) | set(session.negative) | set(session.counts):
             totals = per_client[pair].setdefault(session.client, [0.0, 0.0])
             totals[0] += min(session.positive.get(pair, 0.0), rules.session_cap)
@@ -228,12 +238,19 @@ def collect_evidence(events: Iterable[EventLike], ratings: Iterable[RatingLike] 
     return _pooled(per_client, counts, wordings, rules)
 
 
+def _supporters(clients: dict[str, list[float]]) -> int:
+    return sum(1 for p, _ in clients.values() if p > 0)
+
+
 def _pooled(per_client: dict, counts: dict, wordings: dict[str, dict[str, int]],
             rules: EvidenceRules) -> list[PairEvidence]:
     positive = {pair: sum(min(p, rules.client_cap) for p, _ in clients.values()) for pair, clients in per_client.items()}
     by_key: dict[str, float] = defaultdict(float)
+    supporters: dict[str, set[str]] = defaultdict(set)
     for (key, _), weight in positive.items():
         by_key[key] += weight
+    for (key, _), clients in per_client.items():
+        supporters[key] |= {c for c, (p, _) in clients.items() if p > 0}
     out = []
     for pair, clients in per_client.items():
         key, passage_id = pair
@@ -242,7 +259,7 @@ def _pooled(per_client: dict, counts: dict, wordings: dict[str, dict[str, int]],
         out.append(PairEvidence(
             key, passage_id, ranked[0][0], tuple(w for w, _ in ranked), positive[pair],
             sum(min(n, rules.client_cap) for _, n in clients.values()),
-            positive[pair] / by_key[key] if by_key[key] else 0.0,
-            sum(1 for p, _ in clients.values() if p > 0), *counts[pair]))
+            positive[pair] / by_key[key] if by_key[key] else 0.0, _supporters(clients),
+            _supporters(clients) / len(supporters[key]) if supporters[key] else 0.0, *counts[pair]))
     out.sort(key=lambda e: (-e.positive, e.key, e.passage_id))
     return out

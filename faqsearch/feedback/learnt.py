@@ -15,7 +15,7 @@ from ..content.variants import VARIANTS_FILE, append_variant
 from ..records.passage import Passage
 from ..settings import Settings
 from .evidence import EvidenceRules, RatingLike, collect_evidence
-from .proposals import EntryProposals, Proposal, automatic, propose, variant_text
+from .proposals import EntryProposals, Proposal, automatic, propose, variant_targets, variant_text
 from .rejections import rejected
 from .store import FeedbackStore
 
@@ -26,7 +26,8 @@ def current_proposals(store: FeedbackStore, passages: Sequence[Passage],
                       rules: EvidenceRules = EvidenceRules()) -> list[EntryProposals]:
     """The proposals from every recorded event and rating, against ``passages`` (the index in service)."""
     ratings = [RatingLike(r["session"], r["question"], r["passage_id"], int(r["rating"])) for r in store.ratings()]
-    return propose(collect_evidence(store.events(), ratings, rules), passages, rejected(store), rules)
+    evidence = collect_evidence(store.events(), ratings, rules, variant_targets(passages))
+    return propose(evidence, passages, rejected(store), rules)
 
 
 def attach(path: Path, chosen: Sequence[Proposal], by: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from ..content.chunking import PART_SEPARATOR
 from ..content.variants import MAX_VARIANT_CHARS, row_problem
 from ..records.passage import Passage
 from ..text.controls import strip_bidi
@@ -52,7 +53,7 @@ def variant_text(question: str) -> str:
 
 def is_proposed(e: PairEvidence, rules: EvidenceRules) -> bool:
     return (e.positive >= rules.min_weight and e.clients >= rules.min_clients and e.share >= rules.min_share
-            and e.negative <= rules.max_negative_ratio * e.positive)
+            and e.client_share > rules.min_client_share and e.negative <= rules.max_negative_ratio * e.positive)
 
 
 def is_auto(e: PairEvidence, rules: EvidenceRules) -> bool:
@@ -60,18 +61,36 @@ def is_auto(e: PairEvidence, rules: EvidenceRules) -> bool:
             and e.share >= rules.auto_share)
 
 
+def variant_target(passage: Passage) -> str:
+    """The id a variant of ``passage`` is attached to: a chunk's entry as the content names it
+    (variants are applied before long entries are cut, so ``E#2`` is attached as ``E``)."""
+    suffix = f"{PART_SEPARATOR}{passage.part}"
+    return passage.id[: -len(suffix)] if passage.parts > 1 and passage.id.endswith(suffix) else passage.id
+
+
+def variant_targets(passages: Sequence[Passage]) -> dict[str, str]:
+    """Every passage id that differs from its variant target, mapped to it (see :func:`variant_target`)."""
+    return {p.id: variant_target(p) for p in passages if variant_target(p) != p.id}
+
+
 def known_keys(passages: Sequence[Passage]) -> dict[str, set[str]]:
-    """Per passage id, the keys of its question and variants: already learnt."""
-    return {p.id: {phrasing_key(q) for q in (p.question, *p.variants)} for p in passages}
+    """Per variant target, the keys of its question and variants: already learnt."""
+    known: dict[str, set[str]] = {}
+    for p in passages:
+        known.setdefault(variant_target(p), set()).update(phrasing_key(q) for q in (p.question, *p.variants))
+    return known
 
 
 def propose(evidence: Iterable[PairEvidence], passages: Sequence[Passage],
             rejected: Iterable[tuple[str, str]] = (), rules: EvidenceRules = EvidenceRules()) -> list[EntryProposals]:
     """The proposals grouped by entry, the entry with the most evidence first.
 
-    ``rejected`` holds (phrasing key, passage id) pairs an editor turned down.
+    ``rejected`` holds (phrasing key, passage id) pairs an editor turned down; ``evidence`` is
+    collected with :func:`variant_targets` of the same passages.
     """
-    by_id = {p.id: p for p in passages}
+    by_id: dict[str, Passage] = {}
+    for p in passages:  # the first chunk of a long entry stands for it
+        by_id.setdefault(variant_target(p), p)
     known, refused = known_keys(passages), set(rejected)
     groups: dict[str, list[Proposal]] = {}
     for e in evidence:

@@ -19,7 +19,7 @@ import streamlit as st
 from ..content.variants import VARIANTS_FILE, Variant, read_variants, remove_variant
 from ..errors import ContentError
 from ..feedback.learnt import AUTO, attach, current_proposals
-from ..feedback.proposals import EntryProposals, Proposal, automatic
+from ..feedback.proposals import EntryProposals, Proposal, automatic, variant_target
 from ..feedback.rejections import reject
 from ..feedback.store import FeedbackError, FeedbackStore
 from ..search.engine import Engine
@@ -55,8 +55,8 @@ def _render(settings: Settings, engine: Engine) -> None:
         st.success(pres.escape_markdown(notice), icon="✅")
     store = resources.store(settings)
     groups = current_proposals(store, engine.current().passages)
-    if settings.learn_auto and automatic(groups):
-        _accept(settings, automatic(groups), AUTO)
+    # Written already but not rebuilt yet (another build was running): nothing new, no new rebuild.
+    if settings.learn_auto and automatic(groups) and _accept(settings, automatic(groups), AUTO):
         return
     _auto_list(settings, engine, store)
     if not groups:
@@ -97,13 +97,16 @@ def _group(settings: Settings, group: EntryProposals, store: FeedbackStore) -> N
                 _reject(store, group.proposals)
 
 
-def _accept(settings: Settings, chosen: Sequence[Proposal], by: str) -> None:
+def _accept(settings: Settings, chosen: Sequence[Proposal], by: str) -> bool:
+    """Attach ``chosen`` and rebuild; False when nothing was new (the variants file had them all)."""
     path = settings.corpus_dir / VARIANTS_FILE
     try:
         added = attach(path, chosen, by)
     except (ValueError, OSError) as exc:  # a damaged variants file: say which line to fix
         st.error(pres.message_markdown(f"La variante n'a pas pu être ajoutée : {exc}"), icon="⚠️")
-        return
+        return True
+    if not added and by == AUTO:
+        return False
     log.info("%d learnt phrasing(s) attached by %s", added, by)
     how = "automatiquement " if by == AUTO else ""
     report = run_rebuild(settings)
@@ -111,9 +114,10 @@ def _accept(settings: Settings, chosen: Sequence[Proposal], by: str) -> None:
         st.info(pres.message_markdown(f"{added} formulation(s) rattachée(s) {how}(enregistrées dans "
                                       f"`{VARIANTS_FILE}`) : elles seront apprises à la prochaine reconstruction."),
                 icon="📝")
-        return
+        return True
     st.session_state[NOTICE_KEY] = f"{added} formulation(s) rattachée(s) {how}; index reconstruit."
     st.rerun()
+    return True
 
 
 def _reject(store: FeedbackStore, chosen: Sequence[Proposal]) -> None:
@@ -134,7 +138,7 @@ def _auto_list(settings: Settings, engine: Engine, store: FeedbackStore) -> None
     rows = automatic_variants(settings)
     if not rows:
         return
-    titles = {p.id: p.question for p in engine.current().passages}
+    titles = {variant_target(p): p.question for p in engine.current().passages}
     with st.expander(f"Rattachées automatiquement ({len(rows)})"):
         for v in rows:
             st.text(f"{v.question} → {titles.get(v.passage_id, v.passage_id)}")

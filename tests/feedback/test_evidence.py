@@ -159,3 +159,25 @@ def test_rules_are_validated():
         EvidenceRules(min_share=0)
     with pytest.raises(ValueError):
         EvidenceRules(max_weight=0.5)
+
+
+def test_opening_any_part_of_a_long_entry_is_evidence_for_the_entry_as_the_variants_file_names_it():
+    from faqsearch.feedback.proposals import variant_targets
+
+    parts = [Passage(id=f"guide/long#{k}", guide="guide", section="Guide", title="Le long guide",
+                     question="Le long guide", answer=f"extrait {k}", entry_id="guide/long", part=k, parts=3)
+             for k in (1, 2, 3)]
+    assert variant_targets(parts) == {f"guide/long#{k}": "guide/long" for k in (1, 2, 3)}
+    events = [opened("s1", "le guide en détail", "guide/long#2", rank=2, client="1" * 16),
+              opened("s2", "le guide en détail", "guide/long#3", rank=2, client="2" * 16)]
+    [group] = propose(collect_evidence(events, targets=variant_targets(parts)), parts)
+    [proposal] = group.proposals
+    assert proposal.passage_id == "guide/long" and proposal.evidence.clients == 2 and group.entry == "guide/long"
+
+
+def test_a_majority_of_the_visitors_must_agree_when_the_rules_ask_for_it():
+    q = "une trace écrite"
+    events = _support(q, "mail", 2, rank=4) + [opened("other", q, "tel", rank=1, client="f" * 16)]
+    assert propose(collect_evidence(events), PASSAGES)  # 8 of 9 points of weight go to "mail"
+    strict = EvidenceRules(min_client_share=0.7)  # but only 2 of the 3 visitors
+    assert propose(collect_evidence(events, rules=strict), PASSAGES, rules=strict) == []

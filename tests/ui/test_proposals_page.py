@@ -98,3 +98,20 @@ def test_the_automatic_mode_attaches_strong_pairs_as_auto_and_can_take_them_back
     assert not at.exception, [e.value for e in at.exception]
     assert QUESTION not in {r.question for r in read_variants(corpus / VARIANTS_FILE)}
     assert (phrasing_key(QUESTION), EMAIL) in rejected(store)  # not attached again on the next visit
+
+
+def test_the_automatic_mode_does_not_rebuild_again_for_a_phrasing_already_written(fake_page, monkeypatch,
+                                                                                   tmp_path: Path):
+    from faqsearch.content.variants import append_variant
+    from faqsearch.ui import proposals_page
+
+    corpus, store = _page(fake_page, monkeypatch, tmp_path)
+    monkeypatch.setenv(LEARN_AUTO_ENV, "1")
+    _opened(store, QUESTION, 5)
+    at = fake_page(corpus)  # the index is built without the phrasing…
+    append_variant(corpus / VARIANTS_FILE, EMAIL, QUESTION, "auto")  # …written since, not rebuilt yet
+    rebuilds = []
+    monkeypatch.setattr(proposals_page, "run_rebuild", lambda settings: rebuilds.append(settings))
+    sign_in(at)
+    assert not at.exception, [e.value for e in at.exception]
+    assert rebuilds == [] and f"accept-{_key(QUESTION)}" in _buttons(at)
