@@ -24,7 +24,7 @@ def _setup(tmp_path, monkeypatch):
     monkeypatch.setenv("FAQSEARCH_EMBED_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
     store = FeedbackStore.configured(tmp_path / "data", "")
-    for question, visitors in ((STRONG, 5), (WEAK, 2)):
+    for question, visitors in ((STRONG, 5), (WEAK, 3)):
         for i in range(visitors):
             store.log_event("open", f"{question}-{i}", question, passage_id=EMAIL, rank=3, client_key=f"{i + 1:016x}")
     return corpus, root
