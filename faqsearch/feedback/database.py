@@ -39,6 +39,10 @@ QUESTIONS = Table(
     # one client repeating a question counts once. Empty for the page, whose sessions count.
     Column("client_key", Text),
     Index("questions_normalized", "normalized"),
+    # The dashboard's figures are counted over a period (faqsearch.analytics).
+    Index("questions_asked_at", "asked_at"),
+    # "Was an answer opened after this question?" matches a session's events with its questions.
+    Index("questions_session", "session", "normalized"),
 )
 
 RATINGS = Table(
@@ -53,6 +57,7 @@ RATINGS = Table(
     Column("client_key", Text),
     UniqueConstraint("session", "question", "passage_id"),
     Index("ratings_rating", "rating"),
+    Index("ratings_rated_at", "rated_at"),
 )
 
 
@@ -73,6 +78,26 @@ EVENTS = Table(
     Column("plan", String(16)),
     Index("events_at", "at"),
     Index("events_normalized", "normalized", "passage_id"),
+)
+
+
+# The dashboard's counts of each closed day (faqsearch.analytics.rollup), so that a long period adds
+# up a row per day and key instead of reading every question and event again; DAYS_ROLLED says
+# which days are complete. Purged with the rows they count.
+DAILY = Table(
+    "daily_figures", METADATA,
+    Column("day", String(10), primary_key=True),
+    Column("figure", String(16), primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("n", Integer, nullable=False),
+    Column("m", Integer, nullable=False),
+    Column("last", Integer, nullable=False),
+)
+
+DAYS_ROLLED = Table(
+    "daily_rolled", METADATA,
+    Column("day", String(10), primary_key=True),
+    Column("rolled_at", Text, nullable=False),
 )
 
 
@@ -185,6 +210,7 @@ def create_schema(engine: Engine, seconds: float = DatabaseLimits().operation_s)
             con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
         METADATA.create_all(con, checkfirst=True)
         add_missing_columns(con)
+        add_missing_indexes(con)
 
 
 def add_missing_columns(con: Connection) -> None:
@@ -200,3 +226,14 @@ def add_missing_columns(con: Connection) -> None:
                 raise RuntimeError(f"column {table.name}.{column.name} cannot be added to existing rows: make it nullable")
             kind = column.type.compile(dialect=con.dialect)
             con.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
+def add_missing_indexes(con: Connection) -> None:
+    """Create the indexes of :data:`METADATA` that a table made by an older version lacks
+    (``create_all`` only indexes the tables it creates)."""
+    inspector = inspect(con)
+    for table in METADATA.sorted_tables:
+        present = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in present:
+                index.create(con)

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from ..settings import DEFAULT_RETENTION_DAYS
 from ..text.controls import clean_visitor_text
-from .database import EVENTS, QUESTIONS, RATINGS
+from .database import DAILY, DAYS_ROLLED, EVENTS, QUESTIONS, RATINGS
 from .visitors import checked_client_key, visible
 
 OPEN, CONTACT = "open", "contact"
@@ -122,8 +122,12 @@ def cutoff(retention_days: int, now: datetime) -> str:
 
 
 def purge(con: Connection, before: str) -> int:
-    """Delete the events, questions and ratings stamped before ``before``; how many rows went."""
+    """Delete the events, questions and ratings stamped before ``before``, and the dashboard's
+    counts of those days; how many rows of visitors went."""
     gone = 0
     for table, column in ((EVENTS, EVENTS.c.at), (QUESTIONS, QUESTIONS.c.asked_at), (RATINGS, RATINGS.c.rated_at)):
         gone += con.execute(delete(table).where(column < before)).rowcount or 0
+    # The dashboard's daily counts go with the days they count (whole days: the cutoff's own day stays).
+    for table in (DAILY, DAYS_ROLLED):
+        con.execute(delete(table).where(table.c.day < before[:10]))
     return gone

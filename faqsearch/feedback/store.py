@@ -21,7 +21,6 @@ question (:mod:`faqsearch.feedback.visitors`).
 from __future__ import annotations
 
 import logging
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -34,12 +33,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..text.controls import clean_visitor_text
-from ..text.normalize import fold
 from .database import DISMISSED, QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
 from .deadline import DatabaseLimits, DatabaseTimeout, Gate, transaction
 from . import events as visits
 from .events import DEFAULT_RETENTION_DAYS, Event, Moment
-from .visitors import checked_client_key, count_if, visible, visitors
+from .visitors import checked_client_key, count_if, normalize_question, visible, visitors
 
 DB_NAME = "feedback.sqlite3"
 UP, DOWN = 1, 0  # the values of st.feedback("thumbs")
@@ -54,14 +52,6 @@ PURGE_EVERY_S = 3600.0
 
 class FeedbackError(RuntimeError):
     """The feedback database cannot be reached or written; the message is in French."""
-
-
-def normalize_question(question: str) -> str:
-    """The grouping key of a question: folded, single spaces, no trailing punctuation.
-
-    "Numéro du support ?" and "numero du support" count as the same question.
-    """
-    return re.sub(r"[\s?!.…]+$", "", " ".join(fold(question).split()))
 
 
 def _now() -> str:
@@ -188,6 +178,10 @@ class FeedbackStore:
             return self._attempts(work)
         finally:
             self._gate.leave()
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (aggregate queries, say) in one transaction, within the store's limits and retries."""
+        return self._run(work)
 
     def _attempts(self, work: Callable[[Connection], T]) -> T:
         """``work`` once; if it failed at once (schema vanished, a connection closed by a restarted

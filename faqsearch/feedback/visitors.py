@@ -13,6 +13,7 @@ import re
 from sqlalchemy import Table, case, distinct, func, literal
 
 from ..text.controls import clean_visitor_text
+from ..text.normalize import fold
 
 # What a client key looks like (faqsearch.service.clientkey): checked on every write, so that an
 # address passed by mistake is refused instead of stored.
@@ -36,6 +37,14 @@ def visitors(table: Table, stamp, condition=None):
     """How many distinct visitor-days recorded the rows (those meeting ``condition``, when given)."""
     who = visitor_day(table, stamp)
     return func.count(distinct(who if condition is None else case((condition, who))))
+
+
+def normalize_question(question: str) -> str:
+    """The grouping key of a question: folded, single spaces, no trailing punctuation.
+
+    "Numéro du support ?" and "numero du support" count as the same question.
+    """
+    return re.sub(r"[\s?!.…]+$", "", " ".join(fold(question).split()))
 
 
 def checked_client_key(key: str | None) -> str | None:

@@ -24,7 +24,7 @@ from . import errors
 from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .routes import events, feedback, search, site
+from .routes import events, feedback, search, site, stats
 from .routes.site import PassageIndex
 
 
@@ -33,7 +33,7 @@ def client_limits(settings: Settings) -> list[tuple[str, RateLimiter]]:
     client, the endpoints that write another."""
     search_rate, write_rate = rates(settings.rate_limit)
     groups = ((("/v1/search", "/v1/passages"), search_rate),
-              (("/v1/questions", "/v1/feedback", "/v1/events"), write_rate))
+              (("/v1/questions", "/v1/feedback", "/v1/events", "/v1/stats"), write_rate))
     out = []
     for prefixes, rate in groups:
         if rate is not None:
@@ -62,6 +62,7 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     keys = ClientKeys.from_file(settings.client_key_file)
     app.include_router(feedback.router(engine, store, passages, keys))
     app.include_router(events.router(engine, store, passages, keys))
+    app.include_router(stats.router(engine, store, settings.api_token))
     app.include_router(site.router(engine, settings, passages))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")
     return app

@@ -103,3 +103,19 @@ def test_retention_zero_keeps_everything(tmp_path):
     assert store.purge() == 0 and len(store.events()) == 1
     with pytest.raises(ValueError):
         FeedbackStore(tmp_path / "g.sqlite3", retention_days=-1)
+
+
+def test_an_older_database_gains_the_period_indexes(database_url: str):
+    from sqlalchemy import MetaData, Table, create_engine, inspect
+
+    from faqsearch.feedback.database import METADATA, sqlite_path
+
+    old = MetaData()  # the questions table as an older version created it, without the index on asked_at
+    Table("questions", old, *[c._copy() for c in METADATA.tables["questions"].columns])
+    if sqlite_path(database_url):
+        sqlite_path(database_url).parent.mkdir(parents=True)
+    engine = create_engine(database_url)
+    old.create_all(engine)
+    FeedbackStore.from_url(database_url).close()
+    assert "questions_asked_at" in {i["name"] for i in inspect(engine).get_indexes("questions")}
+    engine.dispose()

@@ -244,7 +244,7 @@ def test_an_older_database_gains_the_client_key_column(database_url: str):
         con.execute(text("INSERT INTO questions (asked_at, session, question, normalized, confident, results) "
                          "VALUES ('2026-01-01T00:00:00+00:00', 's', 'Ancienne ?', 'ancienne', 1, 1)"))
     assert "client_key" not in {c["name"] for c in inspect(engine).get_columns("questions")}
-    store = FeedbackStore.from_url(database_url)
+    store = FeedbackStore.from_url(database_url, retention_days=0)  # the old row outlives any retention period
     for name in ("questions", "ratings"):
         assert "client_key" in {c["name"] for c in inspect(engine).get_columns(name)}
     store.log_question("Nouvelle ?", None, True, "p", 1, 1.0, "s2", client_key=KEY_A)
