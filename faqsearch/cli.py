@@ -1,4 +1,4 @@
-"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,hash-password}``.
+"""Command line: ``python -m faqsearch {search,passages,build,eval,serve,learn,hash-password}``.
 
 The measurement tools are not commands of the product: ``python -m bench`` (speed and scale),
 ``python -m bench.ablation FILE`` and ``python -m bench.learning FILE`` (quality), from the
@@ -217,6 +217,22 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_learn(args) -> int:
+    """The phrasings learnt from visitors' clicks; with --auto (or $FAQSEARCH_LEARN_AUTO) attach those
+    above the automatic thresholds and rebuild, as a scheduler would run it."""
+    from .build.pipeline import build  # loaded on use
+    from .feedback.learnt import learn  # loaded on use
+
+    settings = _settings(args)
+
+    def rebuild() -> str:
+        return build(settings.corpus_dir, settings.index_dir, _encoder(settings), cache_dir=settings.embed_cache,
+                     wait=True, variants=settings.variants).summary()
+
+    print("\n".join(learn(settings, args.auto or settings.learn_auto, rebuild)))
+    return 0
+
+
 def cmd_hash_password(args) -> int:
     """Print the hash of a password for the editors' space (typed twice, or one line on stdin)."""
     from .auth.passwords import PASSWORD_HASH_ENV, PASSWORD_HASH_SECRET, hash_password  # loaded on use
@@ -271,6 +287,11 @@ def parser(settings: Settings | None = None) -> argparse.ArgumentParser:
     serve_arguments(sv)
     common(sv, corpus=True)
     sv.set_defaults(func=cmd_serve)
+
+    lp = sub.add_parser("learn", help="formulations apprises des clics des visiteurs (--auto : les rattacher)")
+    lp.add_argument("--auto", action="store_true", help="rattacher celles au-dessus du seuil automatique, reconstruire")
+    common(lp, corpus=True)
+    lp.set_defaults(func=cmd_learn)
 
     h = sub.add_parser("hash-password", help="produire le hachage du mot de passe de l'espace éditeurs")
     h.set_defaults(func=cmd_hash_password)

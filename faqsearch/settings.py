@@ -33,6 +33,7 @@ RETENTION_ENV = "FAQSEARCH_RETENTION_DAYS"
 API_TOKEN_ENV = "FAQSEARCH_API_TOKEN"
 # Days visitors' questions, ratings and events are kept (faqsearch.feedback.events): a year.
 DEFAULT_RETENTION_DAYS = 365
+LEARN_AUTO_ENV = "FAQSEARCH_LEARN_AUTO"
 # Searches a minute per client address on the HTTP service: five a second on average, enough for
 # someone typing in the widget; the endpoints that write get a tenth of it (faqsearch.service.limits.rates).
 DEFAULT_RATE_LIMIT = 300
@@ -167,6 +168,12 @@ def api_token() -> str:
     return os.environ.get(API_TOKEN_ENV, "").strip()
 
 
+def learn_auto() -> bool:
+    """``$FAQSEARCH_LEARN_AUTO``: attach the phrasings learnt from clicks above the automatic thresholds
+    without an editor (off by default; see faqsearch.feedback.proposals)."""
+    return os.environ.get(LEARN_AUTO_ENV, "").strip().lower() in {"1", "true", "yes", "oui"}
+
+
 def editor_password_hash() -> str:
     """``$FAQSEARCH_EDITOR_PASSWORD_HASH``: the editors' password hash when no Streamlit secret gives it."""
     return os.environ.get(EDITOR_PASSWORD_HASH_ENV, "")
@@ -181,7 +188,8 @@ class Settings:
     widget, served by the service itself, needs none); ``widget_ancestors`` the sites that may embed
     the widget in an iframe. ``rate_limit`` is the searches a minute per client of the service (0:
     no limit); ``trusted_proxies`` the proxies whose ``X-Forwarded-For`` names the client (none by
-    default); ``variants`` False builds without the question variants.
+    default); ``variants`` False builds without the question variants; ``learn_auto`` attaches the phrasings
+    learnt from clicks above the automatic thresholds.
     """
 
     corpus_dir: Path
@@ -200,6 +208,7 @@ class Settings:
     editor_password_hash: str = ""
     retention_days: int = DEFAULT_RETENTION_DAYS
     api_token: str = field(default="", repr=False)  # a secret: never in a log line
+    learn_auto: bool = False
 
     def __post_init__(self):
         if self.backend not in BACKENDS:
@@ -234,4 +243,5 @@ class Settings:
             database_url=database_url(), cors_origins=cors_origins(), widget_ancestors=widget_ancestors(),
             rate_limit=rate_limit(), trusted_proxies=trusted_proxies(), variants=use_variants(),
             editor_password_hash=editor_password_hash(), retention_days=retention_days(), api_token=api_token(),
+            learn_auto=learn_auto(),
         )

@@ -158,19 +158,39 @@ def append_variant(path: Path, passage_id: str, question: str, added_by: str = "
         if any(r.passage_id == passage_id and _key(r.question) == _key(question) for r in rows):
             return False
         rows.append(Variant(passage_id, question, added_by, stamp))
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows((r.passage_id, r.question, r.added_by, r.added_at) for r in rows)
-        fd, tmp = tempfile.mkstemp(prefix="." + path.name, suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(buffer.getvalue())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write(path, rows)
     return True
+
+
+def remove_variant(path: Path, passage_id: str, question: str) -> bool:
+    """Take ``question`` (as the file compares phrasings) off ``passage_id`` in the variants file;
+    False if it was not there. Atomic and serialised like :func:`append_variant`."""
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with _locked(path):
+        rows = list(read_variants(path))
+        kept = [r for r in rows if not (r.passage_id == passage_id and _key(r.question) == _key(question))]
+        if len(kept) == len(rows):
+            return False
+        _write(path, kept)
+    return True
+
+
+def _write(path: Path, rows: Sequence[Variant]) -> None:
+    """Write the whole file to a temporary file renamed over the old one: the old or the new, never half."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows((r.passage_id, r.question, r.added_by, r.added_at) for r in rows)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name, suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buffer.getvalue())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

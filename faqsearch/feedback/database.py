@@ -110,6 +110,17 @@ DISMISSED = Table(
     Column("dismissed_at", Text, nullable=False),
 )
 
+# (phrasing, passage) pairs an editor turned down among the phrasings learnt from visitors' clicks
+# (see :mod:`faqsearch.feedback.rejections`): never proposed again, never attached automatically.
+REJECTED_PAIRS = Table(
+    "rejected_pairs", METADATA,
+    Column("key", Text, primary_key=True),
+    Column("passage_id", Text, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("rejected_by", Text, nullable=False),
+    Column("rejected_at", Text, nullable=False),
+)
+
 
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""

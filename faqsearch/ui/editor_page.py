@@ -11,7 +11,7 @@ from ..feedback.store import FeedbackError
 from ..index.manifest import manifest_warnings
 from ..search.engine import Engine
 from ..settings import Settings
-from . import dashboard_page, learning_page, preview_page, resources
+from . import dashboard_page, learning_page, preview_page, proposals_page, resources
 from . import presentation as pres
 from .rebuild import rebuild_button, show_last_report, warnings_table
 
@@ -51,11 +51,7 @@ def render(settings: Settings, engine: Engine | None) -> None:
     cols[2].metric("Avis 👍 / 👎", f"{totals['up']} / {totals['down']}")
 
     if engine is not None:
-        try:
-            learning_page.render(settings, engine)
-        except (FeedbackError, OSError) as exc:
-            log.exception("questions to learn unavailable")
-            st.error(f"Les questions à apprendre sont indisponibles ({pres.escape_markdown(exc)}).", icon="⚠️")
+        _learning(settings, engine)
 
     st.markdown("##### Questions les plus posées")
     st.caption("« Fois » compte les visiteurs : un même visiteur (une session de cette page, ou une adresse "
@@ -79,6 +75,16 @@ def render(settings: Settings, engine: Engine | None) -> None:
           "Dernier avis": pres.built_at_label(d.last_rated)} for d in disliked]),
         "Aucune réponse n'a été jugée inutile.")
     dashboard_page.render(settings, engine)
+
+
+def _learning(settings: Settings, engine: Engine) -> None:
+    """What the engine should learn: the questions it failed on, then the phrasings visitors' clicks taught."""
+    try:
+        learning_page.render(settings, engine)
+    except (FeedbackError, OSError) as exc:
+        log.exception("questions to learn unavailable")
+        st.error(f"Les questions à apprendre sont indisponibles ({pres.escape_markdown(exc)}).", icon="⚠️")
+    proposals_page.render(settings, engine)
 
 
 def _table(frame: pd.DataFrame, empty: str) -> None:

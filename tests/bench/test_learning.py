@@ -60,3 +60,22 @@ def test_python_m_bench_learning_prints_the_loop(tmp_path, monkeypatch, capsys):
     (tmp_path / "q.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert learning.main([str(tmp_path / "q.tsv"), "--corpus", str(SEED_CORPUS)]) == 0
     assert "held out" in capsys.readouterr().out
+
+
+def test_the_loop_reads_entry_level_question_files(tmp_path, monkeypatch, capsys):
+    from bench import learning
+    from faqsearch.search import loader
+
+    monkeypatch.setenv("FAQSEARCH_EMBED_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(loader, "load_encoder", lambda settings, warm=True: FakeEncoder())
+    passages = load_corpus(SEED_CORPUS).passages
+    mail = next(p.entry for p in passages if "support@zohomail.com" in p.answer)
+    rows = ["qid\tquestion\tgold_passage_id", f"q1\tmon patron exige une trace écrite\t{mail}",
+            f"q2\tma boîte veut une preuve écrite\t{mail}", f"q3\tqui parle de zoho sur reddit\tabsent|{mail}"]
+    (tmp_path / "entries.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = learning.run(SEED_CORPUS, FakeEncoder(), learning.read_any(tmp_path / "entries.tsv"))
+    assert set(report.attached) <= {"q1", "q3"} and set(report.held_out) <= {"q2"} and report.attached
+    assert report.attached_fixed == len(report.attached)
+    assert report.after.hit1 >= report.before.hit1 and report.after.questions == 3
+    assert learning.main([str(tmp_path / "entries.tsv"), "--corpus", str(SEED_CORPUS)]) == 0
+    assert "hit@10" in capsys.readouterr().out

@@ -214,3 +214,15 @@ def test_the_variants_reader_applies_the_build_s_control_rule(tmp_path):
     path.write_text("passage_id,question,added_by\np/1,bonjour,Al\u202eice\n", encoding="utf-8")
     with pytest.raises(ContentError, match=r"variants.csv:2: caractère de contrôle de direction interdit \(U\+202E\)"):
         read_variants(path)
+
+
+def test_remove_variant_takes_one_phrasing_off_and_keeps_the_others(tmp_path):
+    from faqsearch.content.variants import remove_variant
+
+    path = tmp_path / "variants.csv"
+    assert not remove_variant(path, "p1", "absent")  # no file yet: nothing to remove
+    append_variant(path, "p1", "Première formulation ?", "auto")
+    append_variant(path, "p1", "Deuxième formulation", "éditeur")
+    assert remove_variant(path, "p1", "premiere formulation")  # compared as the file compares phrasings
+    assert [(v.passage_id, v.question, v.added_by) for v in read_variants(path)] == [("p1", "Deuxième formulation", "éditeur")]
+    assert not remove_variant(path, "p2", "Deuxième formulation")
