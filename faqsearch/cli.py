@@ -67,6 +67,8 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
             lines.append(f"  {key} : {value}")
         for alt in a.alternatives:
             lines.append(f"  → {alt.name} {alt.url or alt.email or ''}".rstrip())
+    if answer.short:
+        lines.append("\nRéponse courte : " + answer.short.text.replace("\n", "\n  "))
     if answer.confident:
         for hit in answer.hits:
             p = hit.passage
