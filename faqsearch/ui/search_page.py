@@ -25,6 +25,7 @@ from . import presentation as pres
 from .excerpt import entry_answer
 from .rebuild import rebuild_button
 from .session import session_id
+from .short_answer import short_answer_html, short_answer_passage
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,9 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
 
 
 def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
+    source = short_answer_passage(answer.short, answer.hits)
+    if source is not None:  # the guide's words that answer come first
+        st.html(short_answer_html(answer.short, source))
     if answer.advice is not None:
         st.html(cards.channel_card_html(answer.advice, plan))
     st.subheader("Les réponses trouvées", divider="gray")

@@ -23,6 +23,7 @@
   var status = document.getElementById("fsw-status");
   var detail = document.getElementById("fsw-detail");
   var channel = document.getElementById("fsw-channel");
+  var shortBox = document.getElementById("fsw-short");
   var plan = new URLSearchParams(window.location.search).get("plan");
   if (["gratuit", "lite", "premium"].indexOf(plan) < 0) { plan = null; }
 
@@ -34,6 +35,7 @@
   var results = [];
   var active = -1;
   var answeredQuestion = "";
+  var shortAnswer = null;  // the short answer of the last answer, when its entry is among the results
 
   function sessionId() {
     var key = "faqsearch-session";
@@ -143,7 +145,7 @@
     if (!result) { return; }
     detail.querySelector(".fsw-detail-title").textContent = result.question;
     detail.querySelector(".fsw-detail-section").textContent = result.section || "";
-    detail.querySelector(".fsw-answer").textContent = result.answer;
+    fillAnswer(detail.querySelector(".fsw-answer"), result);
     detail.querySelector(".fsw-rate-done").textContent = "";
     detail.dataset.passage = result.passage_id;
     detail.hidden = false;
@@ -182,6 +184,41 @@
     active = -1;
   }
 
+  // ---------------------------------------------------------------- short answer
+  function shortIndex() {
+    if (!shortAnswer) { return -1; }
+    for (var i = 0; i < results.length; i++) {
+      var answer = results[i].answer;
+      // Shown only when the entry holds these very words there: nothing else is an answer.
+      if (results[i].passage_id === shortAnswer.passage_id &&
+          answer.slice(shortAnswer.start, shortAnswer.end) === shortAnswer.text) { return i; }
+    }
+    return -1;
+  }
+
+  // The entry's answer, with the short answer marked where it stands (text nodes only).
+  function fillAnswer(element, result) {
+    var i = shortIndex();
+    if (i < 0 || results[i] !== result) {
+      element.textContent = result.answer;
+      return;
+    }
+    var mark = document.createElement("mark");
+    mark.textContent = shortAnswer.text;
+    element.replaceChildren(result.answer.slice(0, shortAnswer.start), mark, result.answer.slice(shortAnswer.end));
+  }
+
+  function renderShort(answer) {
+    shortAnswer = answer.confident ? answer.short_answer : null;
+    var i = shortIndex();
+    shortBox.hidden = i < 0;
+    if (i < 0) { return; }
+    shortBox.querySelector(".fsw-short-text").textContent = shortAnswer.text;
+    var source = ["Extrait de la réponse à : ", isolated(results[i].question)];
+    if (results[i].section) { source.push(" · ", isolated(results[i].section)); }
+    sentence(shortBox.querySelector(".fsw-short-source"), source);
+  }
+
   function renderChannel(advice) {
     if (!advice) {
       channel.hidden = true;
@@ -218,6 +255,7 @@
     answeredQuestion = answer.question;
     detail.hidden = true;
     renderList(answer);
+    renderShort(answer);
     renderChannel(answer.channel);
     var said;
     if (answer.confident) {
@@ -241,6 +279,7 @@
     closeList();
     detail.hidden = true;
     channel.hidden = true;
+    shortBox.hidden = true;
     status.textContent = message || "";
   }
 
@@ -327,6 +366,7 @@
   });
 
   input.addEventListener("blur", function () { closeList(); });
+  shortBox.querySelector(".fsw-short-open").addEventListener("click", function () { showDetail(shortIndex()); });
   detail.querySelector(".fsw-rate-up").addEventListener("click", function () { rate("up"); });
   detail.querySelector(".fsw-rate-down").addEventListener("click", function () { rate("down"); });
 })();
