@@ -33,8 +33,8 @@ class ShortAnswerConfig:
     how far ahead of any part it does not overlap the chosen part must score; ``lexical_weight``
     what the analyzer's share adds to the cosine; ``nested`` how much lower a smaller part inside
     the best one may score and still be preferred (the smallest part that answers);
-    ``max_parts`` the most parts embedded for one answer (the first ones: a long chunk's later
-    sentences are rarely its answer, and each costs an encoding).
+    ``max_parts`` the most parts embedded for one answer (those sharing the most with the
+    question: each costs an encoding, and a long chunk has dozens).
 
     ``margin`` and ``lexical_weight`` were chosen on the seed guide's questions among 0–0.02 and
     0–0.2 (``python -m bench.short_answers --margin M --lexical-weight W``, BENCHMARKS.md): no
@@ -45,7 +45,7 @@ class ShortAnswerConfig:
     margin: float = 0.005
     lexical_weight: float = 0.05
     nested: float = 0.01
-    max_parts: int = 48
+    max_parts: int = 12
 
     def __post_init__(self):
         if self.max_chars < 1 or self.max_parts < 1:
@@ -72,15 +72,18 @@ class ShortAnswers:
                passage: Passage) -> ShortAnswer | None:
         """The short answer to ``question`` from ``passage``, or None when no part stands out."""
         parts = [p for p in answer_parts(passage.answer, is_how_to(question))
-                 if p.end - p.start <= self.config.max_chars][: self.config.max_parts]
+                 if p.end - p.start <= self.config.max_chars]
         if not parts:
             return None
+        # The analyzer reads the lines a part hangs from too: "Numéros :" says what "+1 888…" is.
+        lexical = np.array(lexical_shares(question, [f"{p.context} {passage.answer[p.start:p.end]}" for p in parts]))
+        # Only the parts the analyzer ranks first are embedded: a long chunk has dozens of sentences.
+        kept = np.sort(np.argsort(-lexical, kind="stable")[: self.config.max_parts])
+        parts, lexical = [parts[i] for i in kept], lexical[kept]
         head = passage.title or passage.question
         texts = [" : ".join(t for t in (head, p.context, passage.answer[p.start:p.end]) if t) for p in parts]
         cosines = self._vectors(encoder, texts) @ np.asarray(question_vector, dtype=np.float32)
-        # The analyzer reads the lines a part hangs from too: "Numéros :" says what "+1 888…" is.
-        lexical = lexical_shares(question, [f"{p.context} {passage.answer[p.start:p.end]}" for p in parts])
-        scores = cosines + self.config.lexical_weight * np.array(lexical)
+        scores = cosines + self.config.lexical_weight * lexical
         best = pick(parts, scores, self.config)
         if best is None:
             return None
