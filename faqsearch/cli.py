@@ -52,6 +52,8 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
     """Human-readable French rendering of an answer; ``channels`` False for a corpus without a
     channel catalogue, which then never speaks of channels."""
     lines = [f"Question : {answer.question}"]
+    if answer.did_you_mean:
+        lines.append(f"Vouliez-vous dire : « {answer.did_you_mean} » ?")
     if answer.notice:
         lines.append(f"⚠ {answer.notice}")
     if answer.hits and not answer.confident:

@@ -49,6 +49,7 @@ class Answer:
     notice: str = ""
     plan: str | None = None  # the plan the answer was given for (None: unknown, every plan)
     short: ShortAnswer | None = None  # drawn from the best entry when the engine is confident
+    did_you_mean: str | None = None  # the question with its unknown words corrected, offered only
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +58,7 @@ class Answer:
             "notice": self.notice,
             "channel": self.advice.to_dict() if self.advice else None,
             "short_answer": self.short.to_dict() if self.short else None,
+            "did_you_mean": self.did_you_mean,
             "results": [
                 {
                     "rank": h.rank, "score": round(h.score, 4), "passage_id": h.passage.id,

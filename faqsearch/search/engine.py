@@ -26,6 +26,7 @@ from .confidence import Confidence
 from .hybrid import SearchConfig, search_batch
 from .questions import clean_question, fit_to_model
 from .short_answer import ShortAnswers
+from .spelling import Spelling
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class Engine:
                  tokenizer: ModelTokenizer | None = None, short_answers: ShortAnswers | None = None):
         self._index = index
         self.short_answers = short_answers or ShortAnswers()
+        self.spelling = Spelling()
         self.config = config
         self.confidence = confidence
         self.root = Path(root) if root else None
@@ -153,5 +155,6 @@ class Engine:
             confident = self.confidence(hits, result.evidence)
             advice = advise(text, hits, catalogue, plan, confident, named)
             short = self.short_answers.choose(index.encoder, text, vector, hits[0].passage) if confident else None
-            answers.append(Answer(text, confident, advice, hits, notice, plan, short))
+            fixed = self.spelling.of(index).correct(text)
+            answers.append(Answer(text, confident, advice, hits, notice, plan, short, fixed))
         return answers

@@ -45,7 +45,7 @@ class ShortAnswerConfig:
     margin: float = 0.005
     lexical_weight: float = 0.05
     nested: float = 0.01
-    max_parts: int = 12
+    max_parts: int = 8
 
     def __post_init__(self):
         if self.max_chars < 1 or self.max_parts < 1:
@@ -80,8 +80,7 @@ class ShortAnswers:
         # Only the parts the analyzer ranks first are embedded: a long chunk has dozens of sentences.
         kept = np.sort(np.argsort(-lexical, kind="stable")[: self.config.max_parts])
         parts, lexical = [parts[i] for i in kept], lexical[kept]
-        head = passage.title or passage.question
-        texts = [" : ".join(t for t in (head, p.context, passage.answer[p.start:p.end]) if t) for p in parts]
+        texts = [_embedded_text(passage, p) for p in parts]
         cosines = self._vectors(encoder, texts) @ np.asarray(question_vector, dtype=np.float32)
         scores = cosines + self.config.lexical_weight * lexical
         best = pick(parts, scores, self.config)
@@ -105,6 +104,14 @@ class ShortAnswers:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def _embedded_text(passage: Passage, part: Part) -> str:
+    """The part under its entry's question and the lines it hangs from: without them, a line such
+    as "Disponibilité : 24/7" is about nothing (right short answers on the seed guide fell from
+    46 to 42 of 55 when parts of 100 characters or more were embedded alone)."""
+    text = passage.answer[part.start:part.end]
+    return " : ".join(t for t in (passage.title or passage.question, part.context, text) if t)
 
 
 def lexical_shares(question: str, parts: Sequence[str]) -> list[float]:

@@ -45,8 +45,9 @@ def _trigrams(word: str) -> set[str]:
 class Vocabulary:
     """Sorted distinct words with their counts, a trigram index, prefix and typo lookups."""
 
-    def __init__(self, words: Iterable[str]):
-        self.counts = Counter(w for w in words if w)
+    def __init__(self, words: Iterable[str] = (), counts: Counter | None = None):
+        """``words`` (each as often as it occurs), or their ``counts``."""
+        self.counts = Counter(w for w in words if w) if counts is None else +counts
         self.words: list[str] = sorted(self.counts)
         grams: dict[str, list[int]] = defaultdict(list)
         for i, word in enumerate(self.words):
@@ -88,8 +89,8 @@ class Vocabulary:
 
     def _candidates(self, word: str, limit: int, prefix: bool = False) -> list[str]:
         """Words sharing enough trigrams with ``word`` to be within ``limit`` typos of it (each typo
-        changes at most three trigrams); a ``prefix`` has no end mark."""
+        changes at most three trigrams, a swap four); a ``prefix`` has no end mark."""
         grams = _trigrams(word) - ({f"{word[-2:]}>"} if prefix else set())
         shared = Counter(i for gram in grams for i in self._grams.get(gram, ()))
-        need = max(1, len(grams) - 3 * limit)
+        need = max(1, len(grams) - 4 * limit)
         return [self.words[i] for i, n in shared.items() if n >= need]

@@ -65,12 +65,15 @@ def test_parts_are_embedded_a_few_at_a_time_and_once():
             self.batches.append(len(texts))
             return super().encode_passages(texts, progress)
 
-    encoder, shorts = Counting(), ShortAnswers()
+    encoder, shorts = Counting(), ShortAnswers(ShortAnswerConfig(max_parts=2 * FEW_PASSAGES))
     _choose("sujet numéro 7", _passage(many), encoder, shorts)
-    assert encoder.batches and max(encoder.batches) <= FEW_PASSAGES
-    embedded = sum(encoder.batches)
-    _choose("sujet numéro 9", _passage(many), encoder, shorts)
-    assert sum(encoder.batches) == embedded  # the parts' vectors were kept
+    assert sum(encoder.batches) == 2 * FEW_PASSAGES and max(encoder.batches) <= FEW_PASSAGES
+    _choose("sujet numéro 7", _passage(many), encoder, shorts)
+    assert sum(encoder.batches) == 2 * FEW_PASSAGES  # the parts' vectors were kept
+    few = Counting()
+    few.batches = []
+    _choose("sujet numéro 7", _passage(many), few, ShortAnswers(ShortAnswerConfig(max_parts=3)))
+    assert few.batches == [3]  # only the parts sharing the most with the question
 
 
 def test_the_smallest_part_inside_the_best_is_preferred_when_it_scores_almost_as_well():
