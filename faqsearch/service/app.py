@@ -24,7 +24,7 @@ from . import errors
 from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .routes import feedback, search, site, suggest
+from .routes import feedback, related, search, site, suggest
 from .routes.site import PassageIndex
 
 
@@ -59,6 +59,7 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     passages = PassageIndex()  # one for the passages served and the ratings checked
     app.include_router(search.router(engine))
     app.include_router(suggest.router(engine))
+    app.include_router(related.router(engine))
     app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file)))
     app.include_router(site.router(engine, settings, passages))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")

@@ -48,3 +48,51 @@ def test_the_widget_shows_the_short_answer_first_and_marks_it_in_the_entry(chrom
             expect(detail.locator(".fsw-answer")).to_contain_text("Décrivez votre problème")
         finally:
             browser.close()
+
+
+def test_suggestions_appear_while_typing_and_are_chosen_with_the_keyboard(chromium: str, widget):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="fr-FR")
+            page.goto(widget + "/widget")
+            box = page.get_by_role("combobox", name="Rechercher dans l'aide")
+            box.press_sequentially("numro de telef", delay=30)  # typos, no accents
+            suggestion = page.locator(".fsw-suggestion").first
+            expect(suggestion).to_be_visible(timeout=WAIT_MS)
+            expect(box).to_have_attribute("aria-expanded", "true")
+            text = suggestion.locator(".fsw-option-question").inner_text()
+            assert "téléphon" in text.lower(), text
+            box.press("ArrowDown")
+            expect(box).to_have_attribute("aria-activedescendant", "fsw-suggestion-0")
+            expect(suggestion).to_have_attribute("aria-selected", "true")
+            box.press("Enter")
+            expect(box).to_have_value(text)  # the suggestion is the question now, and it is answered
+            expect(page.locator(".fsw-result").first).to_be_visible(timeout=WAIT_MS)
+            expect(page.get_by_role("status").first).to_contain_text("du guide")
+        finally:
+            browser.close()
+
+
+def test_the_widget_offers_the_corrected_question_one_click_away(chromium: str, widget):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="fr-FR")
+            page.goto(widget + "/widget")
+            box = page.get_by_role("combobox", name="Rechercher dans l'aide")
+            box.fill("numro du suport telefonique")
+            offer = page.get_by_role("button", name="numéro du support téléphonique")
+            expect(offer).to_be_visible(timeout=WAIT_MS)
+            expect(page.locator("#fsw-fix")).to_contain_text("Vouliez-vous dire")
+            expect(box).to_have_value("numro du suport telefonique")  # never replaced by itself
+            offer.focus()
+            offer.press("Enter")
+            expect(box).to_have_value("numéro du support téléphonique")
+            expect(page.locator("#fsw-fix")).to_be_hidden(timeout=WAIT_MS)
+        finally:
+            browser.close()

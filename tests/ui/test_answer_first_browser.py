@@ -36,3 +36,22 @@ def test_the_page_shows_the_short_answer_first_and_marks_it_in_the_whole_entry(c
             expect(short.locator(".fs-short-whole")).to_contain_text("Décrivez votre problème")
         finally:
             browser.close()
+
+
+def test_the_page_offers_the_corrected_question_of_a_typo_question(chromium: str, server: str):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1250}, locale="fr-FR")
+            page.goto(server, timeout=STARTUP_TIMEOUT_S * 1000)
+            ask(page, "numro du suport telefonique", "Support téléphonique")
+            offer = page.get_by_role("button", name="Vouliez-vous dire : « numéro du support téléphonique » ?")
+            expect(offer).to_be_visible()
+            offer.click()
+            box = page.get_by_placeholder("Posez votre question", exact=False)
+            expect(box).to_have_value("numéro du support téléphonique", timeout=30_000)
+            expect(offer).to_be_hidden(timeout=30_000)
+        finally:
+            browser.close()

@@ -1,4 +1,4 @@
-"""``GET /v1/suggest``: completions of what is typed, from the index in service."""
+"""``GET /v1/suggest`` and ``GET /v1/related``: completions of what is typed, entries near an opened one."""
 
 from __future__ import annotations
 
@@ -32,3 +32,14 @@ def test_a_new_build_is_suggested_without_restart(client: TestClient, settings):
     write_corpus(settings.corpus_dir, generation=2, items=2)
     build(settings.corpus_dir, settings.index_dir, FakeEncoder())
     assert client.get("/v1/suggest", params={"q": "Configurer IM"}).json()["suggestions"] == []
+
+
+def test_related_entries_of_an_opened_answer(client: TestClient):  # noqa: F811
+    passage = "guide/questions-courantes/configurer-imap"
+    body = client.get("/v1/related", params={"passage_id": passage}).json()
+    assert body["passage_id"] == passage
+    assert len(body["related"]) == 3 and passage not in [r["passage_id"] for r in body["related"]]
+    assert set(body["related"][0]) == {"passage_id", "entry_id", "question", "section"}
+    assert body["related"][0]["section"] == "Questions courantes"
+    assert_french_error(client.get("/v1/related", params={"passage_id": "inconnu"}), 404, "passage_id")
+    assert_french_error(client.get("/v1/related", params={"passage_id": passage, "count": 0}), 422)

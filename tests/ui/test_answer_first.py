@@ -1,4 +1,4 @@
-"""The page's short answer: the guide's words first, the entry named, the whole entry marked in place."""
+"""The page leads with the answer: the short answer first, its entry named and marked in place; « Vouliez-vous dire »."""
 
 from __future__ import annotations
 
@@ -36,3 +36,26 @@ def test_the_page_leads_with_the_short_answer(fake_page):
     assert blocks[0].startswith('<div class="fs-query">')  # the line that says what was asked
     assert blocks[1].startswith('<section class="fs-short"'), blocks[:2]  # then the answer, before the channel
     assert "status.zoho.com" in blocks[1]
+
+
+def test_the_page_offers_the_corrected_question_and_answers_it_on_a_click(fake_page):
+    at = fake_page(SEED_CORPUS)
+    at.text_input(key="question").input("numro du suport telefonique").run()
+    button = at.button(key="did-you-mean")
+    assert button.label == "Vouliez-vous dire : « numéro du support téléphonique » ?"
+    assert at.text_input(key="question").value == "numro du suport telefonique"  # never replaced by itself
+    button.click().run()
+    assert not at.exception
+    assert at.text_input(key="question").value == "numéro du support téléphonique"
+
+
+def test_the_best_answer_has_three_related_questions_that_ask_on_a_click(fake_page):
+    at = fake_page(SEED_CORPUS)
+    at.text_input(key="question").input("Comment accéder au statut du service ?").run()
+    related = [b for b in at.button if b.key and b.key.startswith("related-")]
+    assert len(related) == 3
+    assert any(" · " in b.label for b in related)  # with their section (the introduction has none)
+    question = related[0].label.split(" · ")[0]
+    related[0].click().run()
+    assert not at.exception
+    assert at.text_input(key="question").value.replace("\\", "") == question.replace("\\", "")
