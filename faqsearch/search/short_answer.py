@@ -45,7 +45,7 @@ class ShortAnswerConfig:
     margin: float = 0.005
     lexical_weight: float = 0.05
     nested: float = 0.01
-    max_parts: int = 8
+    max_parts: int = 6
 
     def __post_init__(self):
         if self.max_chars < 1 or self.max_parts < 1:
