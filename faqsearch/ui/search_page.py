@@ -26,6 +26,7 @@ from .excerpt import entry_answer
 from .rebuild import rebuild_button
 from .related import related_questions
 from .session import session_id
+from .suggestions import suggestions
 from .short_answer import short_answer_html, short_answer_passage
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     if answer.did_you_mean:  # offered, never put in place of the question by itself
         st.button(f"Vouliez-vous dire : « {pres.escape_markdown(answer.did_you_mean)} » ?", key="did-you-mean",
                   on_click=_use_example, args=(answer.did_you_mean,), type="tertiary", icon="✏️")
+    suggestions(engine, answer, _use_example)
     if answer.notice:
         st.info(pres.escape_markdown(answer.notice), icon="✂️")
     if answer.confident:

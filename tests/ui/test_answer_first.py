@@ -59,3 +59,14 @@ def test_the_best_answer_has_three_related_questions_that_ask_on_a_click(fake_pa
     related[0].click().run()
     assert not at.exception
     assert at.text_input(key="question").value.replace("\\", "") == question.replace("\\", "")
+
+
+def test_a_half_typed_question_is_completed_by_the_guides_questions(fake_page):
+    at = fake_page(SEED_CORPUS)
+    at.text_input(key="question").input("Comment contacter le support par").run()
+    offered = [b for b in at.button if b.key and b.key.startswith("suggestion-")]
+    assert offered and all("support par" in b.label for b in offered), [b.label for b in offered]
+    text = offered[0].label
+    offered[0].click().run()
+    assert not at.exception
+    assert at.text_input(key="question").value.replace("\\", "") == text.replace("\\", "")
