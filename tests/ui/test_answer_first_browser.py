@@ -20,8 +20,12 @@ def test_the_page_shows_the_short_answer_first_and_marks_it_in_the_whole_entry(c
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1250}, locale="fr-FR")
             page.goto(server, timeout=STARTUP_TIMEOUT_S * 1000)
-            ask(page, "Combien de temps faut-il attendre une réponse au mail ?", "Support par email")
+            box = page.get_by_placeholder("Posez votre question", exact=False)
+            box.wait_for(timeout=STARTUP_TIMEOUT_S * 1000)
+            box.fill("Combien de temps faut-il attendre une réponse au mail ?")
+            box.press("Enter")
             short = page.locator(".fs-short")
+            short.wait_for(timeout=STARTUP_TIMEOUT_S * 1000)
             expect(short.locator(".fs-short-text")).to_have_text(
                 "Attendez une réponse (généralement sous 24 heures, souvent plus rapide).")
             expect(short.locator(".fs-short-source")).to_contain_text("Comment contacter le support par email ?")
