@@ -15,6 +15,7 @@ is enough for its entry to be offered.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -58,8 +59,8 @@ def half_typed(passages: Sequence[Passage], files: Sequence[Path], shown: int = 
     return asked, found, misses
 
 
-def keystrokes(passages: Sequence[Passage], files: Sequence[Path]) -> tuple[float, list[float]]:
-    """(seconds to build the suggestions, milliseconds of each keystroke's lookup)."""
+def keystrokes(passages: Sequence[Passage], files: Sequence[Path]) -> tuple[float, int, list[float]]:
+    """(seconds to build the suggestions, distinct phrases, milliseconds of each keystroke's lookup)."""
     started = time.perf_counter()
     suggester = Suggester(passages)
     built = time.perf_counter() - started
@@ -70,7 +71,7 @@ def keystrokes(passages: Sequence[Passage], files: Sequence[Path]) -> tuple[floa
                 started = time.perf_counter()
                 suggester.suggest(q.question[:end], 5)
                 times.append((time.perf_counter() - started) * 1000)
-    return built, times
+    return built, len(suggester.suggestions), times
 
 
 def distinct_questions(passages: Sequence[Passage], seed: int = 0) -> list[Passage]:
@@ -99,12 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose:
         print("\n".join(misses))
     synthetic = distinct_questions(generate(passages, args.entries).passages)
-    built, times = keystrokes(synthetic, QUESTION_FILES)
-    phrases = sum(len(p.phrasings()) for p in synthetic)
-    print(f"{args.entries} entries ({phrases} questions and variants): suggestions built in {built:.1f} s; "
+    built, phrases, times = keystrokes(synthetic, QUESTION_FILES)
+    print(f"{args.entries} entries ({phrases} distinct questions and variants): suggestions built in {built:.1f} s; "
           f"per keystroke over {len(times)} keystrokes: median {statistics.median(times):.2f} ms, "
           f"90th percentile {percentile(times, 0.9):.2f} ms, 99th {percentile(times, 0.99):.2f} ms, "
-          f"max {max(times):.2f} ms")
+          f"max {max(times):.2f} ms; load average {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -25,7 +25,7 @@ from ..text.normalize import fold, words
 from .vocabulary import Vocabulary
 
 MAX_LIMIT = 10
-RANKED = 200  # candidates ranked in full, in phrase order
+RANKED = 100  # candidates ranked in full, in phrase order
 PREFIX_WORDS = 64  # the most frequent words a short prefix stands for
 
 
@@ -109,7 +109,8 @@ class Suggester:
         the word being typed ("" in ``weights``: ``last``, or one of the ``prefixed`` words that
         stand for it), and a tenth for each word in place from the start."""
         phrase, held = self._words[i], self._sets[i]
-        typing = any(w.startswith(last) for w in phrase) or not held.isdisjoint(prefixed) if last else False
+        # ``prefixed`` holds every word starting with a last word of two letters or more.
+        typing = bool(last) and (not held.isdisjoint(prefixed) if prefixed else any(w.startswith(last) for w in phrase))
         score = sum(weight for w, weight in weights if (w in held if w else typing))
         start = 0
         for a, b in zip(typed, phrase):

@@ -13,6 +13,9 @@ from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
 
+CANDIDATES = 200
+
+
 def allowed_typos(word: str) -> int:
     """How many typos a word of this length may hold and still be recognised: none under four
     letters ("mal" is not "mail"), one up to seven, two from eight."""
@@ -93,4 +96,5 @@ class Vocabulary:
         grams = _trigrams(word) - ({f"{word[-2:]}>"} if prefix else set())
         shared = Counter(i for gram in grams for i in self._grams.get(gram, ()))
         need = max(1, len(grams) - 4 * limit)
-        return [self.words[i] for i, n in shared.items() if n >= need]
+        # The closest by shared trigrams are checked first, and no more than CANDIDATES of them.
+        return [self.words[i] for i, n in shared.most_common(CANDIDATES) if n >= need]

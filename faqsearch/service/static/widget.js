@@ -218,6 +218,7 @@
     suggestions = [];
     window.clearTimeout(timer);
     window.clearTimeout(suggestTimer);
+    window.clearTimeout(logTimer);
     search(text);
     logTimer = window.setTimeout(logQuestion, LOG_IDLE_MS);
   }
