@@ -185,18 +185,18 @@
     return item;
   }
 
-  // Suggestions (questions of the guides completing what is typed) first, then the answers found.
+  // The answers found first, then suggestions (questions of the guides completing what is typed).
   function renderOptions() {
     var current = active >= 0 && list.children[active] ? list.children[active].id : null;
     list.replaceChildren();
+    results.forEach(function (result, i) {
+      list.appendChild(option("fsw-option-" + i, "fsw-result", result.question, result.section || "",
+                              function () { showDetail(i); }));
+    });
     suggestions.forEach(function (suggestion, i) {
       list.appendChild(option("fsw-suggestion-" + i, "fsw-suggestion", suggestion.text,
                               "Suggestion" + (suggestion.section ? " · " + suggestion.section : ""),
                               function () { takeSuggestion(suggestion.text); }));
-    });
-    results.forEach(function (result, i) {
-      list.appendChild(option("fsw-option-" + i, "fsw-result", result.question, result.section || "",
-                              function () { showDetail(i); }));
     });
     var shown = list.children.length > 0;
     list.hidden = !shown;
