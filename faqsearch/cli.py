@@ -52,6 +52,8 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
     """Human-readable French rendering of an answer; ``channels`` False for a corpus without a
     channel catalogue, which then never speaks of channels."""
     lines = [f"Question : {answer.question}"]
+    if answer.did_you_mean:
+        lines.append(f"Vouliez-vous dire : « {answer.did_you_mean} » ?")
     if answer.notice:
         lines.append(f"⚠ {answer.notice}")
     if answer.hits and not answer.confident:
@@ -67,6 +69,8 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
             lines.append(f"  {key} : {value}")
         for alt in a.alternatives:
             lines.append(f"  → {alt.name} {alt.url or alt.email or ''}".rstrip())
+    if answer.short:
+        lines.append("\nRéponse courte : " + answer.short.text.replace("\n", "\n  "))
     if answer.confident:
         for hit in answer.hits:
             p = hit.passage

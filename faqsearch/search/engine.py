@@ -25,6 +25,8 @@ from ..records.answer import Answer
 from .confidence import Confidence
 from .hybrid import SearchConfig, search_batch
 from .questions import clean_question, fit_to_model
+from .short_answer import ShortAnswers
+from .spelling import Spelling
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,10 @@ class Engine:
 
     def __init__(self, index: FaqIndex, config: SearchConfig = SearchConfig(),
                  confidence: Confidence = Confidence(), root: Path | None = None, stamp: str = "",
-                 tokenizer: ModelTokenizer | None = None):
+                 tokenizer: ModelTokenizer | None = None, short_answers: ShortAnswers | None = None):
         self._index = index
+        self.short_answers = short_answers or ShortAnswers()
+        self.spelling = Spelling()
         self.config = config
         self.confidence = confidence
         self.root = Path(root) if root else None
@@ -135,17 +139,22 @@ class Engine:
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
         # A few more than asked: a passage about a channel the question names may move up.
         pool = max(top_k, RERANK_POOL)
-        found = search_batch(index, [cleaned[i][0] for i in searchable], pool, self.config) if searchable else []
-        results = dict(zip(searchable, found))
+        texts = [cleaned[i][0] for i in searchable]
+        # Encoded here: the short answer compares the same vector with the parts of the best entry.
+        vectors = index.encoder.encode_queries(texts) if texts else None
+        found = search_batch(index, texts, pool, self.config, vectors) if searchable else []
+        results = dict(zip(searchable, zip(found, vectors if texts else ())))
         answers = []
         for i, (text, notice) in enumerate(cleaned):
-            result = results.get(i)
-            if result is None:
+            if i not in results:
                 answers.append(Answer(text, False, None, (), EMPTY_QUESTION, plan))
                 continue
+            result, vector = results[i]
             named = find_mentions(text, catalogue)  # read once, for the ranking and for the card
             hits = rerank(text, result.hits, catalogue, self.config.named_channel_bonus, top_k, named)
             confident = self.confidence(hits, result.evidence)
             advice = advise(text, hits, catalogue, plan, confident, named)
-            answers.append(Answer(text, confident, advice, hits, notice, plan))
+            short = self.short_answers.choose(index.encoder, text, vector, hits[0].passage) if confident else None
+            fixed = self.spelling.of(index).correct(text)
+            answers.append(Answer(text, confident, advice, hits, notice, plan, short, fixed))
         return answers

@@ -24,7 +24,7 @@ from . import errors
 from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .routes import events, feedback, search, site, stats
+from .routes import events, feedback, related, search, site, stats, suggest
 from .routes.site import PassageIndex
 
 
@@ -59,6 +59,8 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     app.state.engine, app.state.store = engine, store
     passages = PassageIndex()  # one for the passages served and the ratings checked
     app.include_router(search.router(engine))
+    app.include_router(suggest.router(engine))
+    app.include_router(related.router(engine))
     keys = ClientKeys.from_file(settings.client_key_file)
     app.include_router(feedback.router(engine, store, passages, keys))
     app.include_router(events.router(engine, store, passages, keys))

@@ -24,7 +24,10 @@ from . import editor_auth, resources
 from . import presentation as pres
 from .excerpt import entry_answer
 from .rebuild import rebuild_button
+from .related import related_questions
 from .session import session_id
+from .suggestions import suggestions
+from .short_answer import short_answer_html, short_answer_passage
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,10 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.channels else ""
     st.html(f'<div class="fs-query">{found} « {pres.isolate(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
+    if answer.did_you_mean:  # offered, never put in place of the question by itself
+        st.button(f"Vouliez-vous dire : « {pres.escape_markdown(answer.did_you_mean)} » ?", key="did-you-mean",
+                  on_click=_use_example, args=(answer.did_you_mean,), type="tertiary", icon="✏️")
+    suggestions(engine, answer, _use_example)
     if answer.notice:
         st.info(pres.escape_markdown(answer.notice), icon="✂️")
     if answer.confident:
@@ -115,6 +122,9 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
 
 
 def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
+    source = short_answer_passage(answer.short, answer.hits)
+    if source is not None:  # the guide's words that answer come first
+        st.html(short_answer_html(answer.short, source))
     if answer.advice is not None:
         st.html(cards.channel_card_html(answer.advice, plan))
     st.subheader("Les réponses trouvées", divider="gray")
@@ -124,6 +134,8 @@ def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | N
             st.html(cards.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel),
                                           entry_answer(engine.index.passages, hit.passage)))
             _feedback(settings, answer, hit, plan)
+            if hit.rank == 1:
+                related_questions(engine, hit.passage, _use_example)
 
 
 def _not_confident(settings: Settings, engine: Engine, site: Site, answer: Answer, plan: str | None) -> None:

@@ -18,12 +18,16 @@
   var LOG_IDLE_MS = 1500;
   var MIN_CHARS = 2;
   var TOP_K = 5;
+  var SUGGEST_MS = 60;
+  var SUGGESTIONS = 5;
 
   var input = document.getElementById("fsw-q");
   var list = document.getElementById("fsw-list");
   var status = document.getElementById("fsw-status");
   var detail = document.getElementById("fsw-detail");
   var channel = document.getElementById("fsw-channel");
+  var shortBox = document.getElementById("fsw-short");
+  var fix = document.getElementById("fsw-fix");
   var plan = new URLSearchParams(window.location.search).get("plan");
   if (["gratuit", "lite", "premium"].indexOf(plan) < 0) { plan = null; }
 
@@ -33,9 +37,14 @@
   var pending = null;   // AbortController of the request in flight
   var sequence = 0;     // answers to an older keystroke are ignored
   var results = [];
+  var suggestions = [];
+  var suggestTimer = null;
+  var suggestPending = null;
+  var suggestSequence = 0;
   var active = -1;
   var answeredQuestion = "";
   var cardPassage = null;  // the passage whose card is shown; null for the general card
+  var shortAnswer = null;  // the short answer of the last answer, when its entry is among the results
 
   function sessionId() {
     var key = "faqsearch-session";
@@ -165,7 +174,8 @@
     if (!result) { return; }
     detail.querySelector(".fsw-detail-title").textContent = result.question;
     detail.querySelector(".fsw-detail-section").textContent = result.section || "";
-    detail.querySelector(".fsw-answer").textContent = result.answer;
+    fillAnswer(detail.querySelector(".fsw-answer"), result);
+    loadRelated(result.passage_id);
     detail.querySelector(".fsw-rate-done").textContent = "";
     detail.dataset.passage = result.passage_id;
     detail.hidden = false;
@@ -174,35 +184,117 @@
     logEvent({kind: "open", passage_id: result.passage_id, rank: index + 1});
   }
 
-  function renderList(answer) {
-    list.replaceChildren();
-    results = answer.confident ? answer.results : [];
-    results.forEach(function (result, i) {
-      var option = document.createElement("li");
-      option.id = "fsw-option-" + i;
-      option.className = "fsw-option";
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-      var question = document.createElement("span");
-      question.className = "fsw-option-question";
-      question.dir = "auto";
-      question.textContent = result.question;
-      var section = document.createElement("span");
-      section.className = "fsw-option-section";
-      section.dir = "auto";
-      section.textContent = result.section || "";
-      option.append(question, section);
-      // mousedown, not click: the field keeps the focus (and the screen reader its place).
-      option.addEventListener("mousedown", function (event) {
-        event.preventDefault();
-        showDetail(i);
-      });
-      list.appendChild(option);
+  function option(id, kind, text, detailText, choose) {
+    var item = document.createElement("li");
+    item.id = id;
+    item.className = "fsw-option " + kind;
+    item.setAttribute("role", "option");
+    item.setAttribute("aria-selected", "false");
+    var main = document.createElement("span");
+    main.className = "fsw-option-question";
+    main.dir = "auto";
+    main.textContent = text;
+    var sub = document.createElement("span");
+    sub.className = "fsw-option-section";
+    sub.dir = "auto";
+    sub.textContent = detailText;
+    item.append(main, sub);
+    item.fswChoose = choose;
+    // mousedown, not click: the field keeps the focus (and the screen reader its place).
+    item.addEventListener("mousedown", function (event) {
+      event.preventDefault();
+      choose();
     });
-    list.hidden = results.length === 0;
-    input.setAttribute("aria-expanded", results.length ? "true" : "false");
+    return item;
+  }
+
+  // The answers found first, then suggestions (questions of the guides completing what is typed).
+  function renderOptions() {
+    var current = active >= 0 && list.children[active] ? list.children[active].id : null;
+    list.replaceChildren();
+    results.forEach(function (result, i) {
+      list.appendChild(option("fsw-option-" + i, "fsw-result", result.question, result.section || "",
+                              function () { showDetail(i); }));
+    });
+    suggestions.forEach(function (suggestion, i) {
+      list.appendChild(option("fsw-suggestion-" + i, "fsw-suggestion", suggestion.text,
+                              "Suggestion" + (suggestion.section ? " · " + suggestion.section : ""),
+                              function () { takeSuggestion(suggestion.text); }));
+    });
+    var shown = list.children.length > 0;
+    list.hidden = !shown;
+    input.setAttribute("aria-expanded", shown ? "true" : "false");
     input.removeAttribute("aria-activedescendant");
     active = -1;
+    // Answers arriving while the visitor moves through the list keep their place in it.
+    var kept = current ? document.getElementById(current) : null;
+    if (kept) { setActive(Array.prototype.indexOf.call(list.children, kept)); }
+  }
+
+  function renderList(answer) {
+    results = answer.confident ? answer.results : [];
+    renderOptions();
+  }
+
+  function takeSuggestion(text) {
+    input.value = text;
+    suggestions = [];
+    window.clearTimeout(timer);
+    window.clearTimeout(suggestTimer);
+    window.clearTimeout(logTimer);
+    search(text);
+    logTimer = window.setTimeout(logQuestion, LOG_IDLE_MS);
+  }
+
+  function suggest(text) {
+    if (suggestPending) { suggestPending.abort(); }
+    suggestPending = new AbortController();
+    var mine = ++suggestSequence;
+    fetch("/v1/suggest?" + new URLSearchParams({q: text, limit: String(SUGGESTIONS)}).toString(),
+          {signal: suggestPending.signal, headers: {Accept: "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {suggestions: []}; })
+      .then(function (body) {
+        if (mine !== suggestSequence || input.value.trim() !== text) { return; }
+        var typed = text.toLowerCase();
+        suggestions = (body.suggestions || []).filter(function (s) { return s.text.toLowerCase() !== typed; });
+        renderOptions();
+      })
+      .catch(function () { /* suggestions are a help: without them the answers still come */ });
+  }
+
+  // ---------------------------------------------------------------- short answer
+  function shortIndex() {
+    if (!shortAnswer) { return -1; }
+    for (var i = 0; i < results.length; i++) {
+      var answer = results[i].answer;
+      // Shown only when the entry holds these very words there: nothing else is an answer.
+      if (results[i].passage_id === shortAnswer.passage_id &&
+          answer.slice(shortAnswer.start, shortAnswer.end) === shortAnswer.text) { return i; }
+    }
+    return -1;
+  }
+
+  // The entry's answer, with the short answer marked where it stands (text nodes only).
+  function fillAnswer(element, result) {
+    var i = shortIndex();
+    if (i < 0 || results[i] !== result) {
+      element.textContent = result.answer;
+      return;
+    }
+    var mark = document.createElement("mark");
+    mark.textContent = shortAnswer.text;
+    element.replaceChildren(result.answer.slice(0, shortAnswer.start), mark, result.answer.slice(shortAnswer.end));
+  }
+
+  function renderShort(answer) {
+    shortAnswer = answer.confident ? answer.short_answer : null;
+    var i = shortIndex();
+    shortBox.hidden = i < 0;
+    if (i < 0) { return; }
+    shortBox.querySelector(".fsw-short-text").textContent = shortAnswer.text;
+    var source = ["Extrait de la réponse à : ", isolated(results[i].question)];
+    if (results[i].section) { source.push(" · ", isolated(results[i].section)); }
+    sentence(shortBox.querySelector(".fsw-short-source"), source);
   }
 
   function renderChannel(advice) {
@@ -241,11 +333,47 @@
     channel.hidden = false;
   }
 
+  // « Questions liées » : the entries nearest to the one opened; a click asks its question.
+  function loadRelated(passageId) {
+    var box = detail.querySelector(".fsw-related");
+    box.hidden = true;
+    fetch("/v1/related?" + new URLSearchParams({passage_id: passageId}).toString(), {headers: {Accept: "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {related: []}; })
+      .then(function (body) {
+        if (detail.dataset.passage !== passageId) { return; }
+        var items = (body.related || []).map(function (entry) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.dir = "auto";
+          button.textContent = entry.question;
+          button.addEventListener("click", function () { takeSuggestion(entry.question); input.focus(); });
+          var section = document.createElement("span");
+          section.className = "fsw-related-section";
+          section.dir = "auto";
+          section.textContent = entry.section || "";
+          item.append(button, section);
+          return item;
+        });
+        box.querySelector(".fsw-related-list").replaceChildren.apply(box.querySelector(".fsw-related-list"), items);
+        box.hidden = items.length === 0;
+      })
+      .catch(function () { /* related questions are a help: the answer stands without them */ });
+  }
+
+  // « Vouliez-vous dire » : the corrected question, offered, never put in the field by itself.
+  function renderFix(corrected) {
+    fix.hidden = !corrected;
+    fix.querySelector(".fsw-fix-button").textContent = corrected || "";
+  }
+
   function render(answer) {
     answeredQuestion = answer.question;
     cardPassage = answer.confident && answer.results.length ? answer.results[0].passage_id : null;
+    renderFix(answer.did_you_mean);
     detail.hidden = true;
     renderList(answer);
+    renderShort(answer);
     renderChannel(answer.channel);
     var said;
     if (answer.confident) {
@@ -265,10 +393,13 @@
 
   function clearAll(message) {
     results = [];
+    suggestions = [];
     list.replaceChildren();
     closeList();
     detail.hidden = true;
     channel.hidden = true;
+    shortBox.hidden = true;
+    fix.hidden = true;
     status.textContent = message || "";
   }
 
@@ -318,17 +449,21 @@
     var text = input.value.trim();
     if (text.length < MIN_CHARS) {
       sequence++;
+      suggestSequence++;
+      window.clearTimeout(suggestTimer);
       if (pending) { pending.abort(); }
       clearAll("");
       return;
     }
     timer = window.setTimeout(function () { search(text); }, DEBOUNCE_MS);
+    window.clearTimeout(suggestTimer);
+    suggestTimer = window.setTimeout(function () { suggest(text); }, SUGGEST_MS);
     logTimer = window.setTimeout(logQuestion, LOG_IDLE_MS);
   });
 
   input.addEventListener("keydown", function (event) {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (!results.length) { return; }
+      if (!list.children.length) { return; }
       event.preventDefault();
       if (list.hidden) {
         list.hidden = false;
@@ -337,8 +472,9 @@
       setActive(event.key === "ArrowDown" ? active + 1 : (active < 0 ? -1 : active - 1));
     } else if (event.key === "Enter") {
       event.preventDefault();
-      if (results.length) {
-        showDetail(active >= 0 ? active : 0);
+      var chosen = active >= 0 ? list.children[active] : list.querySelector(".fsw-result");
+      if (chosen) {
+        chosen.fswChoose();
       } else {
         logQuestion();  // no answer to open: an unanswered question is what editors most need
       }
@@ -355,6 +491,11 @@
   });
 
   input.addEventListener("blur", function () { closeList(); });
+  fix.querySelector(".fsw-fix-button").addEventListener("click", function (event) {
+    takeSuggestion(event.currentTarget.textContent);
+    input.focus();
+  });
+  shortBox.querySelector(".fsw-short-open").addEventListener("click", function () { showDetail(shortIndex()); });
   detail.querySelector(".fsw-rate-up").addEventListener("click", function () { rate("up"); });
   detail.querySelector(".fsw-rate-down").addEventListener("click", function () { rate("down"); });
 })();

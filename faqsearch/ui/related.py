@@ -1,0 +1,28 @@
+"""« Questions liées » on the page: under the best answer, the entries nearest to it; a click
+asks the question of one."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+
+from ..records.passage import Passage
+from ..search.engine import Engine
+from ..search.related import RelatedIndex
+from . import presentation as pres
+
+# One per process, shared by the sessions: it follows the index in service by itself.
+_RELATED = RelatedIndex()
+
+
+def related_questions(engine: Engine, passage: Passage, ask: Callable[[str], None], count: int = 3) -> None:
+    """The ``count`` entries nearest to ``passage``'s, each a button with its section."""
+    near = _RELATED.of(engine.current()).near(passage.id, count) or []
+    if not near:
+        return
+    st.caption("Questions liées")
+    for i, entry in enumerate(near):
+        section = f" · {pres.escape_markdown(entry.section)}" if entry.section else ""
+        st.button(f"{pres.escape_markdown(entry.question)}{section}", key=f"related-{i}", on_click=ask,
+                  args=(entry.question,), type="tertiary", icon="↪️")
