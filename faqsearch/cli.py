@@ -268,7 +268,7 @@ def _search_command(sub, common) -> None:
     s = sub.add_parser("search", help="chercher une question")
     s.add_argument("question", nargs="?")
     s.add_argument("--top-k", type=int, default=5)
-    s.add_argument("--plan", choices=["gratuit", "lite", "premium"], default=None)
+    s.add_argument("--plan", default=None, help="votre forfait : un de ceux que déclare corpus/plans.csv")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", type=Path, help="une question par ligne")
     common(s, corpus=True)

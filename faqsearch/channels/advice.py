@@ -2,8 +2,8 @@
 cannot use it. Pure logic over the catalogue.
 
 The question is read as well as the answer: "Le support par e-mail est-il inclus dans l'offre
-gratuite ?" names the e-mail channel and the free plan, so the card speaks about e-mail, assumes
-the free plan when the user chose none, and says that e-mail is not in that plan.
+Essentiel ?" names the e-mail channel and a declared plan, so the card speaks about e-mail, assumes
+that plan when the user chose none, and says whether e-mail is in it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from typing import Sequence
 
 from ..records.answer import Hit
 from ..records.channel import Channel, ChannelAdvice
-from ..records.plans import PLAN_LABELS
 from .catalogue import Catalogue
 from .mentions import Mentions, find_mentions
-from .plans import plans_label
+from .plans import describe, plans_label
 
 
 def open_to(channel: Channel, plans: Sequence[str]) -> bool:
@@ -42,8 +41,8 @@ def _not_open(channel: Channel, catalogue: Catalogue, plans: Sequence[str], name
     instead = f" Avec {'ce' if named else 'votre'} forfait, utilisez plutôt : {names}." if names else ""
     return ChannelAdvice(
         channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
-        f"forfait {Mentions(plans=tuple(plans)).plan_label}." + instead,
+        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans, catalogue.plans)} ; il n'est pas "
+        f"ouvert au forfait {describe(plans, catalogue.plans)}." + instead,
         False, alternatives, named_in_question=named,
     )
 
@@ -64,12 +63,12 @@ def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confi
         return ChannelAdvice(
             general[0],
             "Le guide ne semble pas couvrir cette question : commencez par ces canaux généraux"
-            + (f" ouverts au forfait {PLAN_LABELS[plan]}." if plan else "."),
+            + (f" ouverts au forfait {catalogue.plans.label(plan)}." if plan else "."),
             True, general[1:],
         )
     # The card follows the best answer: an overview (a passage of no channel of its own, such as
     # the guide's introduction or a plan's summary) gets the general channels, not the channel of
-    # whichever lower passage happens to name one ("de l'aide gratuitement" is not a paid partner).
+    # whichever lower passage happens to name one ("de l'aide sans payer" is not a paid partner).
     channel = catalogue.get(hits[0].passage.channel)
     if channel is None:
         if not general:
@@ -104,7 +103,7 @@ def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str |
         widest = max(plans, key=lambda p: sum(c.open_to(p) for c in catalogue.channels)) if plans else None
         advice = recommend(hits, catalogue, widest, confident)
         if advice is not None and assumed is not None and len(assumed.plans) > 1:
-            advice = replace(advice, reason=advice.reason.replace(f"forfait {PLAN_LABELS[widest]}",
+            advice = replace(advice, reason=advice.reason.replace(f"forfait {catalogue.plans.label(widest)}",
                                                                   f"forfait {assumed.plan_label}"))
     if advice is None or assumed is None:
         return advice

@@ -17,6 +17,7 @@ from .cleanup import clean_passages
 from .files import CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, read_folder, unread_files
 from .guides import parse_guide
 from .lookalikes import BuildWarning, disambiguate
+from .plans import corpus_plans
 from .synonyms import parse_synonyms
 from .tables import accepted_names, read_table
 from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
@@ -54,8 +55,9 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
     files = read_folder(folder)
     catalogue_path = folder / CATALOGUE_FILE
     notes: list[BuildWarning] = []
-    catalogue = (parse_catalogue(files.text(catalogue_path, notes), str(catalogue_path)) if catalogue_path in files
-                 else Catalogue(()))
+    plans = corpus_plans(files, notes)
+    catalogue = (parse_catalogue(files.text(catalogue_path, notes), str(catalogue_path), plans)
+                 if catalogue_path in files else Catalogue((), plans))
     if not files.guides:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
                           ".csv, .jsonl ou .json, ou une page .html (voir docs/contenu.md).")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .plans import PLANS
-
 # A list item: a bullet, or a number followed by "." or ")".
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]\s|\d{1,2}[.)]\s)")
 
@@ -31,7 +29,7 @@ class Passage:
     question: str
     answer: str
     channel: str = ""
-    plans: tuple[str, ...] = PLANS
+    plans: tuple[str, ...] = ()
     source: str = ""
     entry_id: str = ""
     url: str = ""
@@ -115,7 +113,7 @@ class Passage:
     def from_dict(cls, data: dict) -> "Passage":
         """The passage of a :meth:`to_dict` object (unknown keys are ignored)."""
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        fields["plans"] = tuple(fields.get("plans") or PLANS)
+        fields["plans"] = tuple(fields.get("plans") or ())
         fields["variants"] = tuple(fields.get("variants") or ())
         if fields.get("entry_id") == fields.get("id"):
             fields["entry_id"] = ""  # to_dict writes the entry of a whole-entry passage as its own id
@@ -129,5 +127,5 @@ class Passage:
     @classmethod
     def from_row(cls, row: dict[str, str]) -> "Passage":
         """The passage of a :meth:`to_row` row."""
-        return cls(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p) or PLANS,
+        return cls(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p),
                       "variants": tuple(v for v in row["variants"].split("\t") if v)})

@@ -123,13 +123,14 @@ class Engine:
     def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5) -> list[Answer]:
         """Answer several questions against one consistent index.
 
-        ``plan`` is the user's plan as typed or chosen ("Gratuit", "lite", "Je ne sais pas", None).
+        ``plan`` is the user's plan as typed or chosen (a declared plan's id, label or word; "Je ne
+        sais pas" or None when unknown).
         """
         if not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"top_k doit être entre 1 et {MAX_TOP_K} (valeur reçue : {top_k}).")
-        plan = parse_plan(plan)
         index = self.current()  # one index for the whole batch, even if a rebuild lands meanwhile
         catalogue = index.catalogue or Catalogue(())
+        plan = parse_plan(plan, catalogue.plans)
         tokenizer = self._tokenizer(index)
         cleaned = [fit_to_model(*clean_question(q), tokenizer) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]

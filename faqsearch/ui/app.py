@@ -43,9 +43,8 @@ def main(app_dir: Path) -> None:
     if search_page.QUESTION_KEY in st.session_state:
         st.session_state[search_page.QUESTION_KEY] = st.session_state[search_page.QUESTION_KEY]
     engine, problem = load_engine(settings)
-    # A corpus without a channel catalogue (a general FAQ) has no plans and no channels to speak of.
-    channels = engine is None or bool(engine.catalogue.channels)
-    plan_choice, top_k = _sidebar_controls(channels)
+    # A corpus that declares no plans (a general FAQ) offers no plan to choose.
+    plan_choice, top_k = _sidebar_controls([p.label for p in engine.catalogue.plans.plans] if engine else [])
     with st.sidebar:
         _index_status(settings, engine, problem)
 
@@ -89,14 +88,15 @@ def load_engine(settings: Settings) -> tuple[Engine | None, str]:
                       "Vérifiez l'installation (`make install`), puis reconstruisez l'index.")
 
 
-def _sidebar_controls(channels: bool = True) -> tuple[str, int]:
-    """The plan (only when the corpus has channels: it decides which ones are open) and the number of results."""
+def _sidebar_controls(plan_labels: list[str]) -> tuple[str, int]:
+    """The plan (only when the corpus declares plans: they decide which channels and answers are
+    open) and the number of results."""
     with st.sidebar:
         plan = pres.UNKNOWN_PLAN
-        if channels:
-            plan = st.radio("Votre forfait", pres.PLAN_CHOICES, index=pres.PLAN_CHOICES.index(pres.UNKNOWN_PLAN),
-                            key="plan", help="Les canaux de support dépendent du forfait : le téléphone, l'e-mail "
-                                             "et le chat sont réservés aux forfaits payants.")
+        if plan_labels:
+            choices = pres.plan_choices(plan_labels)
+            plan = st.radio("Votre forfait", choices, index=choices.index(pres.UNKNOWN_PLAN), key="plan",
+                            help="Les canaux de support et les réponses dépendent du forfait.")
         top_k = st.slider("Nombre de résultats", MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS, key="top_k")
     return plan, top_k
 

@@ -16,8 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 from ..text.analyzer import analyzer
 from . import excerpt
 
-# The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.
-PLAN_CHOICES = ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
+# The last plan choice of the page, after the declared plans: every plan.
 UNKNOWN_PLAN = "Je ne sais pas"
 
 # Characters that open Markdown or HTML anywhere in a line (Streamlit adds $ for LaTeX and ~ for
@@ -30,6 +29,11 @@ _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
 # them; an invisible word joiner inside the marker does (after "http", after "www", after "@").
 _AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?<=@)")
 WORD_JOINER = "\u2060"
+
+
+def plan_choices(labels: Sequence[str]) -> tuple[str, ...]:
+    """The page's plan choices: the declared plans' labels in their order, then "Je ne sais pas"."""
+    return (*labels, UNKNOWN_PLAN)
 
 
 def escape(text: object) -> str:

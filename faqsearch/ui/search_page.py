@@ -103,7 +103,7 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
     found = f"{len(answer.hits)} réponses pour" if answer.confident else "Aucune réponse sûre pour"
-    plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.channels else ""
+    plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.plans else ""
     st.html(f'<div class="fs-query">{found} « {pres.isolate(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
     if answer.notice:
@@ -116,13 +116,13 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
 
 def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
     if answer.advice is not None:
-        st.html(cards.channel_card_html(answer.advice, plan))
+        st.html(cards.channel_card_html(answer.advice, plan, plans=engine.catalogue.plans))
     st.subheader("Les réponses trouvées", divider="gray")
     top = answer.hits[0].score
     for hit in answer.hits:
         with st.container(border=True):
             st.html(cards.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel),
-                                          entry_answer(engine.index.passages, hit.passage)))
+                                          entry_answer(engine.index.passages, hit.passage), engine.catalogue.plans))
             _feedback(settings, answer, hit, plan)
 
 
@@ -134,14 +134,14 @@ def _not_confident(engine: Engine, site: Site, answer: Answer, plan: str | None)
     tips = pres.rephrasing_tips(channels=bool(engine.catalogue.channels))
     st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in tips))
     if answer.advice is not None:
-        st.html(cards.channel_card_html(answer.advice, plan, general=True))
+        st.html(cards.channel_card_html(answer.advice, plan, general=True, plans=engine.catalogue.plans))
     examples(site, "examples-retry", "Ou essayez une de ces questions")
     with st.expander("Passages les plus proches (peu fiables)", expanded=False):
         st.caption("Ces passages sont les plus proches de votre question, mais ils n'y répondent probablement pas.")
         top = answer.hits[0].score
         for hit in answer.hits:
             st.html(cards.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel),
-                                          entry_answer(engine.index.passages, hit.passage)))
+                                          entry_answer(engine.index.passages, hit.passage), engine.catalogue.plans))
 
 
 def unavailable(settings: Settings, problem: str) -> None:

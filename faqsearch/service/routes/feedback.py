@@ -20,6 +20,7 @@ from ...search.engine import Engine
 from ...text.controls import clean_visitor_text
 from .. import errors
 from ..clientkey import ClientKeys
+from ..plans import checked_plan
 from ..schemas import FeedbackIn, QuestionIn
 from .site import PassageIndex
 
@@ -67,7 +68,8 @@ def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: C
             raise HTTPException(422, EMPTY_QUESTION)
         if passages.get(engine.current(), body.passage_id) is None:
             raise HTTPException(422, UNKNOWN_PASSAGE)
-        stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, body.plan,
+        plan = checked_plan(engine, body.plan)
+        stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, plan,
                                   session=_session(body.session), client_key=client_key(keys, request)),
                RATING_NOT_STORED)
         return {"stored": True}
@@ -85,7 +87,7 @@ def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: C
         # Answered again here rather than trusting the client's account of it: the editors' lists
         # (unanswered questions) must reflect what the engine says, not what a caller claims.
         started = time.perf_counter()
-        answer = engine.ask(body.question, body.plan)
+        answer = engine.ask(body.question, checked_plan(engine, body.plan))
         spent = (time.perf_counter() - started) * 1000
         if not answer.hits:  # nothing searchable ("??"): the page does not count it either
             raise HTTPException(422, answer.notice or EMPTY_QUESTION)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from ...search.engine import MAX_TOP_K, Engine
 from ..limits import MAX_QUERY_CHARS
+from ..plans import checked_plan, plan_doc
 from ..schemas import Plan
 
 
@@ -18,10 +19,10 @@ def router(engine: Engine) -> APIRouter:
     @routes.get("/v1/search", summary="Chercher une question",
                 description="La réponse est l'objet JSON de `python -m faqsearch search --json`.")
     def search(q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS, description="La question."),
-               plan: Plan | None = Query(None, description="Forfait : gratuit, lite ou premium."),
+               plan: Plan | None = Query(None, **plan_doc(engine)),
                top_k: int = Query(5, ge=1, le=MAX_TOP_K, description="Nombre de passages.")) -> JSONResponse:
         started = time.perf_counter()
-        answer = engine.ask(q, plan, top_k)
+        answer = engine.ask(q, checked_plan(engine, plan), top_k)
         spent = (time.perf_counter() - started) * 1000
         # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
         return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})

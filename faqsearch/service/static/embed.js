@@ -1,5 +1,6 @@
 /* Embeds the search widget where this script tag stands:
- *   <script src="https://SERVICE/static/embed.js" data-plan="lite" data-height="560" async></script>
+ *   <script src="https://SERVICE/static/embed.js" data-plan="FORFAIT" data-height="560" async></script>
+ * (FORFAIT: the id of a plan of the help center's plans.csv, or no data-plan at all.)
  * The widget runs in an iframe from the service's own origin, so the host page needs no CORS setting. */
 (function () {
   "use strict";

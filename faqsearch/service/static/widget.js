@@ -24,7 +24,8 @@
   var detail = document.getElementById("fsw-detail");
   var channel = document.getElementById("fsw-channel");
   var plan = new URLSearchParams(window.location.search).get("plan");
-  if (["gratuit", "lite", "premium"].indexOf(plan) < 0) { plan = null; }
+  // A plan id as plans.csv declares them; the service refuses one it does not declare.
+  if (!/^[a-z0-9][a-z0-9_-]{0,15}$/.test(plan || "")) { plan = null; }
 
   var timer = null;
   var logTimer = null;
