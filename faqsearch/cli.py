@@ -112,8 +112,10 @@ def cmd_search(args) -> int:
         # stderr, so that --json output stays one object per line.
         print(f"Attention : le corpus {args.corpus} a changé depuis la construction de l'index ; les réponses "
               "peuvent être dépassées. Lancez `python build_index.py` pour le reconstruire.", file=sys.stderr)
+    from .records.scope import STAFF, VISITOR  # loaded on use
+
     channels = bool(engine.catalogue.channels)
-    for answer in engine.ask_batch(questions, args.plan, args.top_k):
+    for answer in engine.ask_batch(questions, args.plan, args.top_k, STAFF if args.internal else VISITOR):
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
@@ -269,6 +271,8 @@ def _search_command(sub, common) -> None:
     s.add_argument("question", nargs="?")
     s.add_argument("--top-k", type=int, default=5)
     s.add_argument("--plan", default=None, help="votre forfait : un de ceux que déclare corpus/plans.csv")
+    s.add_argument("--internal", action="store_true",
+                   help="inclure les entrées internes (« Public : interne », réservées à l'équipe)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", type=Path, help="une question par ligne")
     common(s, corpus=True)

@@ -71,3 +71,19 @@ def write_own_plans_corpus(folder: Path) -> Path:
     (corpus / "guide.md").write_text(guide_markdown(extra=phone), encoding="utf-8")
     (corpus / "plans.csv").write_text(OWN_PLANS, encoding="utf-8")
     return corpus
+
+
+INTERNAL_ITEM = ("\n## Équipe\n\n### Rembourser un client\n- Public : interne\n"
+                 "- Ouvrez l'outil Caisse, onglet Avoirs, et validez le remboursement avec le code manager.\n"
+                 "\n### Ligne directe des grands comptes\n- Forfaits : entreprise\n"
+                 "- Votre gestionnaire dédié répond au 01 99 88 77 66, du lundi au samedi.\n")
+INTERNAL_QUESTION = "Comment rembourser un client avec l'outil Caisse et le code manager ?"
+INTERNAL_PASSAGE = "guide/equipe/rembourser-un-client"
+
+
+def write_audience_corpus(folder: Path) -> Path:
+    """The own-plans corpus with an internal entry and an entry for the « entreprise » plan only."""
+    corpus = write_own_plans_corpus(folder)
+    guide = corpus / "guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + INTERNAL_ITEM, encoding="utf-8")
+    return corpus

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -21,7 +22,8 @@ from ..embedding.encoder import Encoder
 from ..embedding.tokenizer import ModelTokenizer, query_tokenizer
 from ..index.faq_index import FaqIndex
 from ..index.published import current_build, pointer_stamp
-from ..records.answer import Answer
+from ..records.answer import Answer, Hit
+from ..records.scope import VISITOR, Scope
 from .confidence import Confidence
 from .hybrid import SearchConfig, search_batch
 from .questions import clean_question, fit_to_model
@@ -116,12 +118,14 @@ class Engine:
             self._tokenizer_known = True
         return self._query_tokenizer
 
-    def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:
+    def ask(self, question: str, plan: str | None = None, top_k: int = 5, scope: Scope = VISITOR) -> Answer:
         """Answer one question (wraps :meth:`ask_batch`)."""
-        return self.ask_batch([question], plan, top_k)[0]
+        return self.ask_batch([question], plan, top_k, scope)[0]
 
-    def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5) -> list[Answer]:
-        """Answer several questions against one consistent index.
+    def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5,
+                  scope: Scope = VISITOR) -> list[Answer]:
+        """Answer several questions against one consistent index, with only the entries ``scope``
+        may see on that plan (a visitor never gets an internal entry).
 
         ``plan`` is the user's plan as typed or chosen (a declared plan's id, label or word; "Je ne
         sais pas" or None when unknown).
@@ -136,7 +140,11 @@ class Engine:
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
         # A few more than asked: a passage about a channel the question names may move up.
         pool = max(top_k, RERANK_POOL)
-        found = search_batch(index, [cleaned[i][0] for i in searchable], pool, self.config) if searchable else []
+        hidden = sum(not scope.sees(p, plan) for p in index.passages)
+        # Enough entries that ``pool`` of them remain once those the asker may not see are left out.
+        found = search_batch(index, [cleaned[i][0] for i in searchable], pool + hidden, self.config) if searchable else []
+        if hidden:
+            found = [replace(r, hits=_seen(r.hits, scope, plan)[:pool]) for r in found]
         results = dict(zip(searchable, found))
         answers = []
         for i, (text, notice) in enumerate(cleaned):
@@ -150,3 +158,8 @@ class Engine:
             advice = advise(text, hits, catalogue, plan, confident, named)
             answers.append(Answer(text, confident, advice, hits, notice, plan))
         return answers
+
+
+def _seen(hits: Sequence[Hit], scope: Scope, plan: str | None) -> tuple[Hit, ...]:
+    """The hits ``scope`` may see on ``plan``, ranked again from 1."""
+    return tuple(replace(h, rank=i + 1) for i, h in enumerate(h for h in hits if scope.sees(h.passage, plan)))

@@ -57,7 +57,7 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     _add_middlewares(app, settings)
     app.state.engine, app.state.store = engine, store
     passages = PassageIndex()  # one for the passages served and the ratings checked
-    app.include_router(search.router(engine))
+    app.include_router(search.router(engine, settings.api_keys))
     app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file)))
     app.include_router(site.router(engine, settings, passages))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")

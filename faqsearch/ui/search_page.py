@@ -17,6 +17,7 @@ from ..content.site import Site, SiteConfig, read_site, resolve
 from ..errors import ContentError
 from ..feedback.store import FeedbackError, normalize_question
 from ..records.answer import Answer, Hit
+from ..records.scope import STAFF, VISITOR
 from ..search.engine import Engine
 from ..settings import Settings
 from . import cards
@@ -44,7 +45,8 @@ def site_for(settings: Settings, engine: Engine | None) -> tuple[Site, str]:
         config = read_site(settings.corpus_dir)
     except ContentError as exc:
         config, problem = SiteConfig(), str(exc)
-    return resolve(config, engine.index.passages if engine is not None else ()), problem
+    public = [p for p in engine.index.passages if VISITOR.sees(p)] if engine is not None else []
+    return resolve(config, public), problem
 
 
 def heading(settings: Settings, engine: Engine | None) -> Site:
@@ -89,7 +91,9 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         return
     started = time.perf_counter()
     try:
-        answer = engine.ask(question, plan_choice, top_k)
+        # Signed-in editors also get the internal entries; visitors never do.
+        scope = STAFF if editor_auth.is_editor(editor_auth.access(settings)) else VISITOR
+        answer = engine.ask(question, plan_choice, top_k, scope)
     except Exception:  # the engine's own messages cover the expected cases (empty, too long)
         log.exception("search failed")
         st.error("La recherche a échoué de façon inattendue. Réessayez ; si le problème persiste, "
