@@ -115,7 +115,8 @@ def cmd_search(args) -> int:
     from .records.scope import STAFF, VISITOR  # loaded on use
 
     channels = bool(engine.catalogue.channels)
-    for answer in engine.ask_batch(questions, args.plan, args.top_k, STAFF if args.internal else VISITOR):
+    scope = (STAFF if args.internal else VISITOR).within(args.section or "")
+    for answer in engine.ask_batch(questions, args.plan, args.top_k, scope):
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
@@ -273,6 +274,7 @@ def _search_command(sub, common) -> None:
     s.add_argument("--plan", default=None, help="votre forfait : un de ceux que déclare corpus/plans.csv")
     s.add_argument("--internal", action="store_true",
                    help="inclure les entrées internes (« Public : interne », réservées à l'équipe)")
+    s.add_argument("--section", default=None, help="chercher dans cette section seulement (nom de la section)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", type=Path, help="une question par ligne")
     common(s, corpus=True)

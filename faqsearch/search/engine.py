@@ -69,6 +69,11 @@ class Engine:
         """The channel catalogue of the index in service (empty when the corpus has none)."""
         return self._index.catalogue or Catalogue(())
 
+    def sections(self, scope: Scope = VISITOR) -> tuple[str, ...]:
+        """The sections of the index in service that ``scope`` may see, in corpus order (the filters
+        a client can offer)."""
+        return _sections(self.current(), scope)
+
     @property
     def build_id(self) -> str:
         """The name of the build in service (its folder under ``index/builds/``); "" when not known."""
@@ -135,6 +140,7 @@ class Engine:
         index = self.current()  # one index for the whole batch, even if a rebuild lands meanwhile
         catalogue = index.catalogue or Catalogue(())
         plan = parse_plan(plan, catalogue.plans)
+        _check_section(index, scope)
         tokenizer = self._tokenizer(index)
         cleaned = [fit_to_model(*clean_question(q), tokenizer) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
@@ -163,3 +169,15 @@ class Engine:
 def _seen(hits: Sequence[Hit], scope: Scope, plan: str | None) -> tuple[Hit, ...]:
     """The hits ``scope`` may see on ``plan``, ranked again from 1."""
     return tuple(replace(h, rank=i + 1) for i, h in enumerate(h for h in hits if scope.sees(h.passage, plan)))
+
+
+def _sections(index: FaqIndex, scope: Scope) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.section for p in index.passages if p.section and replace(scope, section="").sees(p)))
+
+
+def _check_section(index: FaqIndex, scope: Scope) -> None:
+    """A section filter must name a section of the index: a typo must not silently find nothing."""
+    if scope.section and not any(scope.sees(p) for p in index.passages):
+        known = _sections(index, replace(scope, section=""))
+        raise ValueError(f"Section inconnue : « {scope.section[:80]} ». Sections : {' ; '.join(known[:20]) or 'aucune'}"
+                         + (" ; …" if len(known) > 20 else "") + ".")

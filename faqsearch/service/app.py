@@ -24,7 +24,7 @@ from . import errors
 from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .routes import feedback, search, site
+from .routes import about, feedback, search, site
 from .routes.site import PassageIndex
 
 
@@ -60,6 +60,7 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     app.include_router(search.router(engine, settings.api_keys))
     app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file)))
     app.include_router(site.router(engine, settings, passages))
+    app.include_router(about.router(engine, settings))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")
     return app
 

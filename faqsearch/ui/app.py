@@ -44,7 +44,8 @@ def main(app_dir: Path) -> None:
         st.session_state[search_page.QUESTION_KEY] = st.session_state[search_page.QUESTION_KEY]
     engine, problem = load_engine(settings)
     # A corpus that declares no plans (a general FAQ) offers no plan to choose.
-    plan_choice, top_k = _sidebar_controls([p.label for p in engine.catalogue.plans.plans] if engine else [])
+    plan_choice, top_k = _sidebar_controls([p.label for p in engine.catalogue.plans.plans] if engine else [],
+                                           engine.sections() if engine else ())
     with st.sidebar:
         _index_status(settings, engine, problem)
 
@@ -88,15 +89,19 @@ def load_engine(settings: Settings) -> tuple[Engine | None, str]:
                       "Vérifiez l'installation (`make install`), puis reconstruisez l'index.")
 
 
-def _sidebar_controls(plan_labels: list[str]) -> tuple[str, int]:
+def _sidebar_controls(plan_labels: list[str], sections: tuple[str, ...] = ()) -> tuple[str, int]:
     """The plan (only when the corpus declares plans: they decide which channels and answers are
-    open) and the number of results."""
+    open), the section to search in (kept in the session under "section", when there are several)
+    and the number of results."""
     with st.sidebar:
         plan = pres.UNKNOWN_PLAN
         if plan_labels:
             choices = pres.plan_choices(plan_labels)
             plan = st.radio("Votre forfait", choices, index=choices.index(pres.UNKNOWN_PLAN), key="plan",
                             help="Les canaux de support et les réponses dépendent du forfait.")
+        if len(sections) > 1:
+            st.selectbox("Section", (pres.ALL_SECTIONS, *sections), key="section",
+                         help="Chercher dans une seule section de l'aide.")
         top_k = st.slider("Nombre de résultats", MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS, key="top_k")
     return plan, top_k
 

@@ -93,7 +93,10 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     try:
         # Signed-in editors also get the internal entries; visitors never do.
         scope = STAFF if editor_auth.is_editor(editor_auth.access(settings)) else VISITOR
-        answer = engine.ask(question, plan_choice, top_k, scope)
+        section = pres.section_filter(st.session_state.get("section"))
+        if section not in engine.sections(scope):  # a section gone with a rebuild: search everywhere
+            section = ""
+        answer = engine.ask(question, plan_choice, top_k, scope.within(section))
     except Exception:  # the engine's own messages cover the expected cases (empty, too long)
         log.exception("search failed")
         st.error("La recherche a échoué de façon inattendue. Réessayez ; si le problème persiste, "

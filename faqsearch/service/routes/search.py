@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from ...search.engine import MAX_TOP_K, Engine
@@ -22,9 +22,16 @@ def router(engine: Engine, api_keys: tuple[str, ...] = ()) -> APIRouter:
                             "internes ne sont rendues qu'avec une clé d'API (`Authorization: Bearer …`).")
     def search(request: Request, q: str = Query(min_length=1, max_length=MAX_QUERY_CHARS, description="La question."),
                plan: Plan | None = Query(None, **plan_doc(engine)),
-               top_k: int = Query(5, ge=1, le=MAX_TOP_K, description="Nombre de passages.")) -> JSONResponse:
+               top_k: int = Query(5, ge=1, le=MAX_TOP_K, description="Nombre de passages."),
+               section: str | None = Query(None, min_length=1, max_length=200,
+                                           description="Chercher dans cette section seulement (une des `sections` "
+                                                       "de /v1/site).")) -> JSONResponse:
         started = time.perf_counter()
-        answer = engine.ask(q, checked_plan(engine, plan), top_k, scope_of(request, api_keys))
+        scope = scope_of(request, api_keys).within(section or "")
+        try:
+            answer = engine.ask(q, checked_plan(engine, plan), top_k, scope)
+        except ValueError as exc:  # a section the index does not have: the message lists them
+            raise HTTPException(422, str(exc)) from exc
         spent = (time.perf_counter() - started) * 1000
         # Server-Timing: the engine's share of the response time, so the HTTP layer's can be measured.
         return JSONResponse(answer.to_dict(), headers={"Server-Timing": f"engine;dur={spent:.2f}"})

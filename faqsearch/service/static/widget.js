@@ -26,6 +26,8 @@
   var plan = new URLSearchParams(window.location.search).get("plan");
   // A plan id as plans.csv declares them; the service refuses one it does not declare.
   if (!/^[a-z0-9][a-z0-9_-]{0,15}$/.test(plan || "")) { plan = null; }
+  // The section the host page narrows the search to (data-section of embed.js), as /v1/site names it.
+  var section = (new URLSearchParams(window.location.search).get("section") || "").slice(0, 200) || null;
 
   var timer = null;
   var logTimer = null;
@@ -252,6 +254,7 @@
     var mine = ++sequence;
     var params = new URLSearchParams({q: text, top_k: String(TOP_K)});
     if (plan) { params.set("plan", plan); }
+    if (section) { params.set("section", section); }
     status.textContent = "Recherche…";
     fetch("/v1/search?" + params.toString(), {signal: pending.signal, headers: {Accept: "application/json"}})
       .then(function (response) {
