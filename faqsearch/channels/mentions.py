@@ -1,9 +1,10 @@
 """The support channels and plans a question names, and the ranking that follows from them.
 
 Pure logic over the catalogue and its declared plans: "Le support par e-mail est-il inclus dans
-l'offre Essentiel ?" names the e-mail channel and the "essentiel" plan; :mod:`faqsearch.channels.advice`
-then makes the card speak about e-mail for that plan. The best passage alone would often point elsewhere (the
-chat passage also mentions e-mail), which is why the question is read.
+l'offre Essentiel ?" names the e-mail channel and the "essentiel" plan;
+:mod:`faqsearch.channels.advice` then makes the card speak about e-mail for that plan. The best
+passage alone would often point elsewhere (the chat passage also mentions e-mail), which is why
+the question is read.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def find_mentions(question: str, catalogue: Catalogue) -> Mentions:
         first = pattern.search(text) if pattern else None
         if first:
             found.append((first.start(), order, channel_id))
-    return Mentions(tuple(cid for _, _, cid in sorted(found)), plans, describe(plans, declared), plan_id(plans, declared))
+    return Mentions(tuple(cid for _, _, cid in sorted(found)), plans, describe(plans, declared),
+                    plan_id(plans, declared))
 
 
 @lru_cache(maxsize=8)

@@ -45,7 +45,8 @@ def parse_plans(text: str, source: str) -> Plans:
         row = {k: (v or "").strip() for k, v in row.items() if k}
         plan = _row_plan(row, line, source)
         if any(p.id == plan.id for p in plans) or any(g.id == plan.id for g, _ in groups):
-            raise ContentError.at(source, line, f"l'identifiant « {plan.id} » apparaît deux fois : gardez une seule ligne.")
+            raise ContentError.at(source, line, f"l'identifiant « {plan.id} » apparaît deux fois : gardez une "
+                                  "seule ligne.")
         if plan.includes:
             groups.append((plan, line))
         else:
@@ -57,15 +58,16 @@ def parse_plans(text: str, source: str) -> Plans:
     for group, line in groups:
         unknown = [p for p in group.includes if p not in ids]
         if unknown or len(group.includes) < 2:
-            raise ContentError.at(source, line, f"le groupe « {group.id} » doit réunir au moins deux forfaits déclarés "
-                                  f"dans ce fichier ({', '.join(ids)})" + (f" ; « {unknown[0]} » n'en est pas un." if unknown else "."))
+            which = f" ; « {unknown[0]} » n'en est pas un." if unknown else "."
+            raise ContentError.at(source, line, f"le groupe « {group.id} » doit réunir au moins deux forfaits "
+                                  f"déclarés dans ce fichier ({', '.join(ids)}){which}")
     return Plans(tuple(plans), tuple(g for g, _ in groups))
 
 
 def _row_plan(row: dict[str, str], line: int, source: str) -> Plan:
     if not _PLAN_ID.fullmatch(row.get("id", "")):
-        raise ContentError.at(source, line, f"identifiant « {row.get('id', '')} » : écrivez 1 à 16 lettres minuscules sans "
-                              "accent, chiffres ou tirets, par exemple « pro » ou « particulier ».")
+        raise ContentError.at(source, line, f"identifiant « {row.get('id', '')} » : écrivez 1 à 16 lettres "
+                              "minuscules sans accent, chiffres ou tirets, par exemple « pro » ou « particulier ».")
     if not row.get("label"):
         raise ContentError.at(source, line, f"le champ « label » de « {row['id']} » est vide : écrivez le nom que la "
                               "page montre, par exemple « Pro ».")
