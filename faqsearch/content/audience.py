@@ -19,6 +19,8 @@ GUIDE_KEYS = ("public", "forfaits", "forfait", "audience")
 # The value that marks an entry for the support team rather than for visitors.
 INTERNAL = "interne"
 _INTERNAL_WORDS = {INTERNAL, "internal", "agents", "equipe"}
+# Values that restrict nothing (« Forfaits : tous » in a guide written before audiences existed).
+_EVERYONE = {"tous", "toutes", "tout le monde", "all", "everyone"}
 _META = re.compile(r"<meta\b[^>]*\bname\s*=\s*[\"']?(?:public|audience)[\"'\s>][^>]*>", re.IGNORECASE)
 _CONTENT = re.compile(r"\bcontent\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 
@@ -48,6 +50,8 @@ def _resolved(passage: Passage, plans: Plans) -> Passage:
         folded = fold(value).strip()
         if folded in _INTERNAL_WORDS:
             internal = True
+            continue
+        if folded in _EVERYONE:
             continue
         found = next((p for p in plans.plans + plans.groups if folded in {p.id, fold(p.label).strip()}), None)
         if found is None:

@@ -29,14 +29,15 @@ def test_guide_lines_say_who_an_entry_is_for_and_are_not_shown(corpus):
 
 def test_a_table_column_and_a_page_meta_say_it_too(corpus):
     (corpus / "faq.csv").write_text("question,réponse,public\nComment payer par virement ?,Utilisez l'IBAN.,"
-                                    "Pro; Entreprise\nOù est la note interne ?,Dans l'intranet.,interne\n",
-                                    encoding="utf-8")
+                                    "Pro; Entreprise\nOù est la note interne ?,Dans l'intranet.,interne\n"
+                                    "Comment payer par carte ?,En ligne.,Tous\n", encoding="utf-8")
     (corpus / "tarifs.html").write_text('<html><head><meta name="public" content="payant"></head><body>'
                                         "<h1>Tarifs négociés</h1><p>Les remises se demandent au commercial.</p>"
                                         "</body></html>", encoding="utf-8")
     passages = {p.question: p for p in load_corpus(corpus).passages}
     assert passages["Comment payer par virement ?"].audience == ("pro", "entreprise")
     assert passages["Où est la note interne ?"].internal
+    assert passages["Comment payer par carte ?"].audience == () and not passages["Comment payer par carte ?"].internal
     assert all(p.audience == ("pro", "entreprise") for p in passages.values() if p.guide == "Tarifs négociés")
 
 
