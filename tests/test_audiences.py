@@ -105,3 +105,15 @@ def test_page_shows_internal_entries_to_signed_in_editors_only(fake_page, monkey
     at.session_state["tab"] = TABS[0]
     at.run()
     assert "onglet Avoirs" in _results(at)
+
+
+def test_rating_an_internal_passage_is_an_unknown_passage_for_a_visitor(client):
+    from faqsearch.service.routes.feedback import UNKNOWN_PASSAGE
+
+    body = {"question": INTERNAL_QUESTION, "passage_id": INTERNAL_PASSAGE, "rating": "up"}
+    hidden = client.post("/v1/feedback", json=body)
+    unknown = client.post("/v1/feedback", json={**body, "passage_id": "guide/equipe/aucune-entree"})
+    assert hidden.status_code == unknown.status_code == 422
+    assert hidden.json()["detail"] == unknown.json()["detail"] == UNKNOWN_PASSAGE
+    assert client.post("/v1/feedback", json=body, headers={"Authorization": f"Bearer {KEY}"}).status_code == 201
+    assert client.post("/v1/feedback", json={**body, "passage_id": DIRECT}).status_code == 201

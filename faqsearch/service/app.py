@@ -58,7 +58,8 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     app.state.engine, app.state.store = engine, store
     passages = PassageIndex()  # one for the passages served and the ratings checked
     app.include_router(search.router(engine, settings.api_keys))
-    app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file)))
+    app.include_router(feedback.router(engine, store, passages, ClientKeys.from_file(settings.client_key_file),
+                                       settings.api_keys))
     app.include_router(site.router(engine, settings, passages))
     app.include_router(about.router(engine, settings))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")

@@ -19,6 +19,7 @@ from ...feedback.store import DOWN, UP, FeedbackError, FeedbackStore
 from ...search.engine import Engine
 from ...text.controls import clean_visitor_text
 from .. import errors
+from ..apikeys import scope_of
 from ..clientkey import ClientKeys
 from ..plans import checked_plan
 from ..schemas import FeedbackIn, QuestionIn
@@ -56,17 +57,22 @@ def client_key(keys: ClientKeys, request: Request) -> str:
     return keys.key(request.client.host if request.client else "")
 
 
-def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys) -> APIRouter:
+def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys,
+           api_keys: tuple[str, ...] = ()) -> APIRouter:
     routes = APIRouter()
 
     @routes.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
                  description="Va dans la même base que les avis de la page : l'espace éditeurs les voit. Le "
-                             "`passage_id` doit être celui d'un résultat de /v1/search (422 sinon).")
+                             "`passage_id` doit être celui d'un résultat de /v1/search (422 sinon ; un passage "
+                             "interne demande une clé d'API, `Authorization: Bearer …`).")
     def feedback(body: FeedbackIn, request: Request) -> dict:
         question = clean_visitor_text(body.question)
         if not question:
             raise HTTPException(422, EMPTY_QUESTION)
-        if passages.get(engine.current(), body.passage_id) is None:
+        found = passages.get(engine.current(), body.passage_id)
+        # An internal passage is unknown to a client that may not read it: the answer tells a
+        # visitor nothing of its existence, and no rating of it can be stored in its name.
+        if found is None or not scope_of(request, api_keys).sees(found):
             raise HTTPException(422, UNKNOWN_PASSAGE)
         plan = checked_plan(engine, body.plan)
         stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, plan,
