@@ -21,6 +21,7 @@ from .errors import ContentError
 from .index.manifest import IndexLoadError, read_manifest
 from .index.published import current_build
 from .records.answer import Answer
+from .records.plans import FORFAIT, PlanNoun
 from .search.staleness import stale_reason
 from .settings import Settings
 
@@ -48,9 +49,10 @@ def _engine(settings: Settings):
     return loader.open_engine(settings, _encoder(settings))
 
 
-def format_answer(answer: Answer, channels: bool = True) -> str:
+def format_answer(answer: Answer, channels: bool = True, noun: PlanNoun = FORFAIT) -> str:
     """Human-readable French rendering of an answer; ``channels`` False for a corpus without a
-    channel catalogue, which then never speaks of channels."""
+    channel catalogue, which then never speaks of channels; ``noun``: what the help center calls
+    its plans."""
     lines = [f"Question : {answer.question}"]
     if answer.notice:
         lines.append(f"⚠ {answer.notice}")
@@ -59,7 +61,7 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
                      + (" ou contactez un canal général." if channels else "."))
     if answer.advice:
         a, c = answer.advice, answer.advice.channel
-        lines.append(f"\nCanal recommandé : {c.name}" + ("" if a.available else " (non inclus dans votre forfait)"))
+        lines.append(f"\nCanal recommandé : {c.name}" + ("" if a.available else f" (non inclus dans votre {noun.singular})"))
         lines.append(f"  {a.reason}")
         for key, value in c.contact().items():
             if key == "phones":
@@ -120,7 +122,7 @@ def cmd_search(args) -> int:
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
-            print(format_answer(answer, channels) + "\n")
+            print(format_answer(answer, channels, engine.catalogue.plans.noun) + "\n")
     return 0
 
 

@@ -11,6 +11,7 @@ from faqsearch.index.faq_index import FaqIndex
 from faqsearch.records.scope import STAFF
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
+from faqsearch.ui.cards import channel_card_html
 from tests.conftest import ROOT
 from tests.fakes import FakeEncoder
 
@@ -60,7 +61,9 @@ def test_a_question_naming_an_audience_assumes_it(engine, question, audience):
 def test_a_desk_for_businesses_is_not_offered_to_an_association(engine):
     advice = engine.ask("Notre association peut-elle aller au point accueil entreprises ?").advice
     assert advice.channel.id == "point-entreprises" and not advice.available
-    assert "réservé aux forfaits Professionnel" in advice.reason and "Association" in advice.reason
+    assert advice.reason == ("Point accueil entreprises est réservé aux profils Professionnel ; il n'est pas ouvert "
+                             "au profil Association. Avec ce profil, utilisez plutôt : Démarches en ligne et ligne "
+                             "d'information. Profil supposé d'après votre question : Association.")
     assert [c.id for c in advice.alternatives] == ["en-ligne", "telephone"]
     assert engine.ask("Artisan : le point accueil entreprises me reçoit-il ?").advice.available
 
@@ -77,4 +80,16 @@ def test_each_audience_gets_its_own_entries_and_visitors_never_the_agents(engine
 def test_the_page_offers_the_audiences_and_the_help_desks_name(fake_page):
     at = fake_page(EXAMPLE)
     assert at.sidebar.radio(key="plan").options == ["Particulier", "Professionnel", "Association", "Je ne sais pas"]
+    assert at.sidebar.radio(key="plan").label == "Votre profil"  # the example's own word for its plans
     assert any("Guichet des démarches de Valbourg" in c.value for c in at.caption)
+
+
+def test_the_card_speaks_of_profiles_as_the_example_declares(engine, corpus):
+    advice = engine.ask("Notre association peut-elle aller au point accueil entreprises ?", "association").advice
+    card = channel_card_html(advice, "association", plans=corpus.catalogue.plans)
+    assert "Ce canal n'est pas inclus dans le profil Association." in card
+    assert "<dt>Profils</dt>" in card and "Avec votre profil, utilisez plutôt" in card
+    assert "forfait" not in card.lower() and "forfait" not in advice.reason
+    general = channel_card_html(engine.ask("Quel numéro appeler ?", "association").advice, "association", True,
+                                corpus.catalogue.plans)
+    assert "Canaux généraux du profil Association" in general

@@ -76,7 +76,7 @@ def test_service_section_filter_and_site(client):
     assert site == {"name": "Aide Exemple", "plans": [{"id": "essentiel", "label": "Essentiel"},
                                                       {"id": "pro", "label": "Pro"},
                                                       {"id": "entreprise", "label": "Entreprise"}],
-                    "sections": ["Questions courantes", "Nous joindre", "Équipe"],
+                    "plan_noun": "forfait", "sections": ["Questions courantes", "Nous joindre", "Équipe"],
                     "examples": ["Comment configurer IMAP ?"]}
     assert "/v1/site" in client.get("/openapi.json").json()["paths"]
 

@@ -35,14 +35,15 @@ def _ideal_for(channel: Channel) -> str:
 def _not_open(channel: Channel, catalogue: Catalogue, plans: Sequence[str], named: bool) -> ChannelAdvice:
     """The card of a channel that ``plans`` may not use: why, and the general channels they may
     use instead. ``named``: the question itself names the channel (the plan is "ce forfait",
-    the one just spoken of, rather than "votre forfait")."""
+    the one just spoken of, rather than "votre forfait"; in the help center's own word for plans)."""
     alternatives = tuple(c for c in general_channels(catalogue, plans) if c.id != channel.id)
     names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
-    instead = f" Avec {'ce' if named else 'votre'} forfait, utilisez plutôt : {names}." if names else ""
+    noun = catalogue.plans.noun
+    instead = f" Avec {noun.this if named else 'votre ' + noun.singular}, utilisez plutôt : {names}." if names else ""
     return ChannelAdvice(
         channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans, catalogue.plans)} ; il n'est pas "
-        f"ouvert au forfait {describe(plans, catalogue.plans)}." + instead,
+        f"{channel.name} est réservé aux {noun.plural} {plans_label(channel.plans, catalogue.plans)} ; il n'est pas "
+        f"ouvert {noun.to_the} {describe(plans, catalogue.plans)}." + instead,
         False, alternatives, named_in_question=named,
     )
 
@@ -63,7 +64,7 @@ def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confi
         return ChannelAdvice(
             general[0],
             "Le guide ne semble pas couvrir cette question : commencez par ces canaux généraux"
-            + (f" ouverts au forfait {catalogue.plans.label(plan)}." if plan else "."),
+            + (f" ouverts {catalogue.plans.noun.to_the} {catalogue.plans.label(plan)}." if plan else "."),
             True, general[1:],
         )
     # The card follows the best answer: an overview (a passage of no channel of its own, such as
@@ -103,12 +104,13 @@ def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str |
         widest = max(plans, key=lambda p: sum(c.open_to(p) for c in catalogue.channels)) if plans else None
         advice = recommend(hits, catalogue, widest, confident)
         if advice is not None and assumed is not None and len(assumed.plans) > 1:
-            advice = replace(advice, reason=advice.reason.replace(f"forfait {catalogue.plans.label(widest)}",
-                                                                  f"forfait {assumed.plan_label}"))
+            noun = catalogue.plans.noun.singular
+            advice = replace(advice, reason=advice.reason.replace(f"{noun} {catalogue.plans.label(widest)}",
+                                                                  f"{noun} {assumed.plan_label}"))
     if advice is None or assumed is None:
         return advice
-    return replace(advice, assumed_plan=assumed.plan_id,
-                   reason=advice.reason + f" Forfait supposé d'après votre question : {assumed.plan_label}.")
+    return replace(advice, assumed_plan=assumed.plan_id, reason=advice.reason
+                   + f" {catalogue.plans.noun.assumed} d'après votre question : {assumed.plan_label}.")
 
 
 def _named(channel: Channel, catalogue: Catalogue, plans: Sequence[str]) -> ChannelAdvice:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ..errors import ContentError
-from ..records.plans import Plan, Plans
+from ..records.plans import FORFAIT, Plan, PlanNoun, Plans
 from ..text.normalize import fold
 
 PLANS_FILE = "plans.csv"
@@ -23,12 +24,44 @@ _PLAN_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,15}")
 _UNKNOWN = {"je ne sais pas", "inconnu", "any", "tous"}
 
 
+# « # appellation : un profil » (plural after a comma when it is not the singular plus "s").
+_NOUN_LINE = re.compile(r"#\s*appellation\s*:(.*)", re.IGNORECASE)
+_NOUN = re.compile(r"(un|une)\s+([^\W\d_][\w' -]{0,39}?)(?:\s*,\s*des\s+([^\W\d_][\w' -]{0,39}?))?", re.IGNORECASE)
+
+
 def parse_plans(text: str, source: str) -> Plans:
     """The plans of a ``plans.csv`` text, in the file's order; :class:`ContentError` names the line.
 
-    A row whose ``plans`` column lists plans is a group (« payant » for the paid plans): a word of
-    a question that names it names those plans.
+    Lines starting with "#" before the header are comments; « # appellation : un profil » among them
+    says what the help center calls its plans (« forfait » otherwise). A row whose ``plans`` column
+    lists plans is a group (« payant » for the paid plans): a word of a question that names it names
+    those plans.
     """
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
+    skipped = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    noun = FORFAIT
+    for number, line in enumerate(lines[:skipped], start=1):
+        if (declared := _NOUN_LINE.match(line.strip())) is not None:
+            noun = _noun(declared.group(1).strip(), number, source)
+    try:
+        plans = _parse_rows("".join(lines[skipped:]), source)
+    except ContentError as exc:  # line numbers of the whole file, comments included
+        raise ContentError.at(exc.source, exc.line + skipped if exc.line else 0, exc.message) from None
+    return replace(plans, noun=noun)
+
+
+def _noun(text: str, line: int, source: str) -> PlanNoun:
+    found = _NOUN.fullmatch(text)
+    if found is None:
+        raise ContentError.at(source, line, f"appellation « {text[:40]} » : écrivez « # appellation : un profil » "
+                              "(ou « une formule » ; un pluriel irrégulier après une virgule : « un journal, des "
+                              "journaux »).")
+    article, singular, plural = found.group(1).lower(), found.group(2).strip(), (found.group(3) or "").strip()
+    default_plural = singular if singular[-1:] in "sxz" else singular + "s"
+    return PlanNoun(singular, plural or default_plural, article == "une")
+
+
+def _parse_rows(text: str, source: str) -> Plans:
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
     missing = [c for c in ("id", "label") if c not in header]
@@ -82,6 +115,9 @@ def _list(cell: str) -> tuple[str, ...]:
 def plans_text(plans: Plans) -> str:
     """``plans`` written in the format :func:`parse_plans` reads (the index keeps its copy)."""
     out = io.StringIO()
+    noun = plans.noun
+    if noun != FORFAIT:
+        out.write(f"# appellation : {'une' if noun.feminine else 'un'} {noun.singular}, des {noun.plural}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(PLAN_COLUMNS)
     for p in plans.plans + plans.groups:
@@ -104,9 +140,10 @@ def parse_plan(value: str | None, plans: Plans) -> str | None:
 
 
 def plans_label(ids: Sequence[str], plans: Plans) -> str:
-    """"Pro et Entreprise" for two plans; "tous les forfaits" for every declared plan."""
+    """"Pro et Entreprise" for two plans; "tous les forfaits" (in the help center's words) for
+    every declared plan."""
     if plans and set(ids) >= set(plans.ids()):
-        return "tous les forfaits"
+        return plans.noun.every
     labels = [plans.label(p) for p in ids]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " et " + labels[-1]
 

@@ -27,12 +27,73 @@ class Plan:
     includes: tuple[str, ...] = ()
 
 
+_VOWELS = "aâàäeéèêëiîïoôöuùûüyœæ"
+
+
+@dataclass(frozen=True)
+class PlanNoun:
+    """What a help center calls its plans (« un forfait », « un profil », « une formule »), with the
+    gender and the plural the card's sentences agree with."""
+
+    singular: str = "forfait"
+    plural: str = "forfaits"
+    feminine: bool = False
+
+    def _article(self, masculine: str, feminine: str) -> str:
+        if self.singular[:1].lower() in _VOWELS:
+            return "l'" + self.singular
+        return f"{feminine if self.feminine else masculine} {self.singular}"
+
+    @property
+    def the(self) -> str:
+        """« le forfait », « la formule », « l'offre »."""
+        return self._article("le", "la")
+
+    @property
+    def to_the(self) -> str:
+        """« au forfait », « à la formule », « à l'offre »."""
+        return "à " + self.the if self.feminine or self.the.startswith("l'") else "au " + self.singular
+
+    @property
+    def of_the(self) -> str:
+        """« du forfait », « de la formule », « de l'offre »."""
+        return "de " + self.the if self.feminine or self.the.startswith("l'") else "du " + self.singular
+
+    @property
+    def this(self) -> str:
+        """« ce forfait », « cet abonnement », « cette formule »."""
+        if self.feminine:
+            return "cette " + self.singular
+        return ("cet " if self.singular[:1].lower() in _VOWELS else "ce ") + self.singular
+
+    @property
+    def every(self) -> str:
+        """« tous les forfaits », « toutes les formules »."""
+        return ("toutes les " if self.feminine else "tous les ") + self.plural
+
+    @property
+    def assumed(self) -> str:
+        """« Forfait supposé », « Formule supposée »."""
+        return f"{self.singular[:1].upper()}{self.singular[1:]} supposé{'e' if self.feminine else ''}"
+
+    @property
+    def heading(self) -> str:
+        """« Forfaits », a title over a list of plans."""
+        return self.plural[:1].upper() + self.plural[1:]
+
+
+FORFAIT = PlanNoun()
+"""A help center that does not say otherwise calls its plans « forfaits »."""
+
+
 @dataclass(frozen=True)
 class Plans:
-    """The declared plans in their order (the page offers them so), and the groups of plans."""
+    """The declared plans in their order (the page offers them so), the groups of plans, and what
+    the help center calls them (``noun``)."""
 
     plans: tuple[Plan, ...] = ()
     groups: tuple[Plan, ...] = ()
+    noun: PlanNoun = FORFAIT
 
     def __bool__(self) -> bool:
         return bool(self.plans)

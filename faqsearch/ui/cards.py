@@ -114,8 +114,9 @@ def link_html(link: Link) -> str:
 
 # ----------------------------------------------------------------------------------- plans
 def plan_label(plan: str | None, plans: Plans = NO_PLANS) -> str:
-    """The declared label of ``plan``; "tous les forfaits" when the plan is unknown."""
-    return plans.label(plan) if plan else "tous les forfaits"
+    """The declared label of ``plan``; "tous les forfaits" (in the help center's words) when the
+    plan is unknown."""
+    return plans.label(plan) if plan else plans.noun.every
 
 
 def channel_plans(channel: Channel, plans: Plans = NO_PLANS) -> str:
@@ -138,7 +139,8 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
     """
     c = advice.channel
     style = " fs-general" if general else ("" if advice.available else " fs-unavailable")
-    kicker = ("Canaux généraux" + (f" du forfait {escape(plan_label(plan, plans))}" if plan else "") if general
+    noun = plans.noun
+    kicker = ("Canaux généraux" + (f" {noun.of_the} {escape(plan_label(plan, plans))}" if plan else "") if general
               else "Canal recommandé")
     parts = [
         f'<div class="fs-card fs-channel{style}">',
@@ -149,15 +151,15 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
     if not advice.available:
         # With no plan chosen, the plan the question named is the one the channel was refused for.
         refused_for = plan_label(plan, plans) if plan else plans.label(advice.assumed_plan)
-        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans le forfait {escape(refused_for)}.</p>')
+        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans {noun.the} {escape(refused_for)}.</p>')
     links = channel_links(c)
     if links:
         parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
-    facts = [("Disponibilité", c.availability), ("Forfaits", channel_plans(c, plans)), ("Délai de réponse", c.response_time)]
+    facts = [("Disponibilité", c.availability), (noun.heading, channel_plans(c, plans)), ("Délai de réponse", c.response_time)]
     parts.append('<dl class="fs-facts">' + "".join(
         f"<div><dt>{escape(k)}</dt><dd>{isolate(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     if advice.alternatives:
-        title = ("Avec votre forfait, utilisez plutôt" if not advice.available else "Autres canaux possibles")
+        title = (f"Avec votre {noun.singular}, utilisez plutôt" if not advice.available else "Autres canaux possibles")
         parts.append(f'<div class="fs-alternatives"><div class="fs-kicker">{title}</div>')
         for alt in advice.alternatives:
             alt_links = "".join(link_html(link) for link in channel_links(alt))

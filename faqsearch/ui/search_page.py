@@ -110,7 +110,8 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
     found = f"{len(answer.hits)} réponses pour" if answer.confident else "Aucune réponse sûre pour"
-    plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.plans else ""
+    plans = engine.catalogue.plans
+    plan_note = f" · {plans.noun.singular} : {pres.escape(plan_choice)}" if plans else ""
     st.html(f'<div class="fs-query">{found} « {pres.isolate(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
     if answer.notice:

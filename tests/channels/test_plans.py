@@ -113,3 +113,42 @@ def test_the_catalogue_refuses_an_undeclared_plan_and_plans_without_a_declaratio
         parse_catalogue(HEADER + "chat,Chat,chat,,,,,24/7,pro,,,oui\n", "channels.csv")
     with pytest.raises(ContentError, match="« plans » est vide"):
         parse_catalogue(HEADER + "chat,Chat,chat,,,,,24/7,,,,oui\n", "channels.csv", plans)
+
+
+@pytest.mark.parametrize("declaration, phrases", [
+    ("", ("forfait", "forfaits", "au forfait", "du forfait", "ce forfait", "tous les forfaits", "Forfait supposé")),
+    ("# appellation : un profil\n", ("profil", "profils", "au profil", "du profil", "ce profil", "tous les profils",
+                                     "Profil supposé")),
+    ("# Nos offres\n# appellation : une formule\n", ("formule", "formules", "à la formule", "de la formule",
+                                                     "cette formule", "toutes les formules", "Formule supposée")),
+    ("# appellation : un abonnement\n", ("abonnement", "abonnements", "à l'abonnement", "de l'abonnement",
+                                         "cet abonnement", "tous les abonnements", "Abonnement supposé")),
+    ("# appellation : un journal, des journaux\n", ("journal", "journaux", "au journal", "du journal", "ce journal",
+                                                    "tous les journaux", "Journal supposé")),
+])
+def test_the_help_center_says_what_it_calls_its_plans(declaration, phrases):
+    parsed = parse_plans(declaration + PLANS_CSV, "plans.csv")
+    noun = parsed.noun
+    assert (noun.singular, noun.plural, noun.to_the, noun.of_the, noun.this, noun.every, noun.assumed) == phrases
+    assert parsed.plans == parse_plans(PLANS_CSV, "plans.csv").plans
+    assert parse_plans(plans_text(parsed), "copie") == parsed  # the index's copy keeps the word
+    assert plans_text(parse_plans(PLANS_CSV, "plans.csv")).startswith("id,")  # the seed's copy is unchanged
+
+
+def test_a_wrong_word_for_plans_or_a_wrong_row_after_it_names_its_line():
+    with pytest.raises(ContentError, match="écrivez « # appellation : un profil »") as caught:
+        parse_plans("# Nos publics\n# appellation : profil\n" + PLANS_CSV, "plans.csv")
+    assert caught.value.line == 2
+    with pytest.raises(ContentError, match="deux fois") as caught:
+        parse_plans("# appellation : un profil\nid,label\npro,Pro\npro,Pro bis\n", "plans.csv")
+    assert caught.value.line == 4 and str(caught.value).startswith("plans.csv:4:")
+
+
+def test_the_card_speaks_of_the_plans_in_the_help_centers_word():
+    catalogue = parse_catalogue(CHANNELS_CSV, "channels.csv", parse_plans("# appellation : une formule\n" + PLANS_CSV,
+                                                                          "plans.csv"))
+    phone = Passage("g/s/t", "G", "S", "Support téléphonique", "Q ?", "appelez", "telephone", ("pro", "entreprise"))
+    advice = advise("Le chat est-il inclus dans l'offre de base ?", [Hit(1, phone, 1.0)], catalogue, None, True)
+    assert advice.reason == ("Chat est réservé aux formules Entreprise ; il n'est pas ouvert à la formule Essentiel. "
+                             "Avec cette formule, utilisez plutôt : Centre d'aide. Formule supposée d'après votre "
+                             "question : Essentiel.")

@@ -17,7 +17,8 @@ def router(engine: Engine, settings: Settings) -> APIRouter:
 
     @routes.get("/v1/site", summary="Ce que le centre d'aide propose",
                 description="Le nom du centre d'aide, ses forfaits (`id`, `label`, dans leur ordre ; vide sans "
-                            "`plans.csv`), ses sections (valeurs de `section` pour /v1/search) et des "
+                            "`plans.csv`) et le mot qui les nomme (`plan_noun` : « forfait », ou celui que déclare "
+                            "`plans.csv`, « profil » par exemple ; vide sans forfaits), ses sections (valeurs de `section` pour /v1/search) et des "
                             "exemples de questions. Les sections des entrées internes "
                             "ne sont données qu'avec une clé d'API.")
     def site(request: Request) -> dict:
@@ -30,6 +31,7 @@ def router(engine: Engine, settings: Settings) -> APIRouter:
         shown = resolve(config, [p for p in index.passages if scope.sees(p)])
         plans = engine.catalogue.plans
         return {"name": shown.name, "plans": [{"id": p.id, "label": p.label} for p in plans.plans],
+                "plan_noun": plans.noun.singular if plans else "",
                 "sections": list(engine.sections(scope)), "examples": list(shown.examples)}
 
     return routes

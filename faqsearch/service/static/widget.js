@@ -28,6 +28,14 @@
   if (!/^[a-z0-9][a-z0-9_-]{0,15}$/.test(plan || "")) { plan = null; }
   // The section the host page narrows the search to (data-section of embed.js), as /v1/site names it.
   var section = (new URLSearchParams(window.location.search).get("section") || "").slice(0, 200) || null;
+  // What the help center calls its plans (« forfait », « profil »…), as /v1/site says.
+  var planNoun = "forfait";
+  fetch("/v1/site", {headers: {Accept: "application/json"}})
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (site) {
+      if (site && typeof site.plan_noun === "string" && site.plan_noun) { planNoun = site.plan_noun.slice(0, 40); }
+    })
+    .catch(function () { /* the default word stays */ });
 
   var timer = null;
   var logTimer = null;
@@ -191,7 +199,7 @@
       return;
     }
     sentence(channel.querySelector(".fsw-channel-name"),
-             [isolated(advice.name), advice.available ? "" : " (non inclus dans votre forfait)"]);
+             [isolated(advice.name), advice.available ? "" : " (non inclus dans votre " + planNoun + ")"]);
     channel.querySelector(".fsw-channel-reason").textContent = advice.reason || "";
     var contacts = channel.querySelector(".fsw-contacts");
     contacts.replaceChildren();
@@ -207,7 +215,7 @@
     (advice.alternatives || []).forEach(function (alt) {
       var c = alt.contact || {};
       var href = c.url ? httpsUrl(c.url) : (c.email ? mailtoUrl(c.email) : null);
-      contacts.appendChild(link(href, ["Inclus dans votre forfait : ", isolated(alt.name)], !!c.url));
+      contacts.appendChild(link(href, ["Inclus dans votre " + planNoun + " : ", isolated(alt.name)], !!c.url));
     });
     var info = advice.availability ? [isolated(advice.availability)] : [];
     if (advice.response_time) {
