@@ -93,3 +93,10 @@ def test_the_card_speaks_of_profiles_as_the_example_declares(engine, corpus):
     general = channel_card_html(engine.ask("Quel numéro appeler ?", "association").advice, "association", True,
                                 corpus.catalogue.plans)
     assert "Canaux généraux du profil Association" in general
+
+
+def test_the_command_line_refuses_an_undeclared_profile_in_the_examples_word(corpus):
+    from faqsearch.channels.plans import parse_plan
+
+    with pytest.raises(ValueError, match="Profil inconnu : 'pro'. Choisissez parmi : particulier, professionnel"):
+        parse_plan("pro", corpus.catalogue.plans)

@@ -136,7 +136,7 @@ def parse_plan(value: str | None, plans: Plans) -> str | None:
             return plan.id
     if not plans:
         raise ValueError(f"Forfait {value!r} : ce centre d'aide ne déclare aucun forfait ; n'en indiquez pas.")
-    raise ValueError(f"Forfait inconnu : {value!r}. Choisissez parmi : {', '.join(plans.ids())}.")
+    raise ValueError(f"{plans.noun.unknown} : {value!r}. Choisissez parmi : {', '.join(plans.ids())}.")
 
 
 def plans_label(ids: Sequence[str], plans: Plans) -> str:

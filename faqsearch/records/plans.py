@@ -72,9 +72,19 @@ class PlanNoun:
         return ("toutes les " if self.feminine else "tous les ") + self.plural
 
     @property
+    def title(self) -> str:
+        """« Forfait », at the start of a sentence."""
+        return self.singular[:1].upper() + self.singular[1:]
+
+    @property
     def assumed(self) -> str:
         """« Forfait supposé », « Formule supposée »."""
-        return f"{self.singular[:1].upper()}{self.singular[1:]} supposé{'e' if self.feminine else ''}"
+        return f"{self.title} supposé{'e' if self.feminine else ''}"
+
+    @property
+    def unknown(self) -> str:
+        """« Forfait inconnu », « Formule inconnue »."""
+        return f"{self.title} inconnu{'e' if self.feminine else ''}"
 
     @property
     def heading(self) -> str:

@@ -22,15 +22,16 @@ def checked_plan(engine: Engine, plan: str | None) -> str | None:
     if not declared:
         raise HTTPException(422, f"Forfait « {plan[:40]} » : ce centre d'aide ne déclare aucun forfait ; "
                                  "retirez le paramètre « plan ».")
-    raise HTTPException(422, f"Forfait inconnu « {plan[:40]} » (paramètre « plan ») : utilisez "
+    raise HTTPException(422, f"{engine.catalogue.plans.noun.unknown} « {plan[:40]} » (paramètre « plan ») : utilisez "
                              f"{', '.join(declared)}, ou ne l'indiquez pas.")
 
 
 def plan_doc(engine: Engine) -> dict:
-    """What ``/docs`` says of the ``plan`` parameter: the declared plans and their labels."""
+    """What ``/docs`` says of the ``plan`` parameter: the declared plans and their labels, in the
+    help center's word for them."""
     plans = engine.catalogue.plans
     if not plans:
         return {"description": "Forfait : ce centre d'aide n'en déclare aucun (paramètre à omettre)."}
     labels = ", ".join(f"`{p.id}` ({p.label})" for p in plans.plans)
-    return {"description": f"Forfait de la personne, si connu : {labels}.",
+    return {"description": f"{plans.noun.title} de la personne, si connu : {labels}.",
             "json_schema_extra": {"enum": list(plans.ids())}}

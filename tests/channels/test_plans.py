@@ -130,6 +130,7 @@ def test_the_help_center_says_what_it_calls_its_plans(declaration, phrases):
     parsed = parse_plans(declaration + PLANS_CSV, "plans.csv")
     noun = parsed.noun
     assert (noun.singular, noun.plural, noun.to_the, noun.of_the, noun.this, noun.every, noun.assumed) == phrases
+    assert noun.unknown == phrases[-1].replace("supposé", "inconnu")
     assert parsed.plans == parse_plans(PLANS_CSV, "plans.csv").plans
     assert parse_plans(plans_text(parsed), "copie") == parsed  # the index's copy keeps the word
     assert plans_text(parse_plans(PLANS_CSV, "plans.csv")).startswith("id,")  # the seed's copy is unchanged

@@ -36,6 +36,11 @@ def settings(tmp_path: Path) -> Settings:
 def test_site_says_what_the_help_center_calls_its_plans(settings):
     with TestClient(create_app(settings, FakeEncoder())) as client:
         assert client.get("/v1/site").json()["plan_noun"] == "profil"
+        refused = client.get("/v1/search", params={"q": "Créer une entreprise", "plan": "pro"})
+        assert refused.status_code == 422 and refused.json()["detail"].startswith("Profil inconnu « pro »")
+        schema = client.get("/openapi.json").json()["paths"]["/v1/search"]["get"]["parameters"]
+        plan = next(p for p in schema if p["name"] == "plan")
+        assert plan["description"].startswith("Profil de la personne, si connu : `particulier` (Particulier)")
 
 
 @pytest.mark.browser
