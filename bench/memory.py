@@ -206,7 +206,7 @@ def write_corpus(folder: Path, passages: int, seed: int) -> int:
 
     corpus = load_corpus(SEED_CORPUS)
     files = write_tables(generate(corpus.passages, passages, seed=seed).passages, folder)
-    for name in ("channels.csv", "synonyms.csv"):
+    for name in ("channels.csv", "plans.csv", "synonyms.csv"):
         shutil.copy(SEED_CORPUS / name, folder / name)
     return files
 

@@ -21,6 +21,7 @@ from .errors import ContentError
 from .index.manifest import IndexLoadError, read_manifest
 from .index.published import current_build
 from .records.answer import Answer
+from .records.plans import FORFAIT, PlanNoun
 from .search.staleness import stale_reason
 from .settings import Settings
 
@@ -48,9 +49,10 @@ def _engine(settings: Settings):
     return loader.open_engine(settings, _encoder(settings))
 
 
-def format_answer(answer: Answer, channels: bool = True) -> str:
+def format_answer(answer: Answer, channels: bool = True, noun: PlanNoun = FORFAIT) -> str:
     """Human-readable French rendering of an answer; ``channels`` False for a corpus without a
-    channel catalogue, which then never speaks of channels."""
+    channel catalogue, which then never speaks of channels; ``noun``: what the help center calls
+    its plans."""
     lines = [f"Question : {answer.question}"]
     if answer.did_you_mean:
         lines.append(f"Vouliez-vous dire : « {answer.did_you_mean} » ?")
@@ -61,7 +63,7 @@ def format_answer(answer: Answer, channels: bool = True) -> str:
                      + (" ou contactez un canal général." if channels else "."))
     if answer.advice:
         a, c = answer.advice, answer.advice.channel
-        lines.append(f"\nCanal recommandé : {c.name}" + ("" if a.available else " (non inclus dans votre forfait)"))
+        lines.append(f"\nCanal recommandé : {c.name}" + ("" if a.available else f" (non inclus dans votre {noun.singular})"))
         lines.append(f"  {a.reason}")
         for key, value in c.contact().items():
             if key == "phones":
@@ -116,12 +118,15 @@ def cmd_search(args) -> int:
         # stderr, so that --json output stays one object per line.
         print(f"Attention : le corpus {args.corpus} a changé depuis la construction de l'index ; les réponses "
               "peuvent être dépassées. Lancez `python build_index.py` pour le reconstruire.", file=sys.stderr)
+    from .records.scope import STAFF, VISITOR  # loaded on use
+
     channels = bool(engine.catalogue.channels)
-    for answer in engine.ask_batch(questions, args.plan, args.top_k):
+    scope = (STAFF if args.internal else VISITOR).within(args.section or "")
+    for answer in engine.ask_batch(questions, args.plan, args.top_k, scope):
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
-            print(format_answer(answer, channels) + "\n")
+            print(format_answer(answer, channels, engine.catalogue.plans.noun) + "\n")
     return 0
 
 
@@ -306,7 +311,10 @@ def _search_command(sub, common) -> None:
     s = sub.add_parser("search", help="chercher une question")
     s.add_argument("question", nargs="?")
     s.add_argument("--top-k", type=int, default=5)
-    s.add_argument("--plan", choices=["gratuit", "lite", "premium"], default=None)
+    s.add_argument("--plan", default=None, help="votre forfait : un de ceux que déclare corpus/plans.csv")
+    s.add_argument("--internal", action="store_true",
+                   help="inclure les entrées internes (« Public : interne », réservées à l'équipe)")
+    s.add_argument("--section", default=None, help="chercher dans cette section seulement (nom de la section)")
     s.add_argument("--json", action="store_true")
     s.add_argument("--batch", type=Path, help="une question par ligne")
     common(s, corpus=True)

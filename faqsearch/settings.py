@@ -26,6 +26,8 @@ CORS_ENV = "FAQSEARCH_CORS_ORIGINS"
 WIDGET_ANCESTORS_ENV = "FAQSEARCH_WIDGET_ANCESTORS"
 EDITOR_PASSWORD_HASH_ENV = "FAQSEARCH_EDITOR_PASSWORD_HASH"  # see faqsearch.auth.passwords
 NO_VARIANTS_ENV = "FAQSEARCH_NO_VARIANTS"
+API_KEYS_ENV = "FAQSEARCH_API_KEYS"  # see faqsearch.service.apikeys
+MIN_API_KEY_CHARS = 16
 PRECISION_ENV = "FAQSEARCH_PASSAGE_PRECISION"
 RATE_LIMIT_ENV = "FAQSEARCH_RATE_LIMIT"
 FORWARDED_ALLOW_IPS_ENV = "FAQSEARCH_FORWARDED_ALLOW_IPS"
@@ -179,6 +181,12 @@ def editor_password_hash() -> str:
     return os.environ.get(EDITOR_PASSWORD_HASH_ENV, "")
 
 
+def api_keys() -> tuple[str, ...]:
+    """``$FAQSEARCH_API_KEYS``: comma-separated keys whose holders (the support team's tools) get
+    the internal entries from the service."""
+    return tuple(k.strip() for k in os.environ.get(API_KEYS_ENV, "").split(",") if k.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting of the product, read once from the environment by :meth:`from_env`.
@@ -189,7 +197,8 @@ class Settings:
     the widget in an iframe. ``rate_limit`` is the searches a minute per client of the service (0:
     no limit); ``trusted_proxies`` the proxies whose ``X-Forwarded-For`` names the client (none by
     default); ``variants`` False builds without the question variants; ``learn_auto`` attaches the phrasings
-    learnt from clicks above the automatic thresholds.
+    learnt from clicks above the automatic thresholds; ``api_keys`` are the keys that give a client
+    of the service the internal entries.
     """
 
     corpus_dir: Path
@@ -209,6 +218,7 @@ class Settings:
     retention_days: int = DEFAULT_RETENTION_DAYS
     api_token: str = field(default="", repr=False)  # a secret: never in a log line
     learn_auto: bool = False
+    api_keys: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.backend not in BACKENDS:
@@ -226,6 +236,10 @@ class Settings:
         if self.retention_days < 0:
             raise ValueError(f"{RETENTION_ENV} doit être un nombre entier de jours (0 : garder sans limite) ; "
                              f"valeur actuelle : {self.retention_days}.")
+        if any(len(key) < MIN_API_KEY_CHARS for key in self.api_keys):
+            raise ValueError(f"Chaque clé de {API_KEYS_ENV} doit faire au moins {MIN_API_KEY_CHARS} caractères : "
+                             "tirez-en une au hasard, par exemple avec `python -c \"import secrets; "
+                             "print(secrets.token_urlsafe(32))\"`.")
 
     @property
     def client_key_file(self) -> Path:
@@ -243,5 +257,5 @@ class Settings:
             database_url=database_url(), cors_origins=cors_origins(), widget_ancestors=widget_ancestors(),
             rate_limit=rate_limit(), trusted_proxies=trusted_proxies(), variants=use_variants(),
             editor_password_hash=editor_password_hash(), retention_days=retention_days(), api_token=api_token(),
-            learn_auto=learn_auto(),
+            learn_auto=learn_auto(), api_keys=api_keys(),
         )

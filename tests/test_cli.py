@@ -10,6 +10,7 @@ from faqsearch import cli
 from faqsearch.search import loader
 
 PASSAGE_KEYS = {"id", "guide", "section", "title", "question", "answer", "channel", "plans", "entry_id", "url",
+                "audience", "internal",
                 "part", "parts"}
 ANSWER_KEYS = {"question", "confident", "channel", "results"}
 CHANNEL_KEYS = {"id", "name", "contact", "plans", "reason"}

@@ -120,7 +120,7 @@ def build(corpus_dir: Path, root: Path, encoder: Encoder, cache_dir: Path | None
         offsets, fields = views.offsets, views.fields
         del views
         run.stage(INDEX)
-        catalogue = corpus.catalogue if corpus.catalogue.channels else None
+        catalogue = corpus.catalogue if corpus.catalogue.channels or corpus.catalogue.plans else None
         index = FaqIndex.from_vectors(passages, vectors, offsets, encoder, catalogue, corpus.digest,
                                       corpus.synonyms, fields, owned=True)
         del vectors

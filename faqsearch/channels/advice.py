@@ -2,8 +2,8 @@
 cannot use it. Pure logic over the catalogue.
 
 The question is read as well as the answer: "Le support par e-mail est-il inclus dans l'offre
-gratuite ?" names the e-mail channel and the free plan, so the card speaks about e-mail, assumes
-the free plan when the user chose none, and says that e-mail is not in that plan.
+Essentiel ?" names the e-mail channel and a declared plan, so the card speaks about e-mail, assumes
+that plan when the user chose none, and says whether e-mail is in it.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from typing import Sequence
 
 from ..records.answer import Hit
 from ..records.channel import Channel, ChannelAdvice
-from ..records.plans import PLAN_LABELS
 from .catalogue import Catalogue
 from .mentions import Mentions, find_mentions
-from .plans import plans_label
+from .plans import describe, plans_label
 
 
 def open_to(channel: Channel, plans: Sequence[str]) -> bool:
@@ -36,14 +35,15 @@ def _ideal_for(channel: Channel) -> str:
 def _not_open(channel: Channel, catalogue: Catalogue, plans: Sequence[str], named: bool) -> ChannelAdvice:
     """The card of a channel that ``plans`` may not use: why, and the general channels they may
     use instead. ``named``: the question itself names the channel (the plan is "ce forfait",
-    the one just spoken of, rather than "votre forfait")."""
+    the one just spoken of, rather than "votre forfait"; in the help center's own word for plans)."""
     alternatives = tuple(c for c in general_channels(catalogue, plans) if c.id != channel.id)
     names = " et ".join(c.name.lower() if i else c.name for i, c in enumerate(alternatives[:2]))
-    instead = f" Avec {'ce' if named else 'votre'} forfait, utilisez plutôt : {names}." if names else ""
+    noun = catalogue.plans.noun
+    instead = f" Avec {noun.this if named else 'votre ' + noun.singular}, utilisez plutôt : {names}." if names else ""
     return ChannelAdvice(
         channel,
-        f"{channel.name} est réservé aux forfaits {plans_label(channel.plans)} ; il n'est pas ouvert au "
-        f"forfait {Mentions(plans=tuple(plans)).plan_label}." + instead,
+        f"{channel.name} est réservé aux {noun.plural} {plans_label(channel.plans, catalogue.plans)} ; il n'est pas "
+        f"ouvert {noun.to_the} {describe(plans, catalogue.plans)}." + instead,
         False, alternatives, named_in_question=named,
     )
 
@@ -64,12 +64,12 @@ def recommend(hits: Sequence[Hit], catalogue: Catalogue, plan: str | None, confi
         return ChannelAdvice(
             general[0],
             "Le guide ne semble pas couvrir cette question : commencez par ces canaux généraux"
-            + (f" ouverts au forfait {PLAN_LABELS[plan]}." if plan else "."),
+            + (f" ouverts {catalogue.plans.noun.to_the} {catalogue.plans.label(plan)}." if plan else "."),
             True, general[1:],
         )
     # The card follows the best answer: an overview (a passage of no channel of its own, such as
     # the guide's introduction or a plan's summary) gets the general channels, not the channel of
-    # whichever lower passage happens to name one ("de l'aide gratuitement" is not a paid partner).
+    # whichever lower passage happens to name one ("de l'aide sans payer" is not a paid partner).
     channel = catalogue.get(hits[0].passage.channel)
     if channel is None:
         if not general:
@@ -104,12 +104,13 @@ def advise(question: str, hits: Sequence[Hit], catalogue: Catalogue, plan: str |
         widest = max(plans, key=lambda p: sum(c.open_to(p) for c in catalogue.channels)) if plans else None
         advice = recommend(hits, catalogue, widest, confident)
         if advice is not None and assumed is not None and len(assumed.plans) > 1:
-            advice = replace(advice, reason=advice.reason.replace(f"forfait {PLAN_LABELS[widest]}",
-                                                                  f"forfait {assumed.plan_label}"))
+            noun = catalogue.plans.noun.singular
+            advice = replace(advice, reason=advice.reason.replace(f"{noun} {catalogue.plans.label(widest)}",
+                                                                  f"{noun} {assumed.plan_label}"))
     if advice is None or assumed is None:
         return advice
-    return replace(advice, assumed_plan=assumed.plan_id,
-                   reason=advice.reason + f" Forfait supposé d'après votre question : {assumed.plan_label}.")
+    return replace(advice, assumed_plan=assumed.plan_id, reason=advice.reason
+                   + f" {catalogue.plans.noun.assumed} d'après votre question : {assumed.plan_label}.")
 
 
 def _named(channel: Channel, catalogue: Catalogue, plans: Sequence[str]) -> ChannelAdvice:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Sequence
 
 from ..records.passage import Passage
-from ..records.plans import PLANS
-from ..text.normalize import fold
+from ..records.plans import Plans
 from .catalogue import Catalogue
+from .plans import named_plans
 
 
 def assign_channels(passages: Sequence[Passage], catalogue: Catalogue) -> list[Passage]:
@@ -26,14 +25,11 @@ def assign_channels(passages: Sequence[Passage], catalogue: Catalogue) -> list[P
             found = catalogue.match(passage.title) or catalogue.match(passage.answer)
             channel_id = found.id if found else ""
         channel = catalogue.get(channel_id)
-        plans = channel.plans if channel else _plans_from_section(passage.section)
+        plans = channel.plans if channel else _plans_from_section(passage.section, catalogue.plans)
         out.append(replace(passage, channel=channel_id, plans=plans))
     return out
 
 
-def _plans_from_section(section: str) -> tuple[str, ...]:
-    folded = fold(section)
-    if "payant" in folded:
-        return ("lite", "premium")
-    found = tuple(p for p in PLANS if re.search(rf"\b{p}\b", folded))
-    return found or PLANS
+def _plans_from_section(section: str, plans: Plans) -> tuple[str, ...]:
+    """The plans a section's title names (« plans payants »), else every declared plan."""
+    return named_plans(section, plans) or plans.ids()

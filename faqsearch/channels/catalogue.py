@@ -15,20 +15,24 @@ from pathlib import Path
 
 from ..errors import ContentError
 from ..records.channel import Channel
-from ..records.plans import PLANS
+from ..records.plans import NO_PLANS, Plans
 from ..text.normalize import fold
 from ..text.urls import web_url
 
-REQUIRED_COLUMNS = ("id", "name", "plans")
+REQUIRED_COLUMNS = ("id", "name")
 COLUMNS = ("id", "name", "keywords", "url", "email", "phones", "console_path", "availability",
            "plans", "response_time", "best_for", "general")
+# Read when present, written always: catalogues written before it still load.
+OPTIONAL_COLUMNS = ("not_keywords",)
 
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The ordered channels; the order is the editor's preference among equals."""
+    """The ordered channels (the order is the editor's preference among equals), and the plans the
+    help center declares (:data:`NO_PLANS` when it declares none: then nothing speaks of plans)."""
 
     channels: tuple[Channel, ...]
+    plans: Plans = NO_PLANS
 
     def get(self, channel_id: str) -> Channel | None:
         return next((c for c in self.channels if c.id == channel_id), None)
@@ -52,8 +56,11 @@ class Catalogue:
         return found
 
 
-def parse_catalogue(text: str, source: str) -> Catalogue:
+def parse_catalogue(text: str, source: str, plans: Plans = NO_PLANS) -> Catalogue:
     """Parse the text of ``channels.csv``; raise :class:`ContentError` naming the line to fix.
+
+    The ``plans`` column names plans (or groups of plans) among ``plans``; it stays empty when
+    the help center declares none.
 
     Every column must be in the header (a missing ``general`` column would silently leave
     off-topic questions without any channel), every row must have all its fields, and contacts
@@ -80,15 +87,13 @@ def parse_catalogue(text: str, source: str) -> Catalogue:
             raise ContentError.at(source, line, f"la ligne a plus de {len(header)} champs : mettez entre guillemets "
                                  "(\"…\") les champs qui contiennent une virgule.")
         row = {k: (v or "").strip() for k, v in row.items() if k}
-        for column in REQUIRED_COLUMNS:
-            if not row.get(column):
-                raise ContentError.at(source, line, f"le champ obligatoire « {column} » est vide"
-                                     f"{' pour « ' + row['id'] + ' »' if row.get('id') else ''} : remplissez-le "
-                                     f"(champs obligatoires : {', '.join(REQUIRED_COLUMNS)}).")
-        plans = tuple(p.strip() for p in row["plans"].split(";") if p.strip())
-        unknown = [p for p in plans if p not in PLANS]
-        if unknown:
-            raise ContentError.at(source, line, f"forfait inconnu « {unknown[0]} » pour « {row['id']} » : utilisez {', '.join(PLANS)}.")
+        required = REQUIRED_COLUMNS + (("plans",) if plans else ())  # without plans, nothing speaks of them
+        empty = next((column for column in required if not row.get(column)), None)
+        if empty:
+            raise ContentError.at(source, line, f"le champ obligatoire « {empty} » est vide"
+                                 f"{' pour « ' + row['id'] + ' »' if row.get('id') else ''} : remplissez-le "
+                                 f"(champs obligatoires : {', '.join(required)}).")
+        channel_plans = _channel_plans(row, plans, line, source)
         if any(c.id == row["id"] for c in channels):
             raise ContentError.at(source, line, f"l'identifiant « {row['id']} » apparaît deux fois.")
         problem = contact_problem(row)
@@ -99,12 +104,31 @@ def parse_catalogue(text: str, source: str) -> Catalogue:
             keywords=tuple(k.strip() for k in row.get("keywords", "").split(";") if k.strip()),
             url=row.get("url", ""), email=row.get("email", ""), phones=tuple(_phones(row, line, source)),
             console_path=row.get("console_path", ""), availability=row.get("availability", ""),
-            plans=plans, response_time=row.get("response_time", ""), best_for=row.get("best_for", ""),
+            plans=channel_plans, response_time=row.get("response_time", ""), best_for=row.get("best_for", ""),
             general=fold(row.get("general", "")) in {"oui", "yes", "true", "1", "x"},
+            not_keywords=tuple(k.strip() for k in row.get("not_keywords", "").split(";") if k.strip()),
         ))
     if not channels:
         raise ContentError.at(source, 1, "le catalogue ne contient aucun canal.")
-    return Catalogue(tuple(channels))
+    return Catalogue(tuple(channels), plans)
+
+
+def _channel_plans(row: dict[str, str], plans: Plans, line: int, source: str) -> tuple[str, ...]:
+    """The declared plans of a row's ``plans`` cell, a group standing for its plans."""
+    named = tuple(p.strip() for p in row.get("plans", "").split(";") if p.strip())
+    if named and not plans:
+        raise ContentError.at(source, line, f"forfait « {named[0]} » pour « {row['id']} », mais le corpus ne déclare "
+                              "aucun forfait : déclarez-les dans plans.csv (voir docs/contenu.md#forfaits), ou videz "
+                              "la colonne plans.")
+    out: list[str] = []
+    for name in named:
+        found = plans.get(name)
+        if found is None:
+            raise ContentError.at(source, line, f"forfait inconnu « {name} » pour « {row['id']} » : utilisez "
+                                  f"{', '.join(plans.ids() + tuple(g.id for g in plans.groups))} (déclarés dans "
+                                  "plans.csv), ou déclarez-le dans plans.csv.")
+        out.extend(found.includes or (found.id,))
+    return plans.ordered(out)
 
 
 def _phones(row: dict[str, str], line: int, source: str) -> list[tuple[str, str]]:
@@ -149,7 +173,7 @@ def contact_problem(row: dict[str, str]) -> str:
 def write_catalogue(catalogue: Catalogue, path: Path) -> None:
     """Write ``catalogue`` in the format :func:`parse_catalogue` reads (the index keeps its copy)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS + OPTIONAL_COLUMNS))
         writer.writeheader()
         for c in catalogue.channels:
             writer.writerow({
@@ -157,4 +181,5 @@ def write_catalogue(catalogue: Catalogue, path: Path) -> None:
                 "phones": "; ".join(f"{k}={v}" for k, v in c.phones), "console_path": c.console_path,
                 "availability": c.availability, "plans": ";".join(c.plans), "response_time": c.response_time,
                 "best_for": c.best_for, "general": "oui" if c.general else "non",
+                "not_keywords": ";".join(c.not_keywords),
             })

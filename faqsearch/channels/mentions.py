@@ -1,9 +1,10 @@
 """The support channels and plans a question names, and the ranking that follows from them.
 
-Pure logic over the catalogue: "Le support par e-mail est-il inclus dans l'offre gratuite ?"
-names the e-mail channel and the free plan; :mod:`faqsearch.channels.advice` then makes the card
-speak about e-mail for the free plan. The best passage alone would often point elsewhere (the
-chat passage also mentions e-mail), which is why the question is read.
+Pure logic over the catalogue and its declared plans: "Le support par e-mail est-il inclus dans
+l'offre Essentiel ?" names the e-mail channel and the "essentiel" plan;
+:mod:`faqsearch.channels.advice` then makes the card speak about e-mail for that plan. The best
+passage alone would often point elsewhere (the chat passage also mentions e-mail), which is why
+the question is read.
 """
 
 from __future__ import annotations
@@ -14,74 +15,52 @@ from functools import lru_cache
 from typing import Sequence
 
 from ..records.answer import Hit
-from ..records.plans import PLAN_LABELS, PLANS
-from ..text.normalize import fold
 from .catalogue import Catalogue
+from .plans import describe, flat, named_plans, phrase_pattern, plan_id, without_plan_words
 
-PAID = "payant"
-# Plan words, matched on the folded question with non-alphanumerics turned into spaces.
-_PLAN_PATTERNS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple((re.compile(p), plans) for p, plans in (
-    (r"\bmail lite\b|\blite\b", ("lite",)),
-    (r"\bpremium\b", ("premium",)),
-    (r"\b(?:plans?|forfaits?|offres?|abonnements?|versions?|comptes?) (?:payants?|premium)\b|\bpayants?\b"
-     r"|\bpaid\b|\ben payant\b", ("lite", "premium")),
-    (r"\bgratuite?s?\b|\bfree\b|\bsans payer\b", ("gratuit",)),
-))
-_PRODUCT_NAMES = re.compile(r"\bmail lite\b|\bzoho mail\b")
-# "numéro gratuit" is a toll-free number, not the free plan.
-_NOT_A_PLAN = re.compile(r"\b(?:numeros?|appels?|lignes?) (?:gratuite?s?|free)\b|\btoll free\b")
-# "mail" alone means e-mail, except in the product's and the plan's names.
-_BARE_MAIL = re.compile(r"(?<!\bzoho )\b(?:mails?|emails|courriels|e mails)\b(?! lite\b)")
+# "mail" alone means e-mail (product names that hold it are a channel's ``not_keywords``).
+_BARE_MAIL = re.compile(r"\b(?:mails?|emails|courriels|e mails)\b")
 
 
 @dataclass(frozen=True)
 class Mentions:
     """What a question names: channel ids in order of appearance, and the plans it speaks of.
 
-    ``plans`` is empty when no plan is named, or when the question names both the free and a paid
-    plan (a comparison, not a statement about the user's plan).
+    ``plans`` is empty when no plan is named, or when the question names plans that no declared
+    group holds together (« Essentiel ou Pro ? » is a comparison, not a statement about the user's
+    plan). ``plan_label`` and ``plan_id`` speak for them ("payant (Pro ou Entreprise)", "payant").
     """
 
     channels: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()
-
-    @property
-    def plan_label(self) -> str:
-        """"Gratuit", "Mail Lite", "Premium" or "payant (Mail Lite ou Premium)"."""
-        if len(self.plans) == 1:
-            return PLAN_LABELS[self.plans[0]]
-        return f"payant ({' ou '.join(PLAN_LABELS[p] for p in self.plans)})" if self.plans else ""
-
-    @property
-    def plan_id(self) -> str:
-        """The plan id for the JSON contract: a plan id, "payant" for several paid plans, or ""."""
-        if len(self.plans) == 1:
-            return self.plans[0]
-        return PAID if self.plans else ""
-
-
-def _flat(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9/]+", " ", fold(text)).strip() + " "
+    plan_label: str = ""
+    plan_id: str = ""
 
 
 def find_mentions(question: str, catalogue: Catalogue) -> Mentions:
     """The channels (catalogue keywords, accents and case ignored) and plans named in ``question``."""
-    flat = _flat(question)
-    plans: list[str] = []
-    plan_free = _NOT_A_PLAN.sub(" ", flat)
-    for pattern, named in _PLAN_PATTERNS:
-        if pattern.search(plan_free):
-            plans.extend(p for p in named if p not in plans)
-        plan_free = pattern.sub(" ", plan_free)  # "Mail Lite" must not also count as mail
-    if "gratuit" in plans and len(plans) > 1:
-        plans = []
-    text = _BARE_MAIL.sub(" e mail ", _PRODUCT_NAMES.sub(" ", flat))
+    declared = catalogue.plans
+    plans = named_plans(question, declared)
+    if len(plans) > 1 and declared.group_of(plans) is None:
+        plans = ()
+    text = without_plan_words(flat(question), declared)
+    refused = _not_keywords(catalogue)
+    if refused is not None:
+        text = refused.sub(" ", text)
+    text = _BARE_MAIL.sub(" e mail ", text)
     found: list[tuple[int, int, str]] = []
     for order, (channel_id, pattern) in enumerate(_keyword_patterns(catalogue)):
         first = pattern.search(text) if pattern else None
         if first:
             found.append((first.start(), order, channel_id))
-    return Mentions(tuple(cid for _, _, cid in sorted(found)), tuple(p for p in PLANS if p in plans))
+    return Mentions(tuple(cid for _, _, cid in sorted(found)), plans, describe(plans, declared),
+                    plan_id(plans, declared))
+
+
+@lru_cache(maxsize=8)
+def _not_keywords(catalogue: Catalogue) -> re.Pattern | None:
+    """Words of a question that name no channel (a product's name: « Acme Mail » is not e-mail)."""
+    return phrase_pattern([w for channel in catalogue.channels for w in channel.not_keywords])
 
 
 @lru_cache(maxsize=8)
@@ -89,7 +68,7 @@ def _keyword_patterns(catalogue: Catalogue) -> tuple[tuple[str, re.Pattern | Non
     """One pattern per channel, any of its keywords at the start of a word (compiled once per catalogue)."""
     out = []
     for channel in catalogue.channels:
-        keys = [re.escape(key) for k in channel.keywords if (key := _flat(k).strip())]
+        keys = [re.escape(key) for k in channel.keywords if (key := flat(k).strip())]
         out.append((channel.id, re.compile(" (?:" + "|".join(keys) + ")") if keys else None))
     return tuple(out)
 
@@ -98,7 +77,7 @@ def rerank(question: str, hits: Sequence[Hit], catalogue: Catalogue, bonus: floa
            mentions: Mentions | None = None) -> tuple[Hit, ...]:
     """The ``top_k`` best of ``hits`` after adding ``bonus`` to the fused score of passages about a
     channel the question names ("par courriel" lifts the e-mail passage over one that merely
-    shares "contacter" and "Zoho")."""
+    shares "contacter" and the product's name)."""
     named = set((mentions or find_mentions(question, catalogue)).channels) if bonus else set()
     if not named or not any(h.passage.channel in named for h in hits):
         return tuple(hits[:top_k])

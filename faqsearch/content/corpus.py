@@ -13,10 +13,12 @@ from ..channels.catalogue import Catalogue, parse_catalogue
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import slug
+from .audience import resolve_audiences, with_page_audience
 from .cleanup import clean_passages
 from .files import CATALOGUE_FILE, PAGE_SUFFIXES, SYNONYMS_FILE, TABLE_SUFFIXES, read_folder, unread_files
 from .guides import parse_guide
 from .lookalikes import BuildWarning, disambiguate
+from .plans import corpus_plans
 from .synonyms import parse_synonyms
 from .tables import accepted_names, read_table
 from .variants import VARIANTS_FILE, apply_variants, parse_variants, without_variants
@@ -54,8 +56,9 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
     files = read_folder(folder)
     catalogue_path = folder / CATALOGUE_FILE
     notes: list[BuildWarning] = []
-    catalogue = (parse_catalogue(files.text(catalogue_path, notes), str(catalogue_path)) if catalogue_path in files
-                 else Catalogue(()))
+    plans = corpus_plans(files, notes)
+    catalogue = (parse_catalogue(files.text(catalogue_path, notes), str(catalogue_path), plans)
+                 if catalogue_path in files else Catalogue((), plans))
     if not files.guides:
         raise ContentError(f"Le corpus {folder} ne contient aucun guide : ajoutez un guide .txt ou .md, une table "
                           ".csv, .jsonl ou .json, ou une page .html (voir docs/contenu.md).")
@@ -68,7 +71,7 @@ def load_corpus(folder: Path, variants: bool = True) -> Corpus:
         found, said = parse_file(path, files.text(path, notes))
         passages.extend(found)
         notes.extend(said)
-    passages, cleaned = clean_passages(passages)
+    passages, cleaned = clean_passages(resolve_audiences(passages, plans))
     passages, alike = disambiguate(passages)
     warnings = notes + cleaned + alike
     _check_passages(passages, catalogue, catalogue_path)
@@ -146,5 +149,5 @@ def parse_file(path: Path, text: str) -> tuple[list[Passage], list[BuildWarning]
                                              f"majuscules et accents indifférents : {accepted_names()}).")
                                 for ignored in table.ignored]
     if suffix in PAGE_SUFFIXES:
-        return parse_page(text, path.stem, str(path)), []
+        return with_page_audience(parse_page(text, path.stem, str(path)), text), []
     return parse_guide(text, path.stem, markdown=suffix != ".txt", source=str(path)), []

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from ..channels.plans import PLANS_FILE
 from ..errors import ContentError
 from ..text.controls import control_problem, strip_bidi
 from .cleanup import bidi_warning
@@ -20,7 +21,7 @@ from .variants import VARIANTS_FILE
 CATALOGUE_FILE = "channels.csv"
 SYNONYMS_FILE = "synonyms.csv"
 # Tables of the corpus folder that configure it rather than hold entries.
-RESERVED_TABLES = (CATALOGUE_FILE, SYNONYMS_FILE, VARIANTS_FILE)
+RESERVED_TABLES = (CATALOGUE_FILE, SYNONYMS_FILE, VARIANTS_FILE, PLANS_FILE)
 GUIDE_SUFFIXES = (".txt", ".md", ".markdown")
 TABLE_SUFFIXES = (".csv", ".jsonl", ".json")
 PAGE_SUFFIXES = (".html", ".htm")

@@ -8,7 +8,8 @@ sub-lists, then page chrome (ratings, comments, sharing). Markdown guides use ``
 
 Inside an item, reserved sub-bullets let an editor steer the result and are not shown:
 ``Question : …`` overrides the generated question, ``Canal : id`` sets the support channel, and
-``Variante : …`` (several allowed) adds another phrasing of the question, indexed for search.
+``Variante : …`` (several allowed) adds another phrasing of the question, indexed for search, and
+``Public : …`` (or ``Forfaits : …``) says who the item is for (declared plans, or ``interne``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import fold, normalize, slug
+from .audience import GUIDE_KEYS, split_values
 from .questions import item_question, section_question, summary_question
 
 # Page chrome around the guide's body; folded (lower case, no accents) before matching.
@@ -31,7 +33,7 @@ _CONCLUSION = {"conclusion", "en resume", "resume", "synthese", "pour conclure",
 _BULLET = re.compile(r"^[•●◦▪‣∙○■□➢►\-\*–]\s+(.*)$")
 _STEP = re.compile(r"^(\d{1,2})[.)]\s+(.*)$")
 _RESERVED = {"question": "question", "canal": "channel", "channel": "channel", "variante": "variants",
-             "variant": "variants"}
+             "variant": "variants", **{key: "audience" for key in GUIDE_KEYS}}
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class _Item:
     question: str = ""
     channel: str = ""
     variants: list[str] = field(default_factory=list)
+    audience: str = ""
 
 
 @dataclass
@@ -210,7 +213,8 @@ def _render_children(item: _Item, source: str) -> str:
         reserved = _RESERVED.get(fold(key.strip().rstrip(":").strip()))  # "Canal :" with nothing after, too
         if reserved and child.indent == base and (value or child.text.rstrip().endswith(":")):
             if not value.strip():  # an editor who meant to steer the item must not be silently ignored
-                example = {"channel": "Canal : email", "variants": "Variante : Comment … ?"}.get(reserved, "Question : Comment … ?")
+                example = {"channel": "Canal : email", "variants": "Variante : Comment … ?",
+                           "audience": "Public : interne"}.get(reserved, "Question : Comment … ?")
                 raise ContentError.at(source, child.number, f"« {key.strip().rstrip(':').strip()} : » est vide dans "
                                  f"« {item.title} » : complétez-le (par exemple « {example} ») ou supprimez la ligne.")
             if reserved == "variants":
@@ -238,12 +242,12 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
     passages: list[Passage] = []
 
     def add(section: str, item_title: str, question: str, answer: str, line: int, channel: str = "", key: str = "",
-            variants: tuple[str, ...] = ()) -> None:
+            variants: tuple[str, ...] = (), audience: str = "") -> None:
         # However long: the build cuts long answers into chunks the model can read (see chunking).
         answer = answer.strip()
         pid = "/".join(p for p in (guide_id, slug(section) if section else "", key or slug(item_title)) if p)
         passages.append(Passage(pid, title, section, item_title, question, answer, channel, source=f"{source}:{line}",
-                                variants=tuple(dict.fromkeys(variants))))
+                                variants=tuple(dict.fromkeys(variants)), audience=split_values(audience)))
 
     if intro:
         question = title if title.endswith("?") else f"De quoi parle le guide « {title} » ?"
@@ -261,7 +265,8 @@ def parse_guide(text: str, name: str, markdown: bool = False, source: str | None
             question = item.question or item_question(item.title, section.name)
             if not question.endswith("?"):
                 question = question.rstrip(" .") + " ?"
-            add(section.name, item.title, question, answer, item.line, item.channel, variants=tuple(item.variants))
+            add(section.name, item.title, question, answer, item.line, item.channel, variants=tuple(item.variants),
+                audience=item.audience)
     if not passages:
         raise ContentError.at(source, 1, "aucun passage trouvé : le guide est vide ou ne contient que l'habillage de la page.")
     return passages

@@ -23,6 +23,7 @@ from typing import Iterable
 from ..errors import ContentError
 from ..records.passage import Passage
 from ..text.normalize import fold, normalize, slug
+from .audience import split_values
 from .jsontext import loads_checked, whole_characters
 
 # Field -> accepted column names (compared folded: "Réponse" and "reponse" are the same).
@@ -34,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "url": ("url", "lien", "link"),
     "channel": ("channel", "canal"),
     "variants": ("variants", "variantes"),
+    "audience": ("public", "audience", "forfaits"),
 }
 # A column this close to a known name (difflib ratio) is taken for a misspelling of it.
 MISSPELT = 0.8
@@ -315,7 +317,8 @@ def rows_passages(rows: list[Row], name: str, guide: str, source: str) -> list[P
             pid = "/".join(p for p in (guide_id, slug(section) if section else "", key) if p)
         variants = tuple(v for v in (_clean(v) for v in row.values.get("variants", "").split(VARIANT_SEPARATOR)) if v)
         passages.append(Passage(pid, guide, get("section", ""), question, question, answer, get("channel", ""),
-                                source=f"{source}:{row.line}", url=get("url", ""), variants=variants))
+                                source=f"{source}:{row.line}", url=get("url", ""), variants=variants,
+                                audience=split_values(get("audience", ""))))
     return passages
 
 

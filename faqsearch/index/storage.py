@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..channels.catalogue import Catalogue, parse_catalogue, write_catalogue
+from ..channels.plans import PLANS_FILE, parse_plans, plans_text
+from ..records.plans import NO_PLANS
 from ..records.passage import Passage
 from .dense import DenseIndex
 from .lexical import LexicalIndex
@@ -78,6 +80,9 @@ def write_parts(folder: Path, parts: IndexParts) -> dict:
     if parts.catalogue is not None and parts.catalogue.channels:  # a corpus without catalogue: no channels.csv
         write_catalogue(parts.catalogue, folder / CATALOGUE_FILE)
         files.append(CATALOGUE_FILE)
+    if parts.catalogue is not None and parts.catalogue.plans:  # nor plans.csv without declared plans
+        (folder / PLANS_FILE).write_text(plans_text(parts.catalogue.plans), encoding="utf-8")
+        files.append(PLANS_FILE)
     # Checksums let ``load`` tell a damaged file from a good one instead of answering wrongly.
     return {**parts.manifest, "files": {name: sha256(folder / name) for name in files}}
 
@@ -95,9 +100,14 @@ def read_passages(folder: Path) -> tuple[Passage, ...]:
     return frame_passages(pd.read_parquet(Path(folder) / PASSAGES_FILE))
 
 
-def _read_catalogue(path: Path) -> Catalogue:
-    """The index's own copy of the catalogue (written by :func:`write_catalogue`)."""
-    return parse_catalogue(path.read_text(encoding="utf-8"), str(path))
+def _read_catalogue(folder: Path) -> Catalogue | None:
+    """The index's own copy of the catalogue and its plans (written by :func:`write_parts`); None
+    when the corpus had neither."""
+    plans_path, path = folder / PLANS_FILE, folder / CATALOGUE_FILE
+    plans = parse_plans(plans_path.read_text(encoding="utf-8"), str(plans_path)) if plans_path.is_file() else NO_PLANS
+    if path.is_file():
+        return parse_catalogue(path.read_text(encoding="utf-8"), str(path), plans)
+    return Catalogue((), plans) if plans else None
 
 
 def _check_files(folder: Path, manifest: dict) -> None:
@@ -140,7 +150,7 @@ def _read_parts(folder: Path, manifest: dict) -> IndexParts:
         dense = DenseIndex.load(folder, manifest.get("dense_index", "exact"))
         lexical = LexicalIndex.load(folder / LEXICAL_FILE)
         headings = LexicalIndex.load(folder / HEADINGS_FILE)
-        catalogue = _read_catalogue(folder / CATALOGUE_FILE) if (folder / CATALOGUE_FILE).is_file() else None
+        catalogue = _read_catalogue(folder)
     except Exception as exc:  # any damaged file means the same fix
         raise IndexLoadError(f"L'index {folder} est incomplet ou endommagé ({type(exc).__name__}: {exc}) : "
                              "reconstruisez-le avec `python build_index.py`.") from exc

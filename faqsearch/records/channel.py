@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .plans import PLANS
-
 
 @dataclass(frozen=True)
 class Channel:
-    """A support channel from the catalogue, with how to reach it and who may use it."""
+    """A support channel from the catalogue, with how to reach it and who may use it (``plans``:
+    declared plan ids; empty when the help center declares none). ``not_keywords`` are words of a
+    question that hold a keyword of a channel without naming one (a product's name)."""
 
     id: str
     name: str
@@ -19,10 +19,11 @@ class Channel:
     phones: tuple[tuple[str, str], ...] = ()
     console_path: str = ""
     availability: str = ""
-    plans: tuple[str, ...] = PLANS
+    plans: tuple[str, ...] = ()
     response_time: str = ""
     best_for: str = ""
     general: bool = False
+    not_keywords: tuple[str, ...] = ()
 
     def contact(self) -> dict:
         """How to reach the channel, only the fields that are set."""
@@ -38,8 +39,9 @@ class Channel:
         return out
 
     def open_to(self, plan: str | None) -> bool:
-        """True when ``plan`` (or an unknown plan, ``None``) may use this channel."""
-        return plan is None or plan in self.plans
+        """True when ``plan`` (or an unknown plan, ``None``) may use this channel; a channel of a
+        help center without plans is open to all."""
+        return plan is None or not self.plans or plan in self.plans
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class ChannelAdvice:
     """The channel recommended for a question, and why; ``alternatives`` when the plan forbids it.
 
     ``named_in_question`` when the question itself names the channel; ``assumed_plan`` is the plan
-    the question names ("gratuit", "lite", "premium", or "payant") when the user chose none.
+    the question names (a declared plan's id, or a group's for several) when the user chose none.
     """
 
     channel: Channel

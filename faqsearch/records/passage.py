@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .plans import PLANS
-
 # A list item: a bullet, or a number followed by "." or ")".
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]\s|\d{1,2}[.)]\s)")
 
@@ -22,6 +20,9 @@ class Passage:
     passage is a whole entry of its own (``entry`` then is ``id``). ``variants`` are other
     phrasings of the question: indexed, never shown. ``url`` is the entry's page, when known.
     ``part`` / ``parts`` place a chunk in its entry (chunk 2 of 5); a whole entry is 1 of 1.
+    ``plans`` are the plans its channel is open to; ``audience`` the declared plans (or audiences)
+    the entry is written for, empty for everyone; ``internal`` marks an entry for the support
+    team only (signed-in editors, clients of the service holding an API key).
     """
 
     id: str
@@ -31,13 +32,15 @@ class Passage:
     question: str
     answer: str
     channel: str = ""
-    plans: tuple[str, ...] = PLANS
+    plans: tuple[str, ...] = ()
     source: str = ""
     entry_id: str = ""
     url: str = ""
     variants: tuple[str, ...] = ()
     part: int = 1
     parts: int = 1
+    audience: tuple[str, ...] = ()
+    internal: bool = False
 
     def __post_init__(self):
         # The passage table stores every column as text: a chunk's place comes back as a number.
@@ -108,15 +111,16 @@ class Passage:
             "id": self.id, "guide": self.guide, "section": self.section, "title": self.title,
             "question": self.question, "answer": self.answer, "channel": self.channel,
             "plans": list(self.plans), "entry_id": self.entry, "url": self.url,
-            "part": self.part, "parts": self.parts,
+            "part": self.part, "parts": self.parts, "audience": list(self.audience), "internal": self.internal,
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> "Passage":
         """The passage of a :meth:`to_dict` object (unknown keys are ignored)."""
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        fields["plans"] = tuple(fields.get("plans") or PLANS)
+        fields["plans"] = tuple(fields.get("plans") or ())
         fields["variants"] = tuple(fields.get("variants") or ())
+        fields["audience"] = tuple(fields.get("audience") or ())
         if fields.get("entry_id") == fields.get("id"):
             fields["entry_id"] = ""  # to_dict writes the entry of a whole-entry passage as its own id
         return cls(**fields)
@@ -124,10 +128,14 @@ class Passage:
     def to_row(self) -> dict[str, str]:
         """Every field as text, for the passage table: plans joined with ";", variants with tabs
         (whole sentences: no question holds a tab)."""
-        return {**asdict(self), "plans": ";".join(self.plans), "variants": "\t".join(self.variants)}
+        return {**asdict(self), "plans": ";".join(self.plans), "variants": "\t".join(self.variants),
+                "audience": ";".join(self.audience), "internal": "1" if self.internal else ""}
 
     @classmethod
     def from_row(cls, row: dict[str, str]) -> "Passage":
         """The passage of a :meth:`to_row` row."""
-        return cls(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p) or PLANS,
-                      "variants": tuple(v for v in row["variants"].split("\t") if v)})
+        # An index written before audiences has neither column: everyone's, not internal.
+        return cls(**{**row, "plans": tuple(p for p in row["plans"].split(";") if p),
+                      "variants": tuple(v for v in row["variants"].split("\t") if v),
+                      "audience": tuple(a for a in row.get("audience", "").split(";") if a),
+                      "internal": row.get("internal", "") == "1"})

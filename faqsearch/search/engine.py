@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -21,7 +22,8 @@ from ..embedding.encoder import Encoder
 from ..embedding.tokenizer import ModelTokenizer, query_tokenizer
 from ..index.faq_index import FaqIndex
 from ..index.published import current_build, pointer_stamp
-from ..records.answer import Answer
+from ..records.answer import Answer, Hit
+from ..records.scope import VISITOR, Scope
 from .confidence import Confidence
 from .hybrid import SearchConfig, search_batch
 from .questions import clean_question, fit_to_model
@@ -70,6 +72,11 @@ class Engine:
     def catalogue(self) -> Catalogue:
         """The channel catalogue of the index in service (empty when the corpus has none)."""
         return self._index.catalogue or Catalogue(())
+
+    def sections(self, scope: Scope = VISITOR) -> tuple[str, ...]:
+        """The sections of the index in service that ``scope`` may see, in corpus order (the filters
+        a client can offer)."""
+        return _sections(self.current(), scope)
 
     @property
     def build_id(self) -> str:
@@ -120,20 +127,24 @@ class Engine:
             self._tokenizer_known = True
         return self._query_tokenizer
 
-    def ask(self, question: str, plan: str | None = None, top_k: int = 5) -> Answer:
+    def ask(self, question: str, plan: str | None = None, top_k: int = 5, scope: Scope = VISITOR) -> Answer:
         """Answer one question (wraps :meth:`ask_batch`)."""
-        return self.ask_batch([question], plan, top_k)[0]
+        return self.ask_batch([question], plan, top_k, scope)[0]
 
-    def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5) -> list[Answer]:
-        """Answer several questions against one consistent index.
+    def ask_batch(self, questions: Sequence[str], plan: str | None = None, top_k: int = 5,
+                  scope: Scope = VISITOR) -> list[Answer]:
+        """Answer several questions against one consistent index, with only the entries ``scope``
+        may see on that plan (a visitor never gets an internal entry).
 
-        ``plan`` is the user's plan as typed or chosen ("Gratuit", "lite", "Je ne sais pas", None).
+        ``plan`` is the user's plan as typed or chosen (a declared plan's id, label or word; "Je ne
+        sais pas" or None when unknown).
         """
         if not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"top_k doit être entre 1 et {MAX_TOP_K} (valeur reçue : {top_k}).")
-        plan = parse_plan(plan)
         index = self.current()  # one index for the whole batch, even if a rebuild lands meanwhile
         catalogue = index.catalogue or Catalogue(())
+        plan = parse_plan(plan, catalogue.plans)
+        _check_section(index, scope)
         tokenizer = self._tokenizer(index)
         cleaned = [fit_to_model(*clean_question(q), tokenizer) for q in questions]
         searchable = [i for i, (text, _) in enumerate(cleaned) if re.search(r"\w", text)]
@@ -142,7 +153,11 @@ class Engine:
         texts = [cleaned[i][0] for i in searchable]
         # Encoded here: the short answer compares the same vector with the parts of the best entry.
         vectors = index.encoder.encode_queries(texts) if texts else None
-        found = search_batch(index, texts, pool, self.config, vectors) if searchable else []
+        hidden = sum(not scope.sees(p, plan) for p in index.passages)
+        # Enough entries that ``pool`` of them remain once those the asker may not see are left out.
+        found = search_batch(index, texts, pool + hidden, self.config, vectors) if searchable else []
+        if hidden:
+            found = [replace(r, hits=_seen(r.hits, scope, plan)[:pool]) for r in found]
         results = dict(zip(searchable, zip(found, vectors if texts else ())))
         answers = []
         for i, (text, notice) in enumerate(cleaned):
@@ -158,3 +173,20 @@ class Engine:
             fixed = self.spelling.of(index).correct(text)
             answers.append(Answer(text, confident, advice, hits, notice, plan, short, fixed))
         return answers
+
+
+def _seen(hits: Sequence[Hit], scope: Scope, plan: str | None) -> tuple[Hit, ...]:
+    """The hits ``scope`` may see on ``plan``, ranked again from 1."""
+    return tuple(replace(h, rank=i + 1) for i, h in enumerate(h for h in hits if scope.sees(h.passage, plan)))
+
+
+def _sections(index: FaqIndex, scope: Scope) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.section for p in index.passages if p.section and replace(scope, section="").sees(p)))
+
+
+def _check_section(index: FaqIndex, scope: Scope) -> None:
+    """A section filter must name a section of the index: a typo must not silently find nothing."""
+    if scope.section and not any(scope.sees(p) for p in index.passages):
+        known = _sections(index, replace(scope, section=""))
+        raise ValueError(f"Section inconnue : « {scope.section[:80]} ». Sections : {' ; '.join(known[:20]) or 'aucune'}"
+                         + (" ; …" if len(known) > 20 else "") + ".")

@@ -24,7 +24,7 @@ from . import errors
 from .clientkey import ClientKeys
 from .limits import MAX_BODY_BYTES, rates
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
-from .routes import events, feedback, related, search, site, stats, suggest
+from .routes import about, events, feedback, related, search, site, stats, suggest
 from .routes.site import PassageIndex
 
 
@@ -58,14 +58,15 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     _add_middlewares(app, settings)
     app.state.engine, app.state.store = engine, store
     passages = PassageIndex()  # one for the passages served and the ratings checked
-    app.include_router(search.router(engine))
+    app.include_router(search.router(engine, settings.api_keys))
     app.include_router(suggest.router(engine))
     app.include_router(related.router(engine))
     keys = ClientKeys.from_file(settings.client_key_file)
-    app.include_router(feedback.router(engine, store, passages, keys))
+    app.include_router(feedback.router(engine, store, passages, keys, settings.api_keys))
     app.include_router(events.router(engine, store, passages, keys))
     app.include_router(stats.router(engine, store, settings.api_token))
     app.include_router(site.router(engine, settings, passages))
+    app.include_router(about.router(engine, settings))
     app.mount("/static", StaticFiles(directory=str(site.STATIC)), name="static")
     return app
 

@@ -8,13 +8,15 @@ repeating a question counts once (:mod:`faqsearch.service.clientkey`).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .limits import MAX_PASSAGE_ID_CHARS, MAX_QUERY_CHARS
 
-Plan = Literal["gratuit", "lite", "premium"]
+# A plan id as the corpus may declare one; whether it is declared is checked against the index in
+# service (:mod:`faqsearch.service.plans`).
+Plan = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 SESSION = dict(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 

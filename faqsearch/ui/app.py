@@ -15,6 +15,7 @@ import streamlit as st
 
 from ..index.manifest import IndexLoadError
 from ..index.storage import ModelMismatchError
+from ..records.plans import NO_PLANS, Plans
 from ..search.engine import Engine
 from ..search.staleness import stale_reason
 from ..settings import Settings
@@ -43,9 +44,9 @@ def main(app_dir: Path) -> None:
     if search_page.QUESTION_KEY in st.session_state:
         st.session_state[search_page.QUESTION_KEY] = st.session_state[search_page.QUESTION_KEY]
     engine, problem = load_engine(settings)
-    # A corpus without a channel catalogue (a general FAQ) has no plans and no channels to speak of.
-    channels = engine is None or bool(engine.catalogue.channels)
-    plan_choice, top_k = _sidebar_controls(channels)
+    # A corpus that declares no plans (a general FAQ) offers no plan to choose.
+    plan_choice, top_k = _sidebar_controls(engine.catalogue.plans if engine else NO_PLANS,
+                                           engine.sections() if engine else ())
     with st.sidebar:
         _index_status(settings, engine, problem)
 
@@ -89,14 +90,19 @@ def load_engine(settings: Settings) -> tuple[Engine | None, str]:
                       "Vérifiez l'installation (`make install`), puis reconstruisez l'index.")
 
 
-def _sidebar_controls(channels: bool = True) -> tuple[str, int]:
-    """The plan (only when the corpus has channels: it decides which ones are open) and the number of results."""
+def _sidebar_controls(plans: Plans, sections: tuple[str, ...] = ()) -> tuple[str, int]:
+    """The plan (only when the corpus declares plans: they decide which channels and answers are
+    open), the section to search in (kept in the session under "section", when there are several)
+    and the number of results."""
     with st.sidebar:
         plan = pres.UNKNOWN_PLAN
-        if channels:
-            plan = st.radio("Votre forfait", pres.PLAN_CHOICES, index=pres.PLAN_CHOICES.index(pres.UNKNOWN_PLAN),
-                            key="plan", help="Les canaux de support dépendent du forfait : le téléphone, l'e-mail "
-                                             "et le chat sont réservés aux forfaits payants.")
+        if plans:
+            choices = pres.plan_choices([p.label for p in plans.plans])
+            plan = st.radio(f"Votre {plans.noun.singular}", choices, index=choices.index(pres.UNKNOWN_PLAN),
+                            key="plan", help=f"Les canaux de support et les réponses dépendent {plans.noun.of_the}.")
+        if len(sections) > 1:
+            st.selectbox("Section", (pres.ALL_SECTIONS, *sections), key="section",
+                         help="Chercher dans une seule section de l'aide.")
         top_k = st.slider("Nombre de résultats", MIN_RESULTS, MAX_RESULTS, DEFAULT_RESULTS, key="top_k")
     return plan, top_k
 

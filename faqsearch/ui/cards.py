@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..channels.plans import plans_label
 from ..records.answer import Hit
 from ..records.channel import Channel, ChannelAdvice
-from ..records.plans import PLAN_LABELS
+from ..records.plans import NO_PLANS, Plans
 from . import excerpt
 from .presentation import escape, isolate, long_answer_html, source_link_html, split_url
 
@@ -113,14 +113,15 @@ def link_html(link: Link) -> str:
 
 
 # ----------------------------------------------------------------------------------- plans
-def plan_label(plan: str | None) -> str:
-    """"Mail Lite" for "lite"; "tous les forfaits" when the plan is unknown."""
-    return PLAN_LABELS.get(plan or "", "tous les forfaits")
+def plan_label(plan: str | None, plans: Plans = NO_PLANS) -> str:
+    """The declared label of ``plan``; "tous les forfaits" (in the help center's words) when the
+    plan is unknown."""
+    return plans.label(plan) if plan else plans.noun.every
 
 
-def channel_plans(channel: Channel) -> str:
-    """The plans a channel is open to, in words."""
-    return plans_label(channel.plans)
+def channel_plans(channel: Channel, plans: Plans = NO_PLANS) -> str:
+    """The plans a channel is open to, in words ("" when the help center declares none)."""
+    return plans_label(channel.plans, plans) if channel.plans and plans else ""
 
 
 def channel_icon(channel_id: str) -> str:
@@ -128,15 +129,19 @@ def channel_icon(channel_id: str) -> str:
 
 
 # ------------------------------------------------------------------------------ HTML cards
-def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = False) -> str:
+def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = False,
+                      plans: Plans = NO_PLANS) -> str:
     """The "Canal recommandé" card: name, why, how to reach it, when, for whom, how fast.
 
     When the plan cannot use the channel, the card says so and lists what the plan can use;
-    ``general`` titles it as the general channels offered when the guide has no answer.
+    ``general`` titles it as the general channels offered when the guide has no answer. ``plans``
+    are the help center's declared plans, whose labels the card uses.
     """
     c = advice.channel
     style = " fs-general" if general else ("" if advice.available else " fs-unavailable")
-    kicker = "Canaux généraux" + (f" du forfait {escape(plan_label(plan))}" if plan else "") if general else "Canal recommandé"
+    noun = plans.noun
+    kicker = ("Canaux généraux" + (f" {noun.of_the} {escape(plan_label(plan, plans))}" if plan else "") if general
+              else "Canal recommandé")
     parts = [
         f'<div class="fs-card fs-channel{style}">',
         f'<div class="fs-kicker">{kicker}</div>',
@@ -145,16 +150,16 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
     ]
     if not advice.available:
         # With no plan chosen, the plan the question named is the one the channel was refused for.
-        refused_for = plan_label(plan) if plan else PLAN_LABELS.get(advice.assumed_plan, advice.assumed_plan)
-        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans le forfait {escape(refused_for)}.</p>')
+        refused_for = plan_label(plan, plans) if plan else plans.label(advice.assumed_plan)
+        parts.append(f'<p class="fs-warning">⚠️ Ce canal n\'est pas inclus dans {noun.the} {escape(refused_for)}.</p>')
     links = channel_links(c)
     if links:
         parts.append('<div class="fs-contacts">' + "".join(link_html(link) for link in links) + "</div>")
-    facts = [("Disponibilité", c.availability), ("Forfaits", channel_plans(c)), ("Délai de réponse", c.response_time)]
+    facts = [("Disponibilité", c.availability), (noun.heading, channel_plans(c, plans)), ("Délai de réponse", c.response_time)]
     parts.append('<dl class="fs-facts">' + "".join(
         f"<div><dt>{escape(k)}</dt><dd>{isolate(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     if advice.alternatives:
-        title = ("Avec votre forfait, utilisez plutôt" if not advice.available else "Autres canaux possibles")
+        title = (f"Avec votre {noun.singular}, utilisez plutôt" if not advice.available else "Autres canaux possibles")
         parts.append(f'<div class="fs-alternatives"><div class="fs-kicker">{title}</div>')
         for alt in advice.alternatives:
             alt_links = "".join(link_html(link) for link in channel_links(alt))
@@ -166,7 +171,7 @@ def channel_card_html(advice: ChannelAdvice, plan: str | None, general: bool = F
 
 
 def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
-                     channel: Channel | None, entry_answer: str = "") -> str:
+                     channel: Channel | None, entry_answer: str = "", plans: Plans = NO_PLANS) -> str:
     """One passage: breadcrumb, question as title, relevance, highlighted answer (see
     :func:`long_answer_html`; ``entry_answer`` is the whole entry of a chunk), link to its page,
     its channel."""
@@ -186,7 +191,8 @@ def result_card_html(hit: Hit, query: str, top_score: float, confident: bool,
         source_link_html(p.url),
     ]
     if channel is not None:
+        for_plans = channel_plans(channel, plans)
         parts.append(f'<div class="fs-passage-channel">Canal : {channel_icon(channel.id)} {isolate(channel.name)}'
-                     f' <span class="fs-muted">· {escape(channel_plans(channel))}</span></div>')
+                     + (f' <span class="fs-muted">· {escape(for_plans)}</span>' if for_plans else "") + "</div>")
     parts.append("</div>")
     return "".join(parts)

@@ -16,9 +16,10 @@ from urllib.parse import SplitResult, urlsplit
 from ..text.analyzer import analyzer
 from . import excerpt
 
-# The plan choices of the page, in the order shown; "Je ne sais pas" means every plan.
-PLAN_CHOICES = ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
+# The last plan choice of the page, after the declared plans: every plan.
 UNKNOWN_PLAN = "Je ne sais pas"
+# The first section choice of the page, before the help center's sections: no filter.
+ALL_SECTIONS = "Toutes les sections"
 
 # Characters that open Markdown or HTML anywhere in a line (Streamlit adds $ for LaTeX and ~ for
 # strikethrough); each is written as a numeric character reference, which Markdown shows literally.
@@ -30,6 +31,16 @@ _MD_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
 # them; an invisible word joiner inside the marker does (after "http", after "www", after "@").
 _AUTOLINK = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?<=@)")
 WORD_JOINER = "\u2060"
+
+
+def section_filter(choice: str | None) -> str:
+    """The section the page's choice narrows the search to; "" for every section."""
+    return "" if not choice or choice == ALL_SECTIONS else choice
+
+
+def plan_choices(labels: Sequence[str]) -> tuple[str, ...]:
+    """The page's plan choices: the declared plans' labels in their order, then "Je ne sais pas"."""
+    return (*labels, UNKNOWN_PLAN)
 
 
 def escape(text: object) -> str:

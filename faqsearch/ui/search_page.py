@@ -17,6 +17,7 @@ from ..content.site import Site, SiteConfig, read_site, resolve
 from ..errors import ContentError
 from ..feedback.store import FeedbackError, normalize_question
 from ..records.answer import Answer, Hit
+from ..records.scope import STAFF, VISITOR
 from ..search.engine import Engine
 from ..settings import Settings
 from . import cards
@@ -47,7 +48,8 @@ def site_for(settings: Settings, engine: Engine | None) -> tuple[Site, str]:
         config = read_site(settings.corpus_dir)
     except ContentError as exc:
         config, problem = SiteConfig(), str(exc)
-    return resolve(config, engine.index.passages if engine is not None else ()), problem
+    public = [p for p in engine.index.passages if VISITOR.sees(p)] if engine is not None else []
+    return resolve(config, public), problem
 
 
 def heading(settings: Settings, engine: Engine | None) -> Site:
@@ -92,7 +94,12 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         return
     started = time.perf_counter()
     try:
-        answer = engine.ask(question, plan_choice, top_k)
+        # Signed-in editors also get the internal entries; visitors never do.
+        scope = STAFF if editor_auth.is_editor(editor_auth.access(settings)) else VISITOR
+        section = pres.section_filter(st.session_state.get("section"))
+        if section not in engine.sections(scope):  # a section gone with a rebuild: search everywhere
+            section = ""
+        answer = engine.ask(question, plan_choice, top_k, scope.within(section))
     except Exception:  # the engine's own messages cover the expected cases (empty, too long)
         log.exception("search failed")
         st.error("La recherche a échoué de façon inattendue. Réessayez ; si le problème persiste, "
@@ -106,7 +113,8 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     plan = answer.plan
     _log_question(settings, answer, plan, elapsed)
     found = f"{len(answer.hits)} réponses pour" if answer.confident else "Aucune réponse sûre pour"
-    plan_note = f" · forfait : {pres.escape(plan_choice)}" if engine.catalogue.channels else ""
+    plans = engine.catalogue.plans
+    plan_note = f" · {plans.noun.singular} : {pres.escape(plan_choice)}" if plans else ""
     st.html(f'<div class="fs-query">{found} « {pres.isolate(pres.shorten(answer.question, 160))} »'
             f" · {pres.seconds_label(elapsed)}{plan_note}</div>")
     if answer.did_you_mean:  # offered, never put in place of the question by itself
@@ -126,13 +134,13 @@ def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | N
     if source is not None:  # the guide's words that answer come first
         st.html(short_answer_html(answer.short, source))
     if answer.advice is not None:
-        st.html(cards.channel_card_html(answer.advice, plan))
+        st.html(cards.channel_card_html(answer.advice, plan, plans=engine.catalogue.plans))
     st.subheader("Les réponses trouvées", divider="gray")
     top = answer.hits[0].score
     for hit in answer.hits:
         with st.container(border=True):
             st.html(cards.result_card_html(hit, answer.question, top, True, engine.catalogue.get(hit.passage.channel),
-                                          entry_answer(engine.index.passages, hit.passage)))
+                                          entry_answer(engine.index.passages, hit.passage), engine.catalogue.plans))
             _feedback(settings, answer, hit, plan)
             if hit.rank == 1:
                 related_questions(engine, hit.passage, _use_example)
@@ -146,7 +154,7 @@ def _not_confident(settings: Settings, engine: Engine, site: Site, answer: Answe
     tips = pres.rephrasing_tips(channels=bool(engine.catalogue.channels))
     st.markdown("**Pour reformuler :**\n" + "\n".join(f"- {pres.escape_markdown(tip)}" for tip in tips))
     if answer.advice is not None:
-        st.html(cards.channel_card_html(answer.advice, plan, general=True))
+        st.html(cards.channel_card_html(answer.advice, plan, general=True, plans=engine.catalogue.plans))
     examples(site, "examples-retry", "Ou essayez une de ces questions")
     key = "close-" + feedback_key(answer.question, "")
     with st.expander("Passages les plus proches (peu fiables)", expanded=False, key=key, on_change=record_open,
@@ -155,7 +163,7 @@ def _not_confident(settings: Settings, engine: Engine, site: Site, answer: Answe
         top = answer.hits[0].score
         for hit in answer.hits:
             st.html(cards.result_card_html(hit, answer.question, top, False, engine.catalogue.get(hit.passage.channel),
-                                          entry_answer(engine.index.passages, hit.passage)))
+                                          entry_answer(engine.index.passages, hit.passage), engine.catalogue.plans))
 
 
 def unavailable(settings: Settings, problem: str) -> None:

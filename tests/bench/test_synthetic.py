@@ -80,7 +80,8 @@ def test_synthetic_encoder_gives_a_text_its_vector_whatever_the_batch():
 def test_tables_read_back_as_the_passages(seed, tmp_path):
     synth = generate(seed.passages, 90, seed=4, per_guide=40)
     assert write_tables(synth.passages, tmp_path) == 3
-    (tmp_path / "channels.csv").write_text((SEED_CORPUS / "channels.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("channels.csv", "plans.csv"):
+        (tmp_path / name).write_text((SEED_CORPUS / name).read_text(encoding="utf-8"), encoding="utf-8")
     read = load_corpus(tmp_path).passages
     assert len(read) == 90
     for p, original in zip(read, synth.passages):  # files and rows in order

@@ -174,7 +174,7 @@ def test_a_build_writes_the_index_built_in_one_go(synthetic, seed, tmp_path, mon
     monkeypatch.setattr(ann, "HNSW_THRESHOLD", 100)  # the graph path, at a small size
     corpus_dir = tmp_path / "corpus"
     write_tables(synthetic, corpus_dir)
-    for name in ("channels.csv", "synonyms.csv"):
+    for name in ("channels.csv", "plans.csv", "synonyms.csv"):
         (corpus_dir / name).write_text((SEED_CORPUS / name).read_text(encoding="utf-8"), encoding="utf-8")
     encoder = FakeEncoder()
     build(corpus_dir, tmp_path / "index", encoder, cache_dir=tmp_path / "cache", variants=True)

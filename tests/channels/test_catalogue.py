@@ -84,13 +84,16 @@ def test_an_overview_first_gets_the_general_channels_not_the_next_hits(catalogue
     assert recommend([hit(chat), hit(overview, 2)], catalogue, None, True).channel.id == "chat"
 
 
-def test_plans_are_parsed_from_user_words():
-    assert parse_plan("Gratuit") == "gratuit"
-    assert parse_plan("Mail Lite") == "lite"
-    assert parse_plan("Je ne sais pas") is None and parse_plan(None) is None
-    with pytest.raises(ValueError, match="Forfait inconnu"):
-        parse_plan("entreprise")
-    assert plans_label(("gratuit", "lite", "premium")) == "tous les forfaits"
+def test_plans_are_parsed_from_user_words(catalogue):
+    plans = catalogue.plans
+    assert parse_plan("Gratuit", plans) == "gratuit"
+    assert parse_plan("Mail Lite", plans) == "lite"
+    assert parse_plan("free", plans) == "gratuit"
+    assert parse_plan("Je ne sais pas", plans) is None and parse_plan(None, plans) is None
+    with pytest.raises(ValueError, match="Forfait inconnu.*gratuit, lite, premium"):
+        parse_plan("entreprise", plans)
+    assert plans_label(("gratuit", "lite", "premium"), plans) == "tous les forfaits"
+    assert plans_label(("lite", "premium"), plans) == "Mail Lite et Premium"
 
 
 def test_assign_keeps_an_explicit_channel(catalogue):

@@ -339,10 +339,13 @@ def test_only_readme_exactly_is_documentation(tmp_path):
 
 def test_the_seed_catalogue_and_a_written_back_catalogue_are_valid(tmp_path):
     from faqsearch.channels.catalogue import parse_catalogue, write_catalogue
+    from faqsearch.channels.plans import parse_plans
     from tests.conftest import SEED_CORPUS
 
+    plans = parse_plans((SEED_CORPUS / "plans.csv").read_text(encoding="utf-8"), "plans.csv")
+
     def read_catalogue(path):
-        return parse_catalogue(path.read_text(encoding="utf-8"), str(path))
+        return parse_catalogue(path.read_text(encoding="utf-8"), str(path), plans)
 
     seed = read_catalogue(SEED_CORPUS / "channels.csv")
     assert seed.get("telephone").phones[0] == ("États-Unis", "+1 888 900 9646")

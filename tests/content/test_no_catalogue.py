@@ -1,4 +1,5 @@
-"""A corpus without ``channels.csv`` (a general FAQ) builds and serves, and never speaks of channels."""
+"""A corpus without ``channels.csv`` nor ``plans.csv`` (a general FAQ) builds and serves, and never
+speaks of channels or plans."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from faqsearch import cli
 from faqsearch.build.pipeline import build
 from faqsearch.content.corpus import load_corpus
 from faqsearch.index.published import current_build
-from faqsearch.records.plans import PLANS
 from faqsearch.search import loader
 from faqsearch.search.engine import Engine
 from tests.conftest import SEED_CORPUS
@@ -28,25 +28,29 @@ SURE_QUESTION = f"Questions courantes Comment configurer IMAP ? {TOPICS[2][1]} (
 def _without_catalogue(folder: Path) -> Path:
     corpus = write_corpus(folder)
     (corpus / "channels.csv").unlink()
+    (corpus / "plans.csv").unlink()
     return corpus
 
 
-def test_passages_get_no_channel_and_every_plan(tmp_path):
+def test_passages_get_no_channel_and_no_plan(tmp_path):
     corpus = _without_catalogue(tmp_path / "corpus")
     loaded = load_corpus(corpus)
     assert not loaded.catalogue.channels and len(loaded.passages) == len(TOPICS)
     # "Signaler une panne" names the status page, which the seed catalogue would turn into a channel.
-    assert all(p.channel == "" and p.plans == PLANS for p in loaded.passages)
+    assert all(p.channel == "" and p.plans == () for p in loaded.passages)
+    assert not loaded.catalogue.plans
 
 
 def test_engine_gives_no_advice_and_the_index_has_no_catalogue(tmp_path):
     corpus, root = _without_catalogue(tmp_path / "corpus"), tmp_path / "index"
     build(corpus, root, FakeEncoder(), cache_dir=tmp_path / "cache")
-    assert not (current_build(root) / "channels.csv").exists()
+    assert not (current_build(root) / "channels.csv").exists() and not (current_build(root) / "plans.csv").exists()
     engine = Engine.open(root, FakeEncoder())
     for question in (QUESTION, "Comment faire une pâte à crêpes ?"):
-        answer = engine.ask(question, plan="gratuit")
+        answer = engine.ask(question)
         assert answer.hits and answer.advice is None and answer.to_dict()["channel"] is None
+    with pytest.raises(ValueError, match="ne déclare aucun forfait"):
+        engine.ask(QUESTION, plan="gratuit")
 
 
 def test_removing_the_catalogue_drops_the_channels_of_a_running_engine(tmp_path):

@@ -64,7 +64,8 @@ def test_search_returns_the_command_line_json(client: TestClient, settings: Sett
     ({"q": QUESTION, "top_k": 0}, ["top_k", "au moins 1"]),
     ({"q": QUESTION, "top_k": 51}, ["top_k", "au plus 50"]),
     ({"q": QUESTION, "top_k": "beaucoup"}, ["top_k", "nombre entier"]),
-    ({"q": QUESTION, "plan": "or"}, ["plan", "'lite' ou 'premium'"]),
+    ({"q": QUESTION, "plan": "or"}, ["« plan »", "gratuit, lite, premium"]),
+    ({"q": QUESTION, "plan": "Pro!"}, ["plan"]),
 ])
 def test_bad_search_input_gets_a_french_422(client: TestClient, params: dict, words: list[str]):
     assert_french_error(client.get("/v1/search", params=params), 422, *words)

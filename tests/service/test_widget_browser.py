@@ -55,6 +55,7 @@ def widget_url(real_encoder, tmp_path: Path):
     # A catalogue field with markup too: the channel card shows it as text.
     catalogue = catalogue.replace("24/7 (vérifiez", "<img src=x onerror=window.pwned='catalogue'> 24/7 (vérifiez")
     (corpus / "channels.csv").write_text(catalogue, encoding="utf-8")
+    (corpus / "plans.csv").write_text((SEED_CORPUS / "plans.csv").read_text(encoding="utf-8"), encoding="utf-8")
     build(corpus, tmp_path / "index", real_encoder)
     settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, data_dir=tmp_path / "data", rate_limit=0)
     with serve_in_thread(create_app(settings, real_encoder)) as url:

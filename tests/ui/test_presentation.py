@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from faqsearch.channels.plans import parse_plans
 from faqsearch.records.answer import Hit
 from faqsearch.records.channel import Channel, ChannelAdvice
 from faqsearch.records.passage import Passage
 from faqsearch.ui import cards
 from faqsearch.ui import presentation as pres
+from tests.conftest import SEED_CORPUS
+
+PLANS = parse_plans((SEED_CORPUS / "plans.csv").read_text(encoding="utf-8"), "plans.csv")
 
 PHONE = Channel("telephone", "Support téléphonique", phones=(("États-Unis", "+1 888 900 9646"),),
                 availability="24/7", plans=("lite", "premium"), response_time="Immédiat")
@@ -130,7 +134,7 @@ def test_link_html_opens_web_pages_in_a_new_tab_and_escapes():
 
 
 def test_channel_card_shows_contact_plans_and_response_time():
-    card = cards.channel_card_html(ChannelAdvice(PHONE, "Parce que <vous> demandez un numéro."), "premium")
+    card = cards.channel_card_html(ChannelAdvice(PHONE, "Parce que <vous> demandez un numéro."), "premium", plans=PLANS)
     assert "Canal recommandé" in card and "Support téléphonique" in card
     assert 'href="tel:+18889009646"' in card
     assert "Mail Lite et Premium" in card and "Immédiat" in card and "24/7" in card
@@ -140,7 +144,7 @@ def test_channel_card_shows_contact_plans_and_response_time():
 
 def test_channel_card_when_the_plan_cannot_use_the_channel():
     advice = ChannelAdvice(PHONE, "Réservé aux forfaits payants.", available=False, alternatives=(HELP, FORUMS))
-    card = cards.channel_card_html(advice, "gratuit")
+    card = cards.channel_card_html(advice, "gratuit", plans=PLANS)
     assert "pas inclus dans le forfait Gratuit" in card
     assert "Avec votre forfait, utilisez plutôt" in card
     assert 'href="https://www.zoho.com/mail/help/"' in card and 'href="https://help.zoho.com/portal"' in card
@@ -149,12 +153,13 @@ def test_channel_card_when_the_plan_cannot_use_the_channel():
 def test_channel_card_names_the_plan_the_question_named_when_none_was_chosen():
     advice = ChannelAdvice(PHONE, "Réservé aux forfaits payants.", available=False, alternatives=(HELP,),
                            assumed_plan="gratuit")
-    card = cards.channel_card_html(advice, None)
+    card = cards.channel_card_html(advice, None, plans=PLANS)
     assert "pas inclus dans le forfait Gratuit" in card and "tous les forfaits." not in card
 
 
 def test_general_card_is_titled_for_the_plan():
-    card = cards.channel_card_html(ChannelAdvice(HELP, "Canaux généraux.", alternatives=(FORUMS,)), "gratuit", general=True)
+    card = cards.channel_card_html(ChannelAdvice(HELP, "Canaux généraux.", alternatives=(FORUMS,)), "gratuit",
+                                   general=True, plans=PLANS)
     assert "Canaux généraux du forfait Gratuit" in card and "Canal recommandé" not in card
 
 
@@ -169,13 +174,13 @@ def test_result_card_escapes_corpus_text_and_highlights():
 
 
 def test_labels():
-    assert cards.plan_label("lite") == "Mail Lite"
-    assert cards.plan_label(None) == "tous les forfaits"
+    assert cards.plan_label("lite", PLANS) == "Mail Lite"
+    assert cards.plan_label(None, PLANS) == "tous les forfaits"
     assert pres.built_at_label("2026-11-26T10:02:21+00:00") == "26/11/2026 à 10:02 UTC"
     assert pres.built_at_label("") == "inconnue"
     assert pres.seconds_label(0.042) == "0,04 s"
     assert pres.shorten("un deux trois quatre", 10) == "un deux…"
-    assert pres.PLAN_CHOICES == ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
+    assert pres.plan_choices([p.label for p in PLANS.plans]) == ("Gratuit", "Mail Lite", "Premium", "Je ne sais pas")
 
 
 def test_answer_html_keeps_nested_lists_indented():

@@ -19,7 +19,9 @@ from ...feedback.store import DOWN, UP, FeedbackError, FeedbackStore
 from ...search.engine import Engine
 from ...text.controls import clean_visitor_text
 from .. import errors
+from ..apikeys import scope_of
 from ..clientkey import ClientKeys
+from ..plans import checked_plan
 from ..schemas import FeedbackIn, QuestionIn
 from .site import PassageIndex
 
@@ -55,19 +57,25 @@ def client_key(keys: ClientKeys, request: Request) -> str:
     return keys.key(request.client.host if request.client else "")
 
 
-def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys) -> APIRouter:
+def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys,
+           api_keys: tuple[str, ...] = ()) -> APIRouter:
     routes = APIRouter()
 
     @routes.post("/v1/feedback", status_code=201, summary="Enregistrer un 👍 ou un 👎",
                  description="Va dans la même base que les avis de la page : l'espace éditeurs les voit. Le "
-                             "`passage_id` doit être celui d'un résultat de /v1/search (422 sinon).")
+                             "`passage_id` doit être celui d'un résultat de /v1/search (422 sinon ; un passage "
+                             "interne demande une clé d'API, `Authorization: Bearer …`).")
     def feedback(body: FeedbackIn, request: Request) -> dict:
         question = clean_visitor_text(body.question)
         if not question:
             raise HTTPException(422, EMPTY_QUESTION)
-        if passages.get(engine.current(), body.passage_id) is None:
+        found = passages.get(engine.current(), body.passage_id)
+        # An internal passage is unknown to a client that may not read it: the answer tells a
+        # visitor nothing of its existence, and no rating of it can be stored in its name.
+        if found is None or not scope_of(request, api_keys).sees(found):
             raise HTTPException(422, UNKNOWN_PASSAGE)
-        stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, body.plan,
+        plan = checked_plan(engine, body.plan)
+        stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, plan,
                                   session=_session(body.session), client_key=client_key(keys, request)),
                RATING_NOT_STORED)
         return {"stored": True}
@@ -85,7 +93,7 @@ def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: C
         # Answered again here rather than trusting the client's account of it: the editors' lists
         # (unanswered questions) must reflect what the engine says, not what a caller claims.
         started = time.perf_counter()
-        answer = engine.ask(body.question, body.plan)
+        answer = engine.ask(body.question, checked_plan(engine, body.plan))
         spent = (time.perf_counter() - started) * 1000
         if not answer.hits:  # nothing searchable ("??"): the page does not count it either
             raise HTTPException(422, answer.notice or EMPTY_QUESTION)

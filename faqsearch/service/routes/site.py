@@ -7,7 +7,7 @@ import threading
 from importlib.resources import files
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from ...index.faq_index import FaqIndex
@@ -15,6 +15,7 @@ from ...records.passage import Passage
 from ...search.engine import Engine
 from ...search.staleness import stale_reason
 from ...settings import Settings
+from ..apikeys import scope_of
 from ..limits import MAX_PASSAGE_ID_CHARS
 
 STATIC = files("faqsearch.service") / "static"
@@ -38,12 +39,14 @@ class PassageIndex:
 def router(engine: Engine, settings: Settings, passages: PassageIndex) -> APIRouter:
     routes = APIRouter()
 
-    @routes.get("/v1/passages/{passage_id:path}", summary="Un passage du guide")
-    def passage(passage_id: str) -> dict:
+    @routes.get("/v1/passages/{passage_id:path}", summary="Un passage du guide",
+                description="Un passage interne n'est rendu qu'avec une clé d'API (`Authorization: Bearer …`).")
+    def passage(passage_id: str, request: Request) -> dict:
         if len(passage_id) > MAX_PASSAGE_ID_CHARS:
             raise HTTPException(422, f"Identifiant de passage trop long ({MAX_PASSAGE_ID_CHARS} caractères au plus).")
         found = passages.get(engine.current(), passage_id)
-        if found is None:
+        # An internal passage is "not found" for a visitor: its existence is not told either.
+        if found is None or not scope_of(request, settings.api_keys).sees(found):
             raise HTTPException(404, f"Aucun passage « {passage_id[:80]} » dans l'index en service. "
                                      "Les identifiants sont les `passage_id` des résultats de /v1/search.")
         return found.to_dict()

@@ -1,5 +1,7 @@
 /* Embeds the search widget where this script tag stands:
- *   <script src="https://SERVICE/static/embed.js" data-plan="lite" data-height="560" async></script>
+ *   <script src="https://SERVICE/static/embed.js" data-plan="FORFAIT" data-height="560" async></script>
+ * (FORFAIT: the id of a plan of the help center's plans.csv, or no data-plan at all; an optional
+ * data-section="Nom de la section" narrows the search to one of the sections of /v1/site.)
  * The widget runs in an iframe from the service's own origin, so the host page needs no CORS setting. */
 (function () {
   "use strict";
@@ -7,8 +9,12 @@
   if (!script) { return; }
   var origin = new URL(script.src).origin;
   var frame = document.createElement("iframe");
-  var plan = script.getAttribute("data-plan");
-  frame.src = origin + "/widget" + (plan ? "?plan=" + encodeURIComponent(plan) : "");
+  var query = new URLSearchParams();
+  ["plan", "section"].forEach(function (name) {
+    var value = script.getAttribute("data-" + name);
+    if (value) { query.set(name, value); }
+  });
+  frame.src = origin + "/widget" + (query.toString() ? "?" + query.toString() : "");
   frame.title = "Rechercher dans l'aide";
   frame.loading = "lazy";
   frame.style.width = "100%";

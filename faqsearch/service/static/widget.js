@@ -29,7 +29,18 @@
   var shortBox = document.getElementById("fsw-short");
   var fix = document.getElementById("fsw-fix");
   var plan = new URLSearchParams(window.location.search).get("plan");
-  if (["gratuit", "lite", "premium"].indexOf(plan) < 0) { plan = null; }
+  // A plan id as plans.csv declares them; the service refuses one it does not declare.
+  if (!/^[a-z0-9][a-z0-9_-]{0,15}$/.test(plan || "")) { plan = null; }
+  // The section the host page narrows the search to (data-section of embed.js), as /v1/site names it.
+  var section = (new URLSearchParams(window.location.search).get("section") || "").slice(0, 200) || null;
+  // What the help center calls its plans (« forfait », « profil »…), as /v1/site says.
+  var planNoun = "forfait";
+  fetch("/v1/site", {headers: {Accept: "application/json"}})
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (site) {
+      if (site && typeof site.plan_noun === "string" && site.plan_noun) { planNoun = site.plan_noun.slice(0, 40); }
+    })
+    .catch(function () { /* the default word stays */ });
 
   var timer = null;
   var logTimer = null;
@@ -303,7 +314,7 @@
       return;
     }
     sentence(channel.querySelector(".fsw-channel-name"),
-             [isolated(advice.name), advice.available ? "" : " (non inclus dans votre forfait)"]);
+             [isolated(advice.name), advice.available ? "" : " (non inclus dans votre " + planNoun + ")"]);
     channel.querySelector(".fsw-channel-reason").textContent = advice.reason || "";
     var contacts = channel.querySelector(".fsw-contacts");
     contacts.replaceChildren();
@@ -322,7 +333,7 @@
     (advice.alternatives || []).forEach(function (alt) {
       var c = alt.contact || {};
       var href = c.url ? httpsUrl(c.url) : (c.email ? mailtoUrl(c.email) : null);
-      contacts.appendChild(link(href, ["Inclus dans votre forfait : ", isolated(alt.name)], !!c.url,
+      contacts.appendChild(link(href, ["Inclus dans votre " + planNoun + " : ", isolated(alt.name)], !!c.url,
                                 (c.url ? "url:" : "mailto:") + alt.id));
     });
     var info = advice.availability ? [isolated(advice.availability)] : [];
@@ -410,6 +421,7 @@
     var mine = ++sequence;
     var params = new URLSearchParams({q: text, top_k: String(TOP_K)});
     if (plan) { params.set("plan", plan); }
+    if (section) { params.set("section", section); }
     status.textContent = "Recherche…";
     fetch("/v1/search?" + params.toString(), {signal: pending.signal, headers: {Accept: "application/json"}})
       .then(function (response) {
