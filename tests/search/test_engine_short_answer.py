@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from faqsearch.build.pipeline import build
-from faqsearch.cli import format_answer
+from faqsearch.records.answer_text import format_answer
 from faqsearch.search.confidence import Confidence
 from faqsearch.search.engine import Engine
 from tests.corpora import write_corpus
