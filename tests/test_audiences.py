@@ -86,6 +86,20 @@ def test_service_gives_internal_entries_only_to_a_client_with_an_api_key(client)
     assert DIRECT not in [r["passage_id"] for r in plan]
 
 
+def test_suggestions_and_related_questions_keep_internal_entries_from_visitors(client):
+    typed = {"q": INTERNAL_QUESTION[: len(INTERNAL_QUESTION) // 2], "limit": 10}
+    visitor = client.get("/v1/suggest", params=typed).json()["suggestions"]
+    assert INTERNAL_PASSAGE not in [s["passage_id"] for s in visitor]
+    staff = client.get("/v1/suggest", params=typed, headers={"Authorization": f"Bearer {KEY}"}).json()
+    assert INTERNAL_PASSAGE in [s["passage_id"] for s in staff["suggestions"]]
+    near = client.get("/v1/related", params={"passage_id": DIRECT, "count": 10}).json()["related"]
+    assert near and INTERNAL_PASSAGE not in [r["passage_id"] for r in near]
+    assert client.get("/v1/related", params={"passage_id": INTERNAL_PASSAGE}).status_code == 404
+    opened = client.get("/v1/related", params={"passage_id": INTERNAL_PASSAGE},
+                        headers={"Authorization": f"Bearer {KEY}"})
+    assert opened.status_code == 200
+
+
 def test_settings_refuse_a_short_api_key(tmp_path):
     with pytest.raises(ValueError, match="au moins 16 caractères"):
         Settings(index_dir=tmp_path, corpus_dir=tmp_path, data_dir=tmp_path, api_keys=("court",))

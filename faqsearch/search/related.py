@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..index.faq_index import FaqIndex
+from ..records.scope import VISITOR, Scope
 
 MAX_RELATED = 10
 
@@ -42,24 +43,33 @@ class RelatedEntries:
         self._rows = index.dense.offsets[self._firsts]
         self._entry_of = {p.id: first[p.entry] for p in index.passages}
         self._position = {int(passage): n for n, passage in enumerate(self._firsts)}
+        self._row_of = {p.id: i for i, p in enumerate(index.passages)}
+        self._restricted = [n for n, row in enumerate(self._firsts)
+                            if index.passages[int(row)].internal or index.passages[int(row)].audience]
 
-    def near(self, passage_id: str, count: int = 3) -> list[Related] | None:
-        """The ``count`` entries nearest to the entry of ``passage_id``, nearest first (None for a
-        passage the index does not have)."""
+    def near(self, passage_id: str, count: int = 3, scope: Scope = VISITOR,
+             plan: str | None = None) -> list[Related] | None:
+        """The ``count`` entries nearest to the entry of ``passage_id`` that ``scope`` may see on
+        ``plan``, nearest first (None for a passage the index does not have or ``scope`` may not see:
+        an internal entry is unknown to a visitor)."""
         if not 1 <= count <= MAX_RELATED:
             raise ValueError(f"count doit être entre 1 et {MAX_RELATED} (valeur reçue : {count}).")
         own = self._entry_of.get(passage_id)
-        if own is None:
+        passages = self._index.passages
+        # The entry opened may lie outside the section the asker narrowed to; never outside what they may see.
+        if own is None or not scope.within("").sees(passages[self._row_of[passage_id]], plan):
             return None
         vectors = self._index.dense.vectors
         scores = (vectors @ vectors[self._index.dense.offsets[own]])[self._rows]
         scores[self._position[own]] = -np.inf
-        count = min(count, len(scores) - 1)
+        # Only entries kept for some askers can be hidden, unless a section narrows the search.
+        checked = range(len(self._firsts)) if scope.section else self._restricted
+        scores[[n for n in checked if not scope.sees(passages[int(self._firsts[n])], plan)]] = -np.inf
+        count = min(count, int(np.isfinite(scores).sum()))
         if count < 1:
             return []
         top = np.argpartition(-scores, count - 1)[:count]
         top = top[np.argsort(-scores[top], kind="stable")]
-        passages = self._index.passages
         return [Related(passages[i].id, passages[i].entry, passages[i].question, passages[i].section)
                 for i in (int(self._firsts[t]) for t in top)]
 

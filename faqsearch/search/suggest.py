@@ -20,6 +20,7 @@ import numpy as np
 
 from ..index.faq_index import FaqIndex
 from ..records.passage import Passage
+from ..records.scope import VISITOR, Scope
 from ..text.analyzer import STOP_WORDS
 from ..text.normalize import fold, words
 from .vocabulary import Vocabulary
@@ -46,15 +47,16 @@ class Suggester:
     """The questions and variants of a set of passages, looked up while typing."""
 
     def __init__(self, passages: Sequence[Passage]):
-        phrases: dict[str, Suggestion] = {}
+        phrases: dict[str, tuple[Suggestion, Passage]] = {}
         for p in passages:
             if p.part > 1:
                 continue  # a later chunk repeats its entry's question
             for text in p.phrasings():
-                phrases.setdefault(" ".join(words(text)), Suggestion(text.strip(), p.entry, p.id, p.section))
+                phrases.setdefault(" ".join(words(text)), (Suggestion(text.strip(), p.entry, p.id, p.section), p))
         # Numbered shortest first: among equal matches, the plainer question is offered first.
         ordered = sorted(phrases.items(), key=lambda item: (len(item[0]), item[0]))
-        self.suggestions = tuple(s for _, s in ordered)
+        self.suggestions = tuple(s for _, (s, _) in ordered)
+        self._passages = tuple(p for _, (_, p) in ordered)
         self._folded = tuple(key for key, _ in ordered)
         self._words = tuple(tuple(key.split()) for key in self._folded)
         self._sets = tuple(frozenset(w) for w in self._words)
@@ -65,8 +67,9 @@ class Suggester:
         self._postings = {w: np.asarray(ids, dtype=np.int32) for w, ids in postings.items()}
         self.vocabulary = Vocabulary(w for key in self._folded for w in key.split())
 
-    def suggest(self, typed: str, limit: int = 5) -> list[Suggestion]:
-        """Up to ``limit`` suggestions for ``typed``, best first, one per entry."""
+    def suggest(self, typed: str, limit: int = 5, scope: Scope = VISITOR, plan: str | None = None) -> list[Suggestion]:
+        """Up to ``limit`` suggestions for ``typed``, best first, one per entry, among the entries
+        ``scope`` may see on ``plan`` (a visitor is never offered an internal entry's question)."""
         if not 1 <= limit <= MAX_LIMIT:
             raise ValueError(f"limit doit être entre 1 et {MAX_LIMIT} (valeur reçue : {limit}).")
         folded = words(typed)
@@ -88,6 +91,8 @@ class Suggester:
         ranked = sorted(_first(masks, RANKED), key=lambda i: -self._overlap(i, folded, weights, last, prefixed))
         chosen: dict[str, Suggestion] = {}
         for i in ranked:
+            if not scope.sees(self._passages[i], plan):
+                continue
             chosen.setdefault(self.suggestions[i].entry_id, self.suggestions[i])
             if len(chosen) == limit:
                 break

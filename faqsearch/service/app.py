@@ -59,8 +59,8 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     app.state.engine, app.state.store = engine, store
     passages = PassageIndex()  # one for the passages served and the ratings checked
     app.include_router(search.router(engine, settings.api_keys))
-    app.include_router(suggest.router(engine))
-    app.include_router(related.router(engine))
+    app.include_router(suggest.router(engine, settings.api_keys))
+    app.include_router(related.router(engine, settings.api_keys))
     keys = ClientKeys.from_file(settings.client_key_file)
     app.include_router(feedback.router(engine, store, passages, keys, settings.api_keys))
     app.include_router(events.router(engine, store, passages, keys))

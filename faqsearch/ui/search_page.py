@@ -17,7 +17,7 @@ from ..content.site import Site, SiteConfig, read_site, resolve
 from ..errors import ContentError
 from ..feedback.store import FeedbackError, normalize_question
 from ..records.answer import Answer, Hit
-from ..records.scope import STAFF, VISITOR
+from ..records.scope import STAFF, VISITOR, Scope
 from ..search.engine import Engine
 from ..settings import Settings
 from . import cards
@@ -99,7 +99,8 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
         section = pres.section_filter(st.session_state.get("section"))
         if section not in engine.sections(scope):  # a section gone with a rebuild: search everywhere
             section = ""
-        answer = engine.ask(question, plan_choice, top_k, scope.within(section))
+        scope = scope.within(section)
+        answer = engine.ask(question, plan_choice, top_k, scope)
     except Exception:  # the engine's own messages cover the expected cases (empty, too long)
         log.exception("search failed")
         st.error("La recherche a échoué de façon inattendue. Réessayez ; si le problème persiste, "
@@ -120,16 +121,16 @@ def render(settings: Settings, engine: Engine | None, problem: str, plan_choice:
     if answer.did_you_mean:  # offered, never put in place of the question by itself
         st.button(f"Vouliez-vous dire : « {pres.escape_markdown(answer.did_you_mean)} » ?", key="did-you-mean",
                   on_click=_use_example, args=(answer.did_you_mean,), type="tertiary", icon="✏️")
-    suggestions(engine, answer, _use_example)
+    suggestions(engine, answer, _use_example, scope)
     if answer.notice:
         st.info(pres.escape_markdown(answer.notice), icon="✂️")
     if answer.confident:
-        _confident(settings, engine, answer, plan)
+        _confident(settings, engine, answer, plan, scope)
     else:
         _not_confident(settings, engine, site, answer, plan)
 
 
-def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None) -> None:
+def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | None, scope: Scope) -> None:
     source = short_answer_passage(answer.short, answer.hits)
     if source is not None:  # the guide's words that answer come first
         st.html(short_answer_html(answer.short, source))
@@ -143,7 +144,7 @@ def _confident(settings: Settings, engine: Engine, answer: Answer, plan: str | N
                                           entry_answer(engine.index.passages, hit.passage), engine.catalogue.plans))
             _feedback(settings, answer, hit, plan)
             if hit.rank == 1:
-                related_questions(engine, hit.passage, _use_example)
+                related_questions(engine, hit.passage, _use_example, scope, plan)
 
 
 def _not_confident(settings: Settings, engine: Engine, site: Site, answer: Answer, plan: str | None) -> None:

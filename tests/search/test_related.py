@@ -42,3 +42,17 @@ def test_unknown_passage_and_bad_count():
         related.near("tel", 0)
     alone = RelatedIndex().of(FaqIndex.build(PASSAGES[:1], FakeEncoder()))
     assert alone.near("tel") == []
+
+
+def test_entries_kept_from_an_asker_are_neither_offered_nor_a_way_in():
+    from dataclasses import replace
+
+    from faqsearch.records.scope import STAFF, VISITOR
+
+    secret = replace(_entry("secret", "appeler le support par téléphone numéro interne"), internal=True)
+    related = RelatedIndex().of(FaqIndex.build(PASSAGES + [secret], FakeEncoder()))
+    assert "secret" not in [r.passage_id for r in related.near("tel", 10, VISITOR)]
+    assert "secret" in [r.passage_id for r in related.near("tel", 10, STAFF)]
+    assert related.near("secret", 3, VISITOR) is None  # an internal entry is unknown to a visitor
+    assert related.near("secret", 3, STAFF)
+    assert {r.section for r in related.near("tel", 10, VISITOR.within("Téléphone"))} == {"Téléphone"}

@@ -63,3 +63,19 @@ def test_the_suggester_follows_the_index_in_service():
     assert holder.of(first) is holder.of(first)
     second = FaqIndex.build(PASSAGES[2:3], FakeEncoder())
     assert [s.text for s in holder.of(second).suggest("ticket")] == ["Comment créer un ticket ?"]
+
+
+def test_a_visitor_is_never_offered_an_entry_kept_from_them():
+    from dataclasses import replace
+
+    from faqsearch.records.scope import STAFF, VISITOR
+
+    hidden = [replace(_entry("procedure", "Comment contacter le support niveau deux ?"), internal=True),
+              replace(_entry("pro", "Comment contacter le support des professionnels ?"), audience=("pro",))]
+    suggester = Suggester(PASSAGES + hidden)
+    visitor = [s.passage_id for s in suggester.suggest("contacter le sup", 10, VISITOR, "particulier")]
+    assert visitor and "procedure" not in visitor and "pro" not in visitor
+    assert "pro" in [s.passage_id for s in suggester.suggest("contacter le sup", 10, VISITOR, "pro")]
+    assert "procedure" in [s.passage_id for s in suggester.suggest("contacter le sup", 10, STAFF)]
+    narrowed = suggester.suggest("contacter le sup", 10, VISITOR.within("Ailleurs"))
+    assert narrowed == []

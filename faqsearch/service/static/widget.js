@@ -261,7 +261,10 @@
     if (suggestPending) { suggestPending.abort(); }
     suggestPending = new AbortController();
     var mine = ++suggestSequence;
-    fetch("/v1/suggest?" + new URLSearchParams({q: text, limit: String(SUGGESTIONS)}).toString(),
+    var asked = new URLSearchParams({q: text, limit: String(SUGGESTIONS)});
+    if (plan) { asked.set("plan", plan); }
+    if (section) { asked.set("section", section); }
+    fetch("/v1/suggest?" + asked.toString(),
           {signal: suggestPending.signal, headers: {Accept: "application/json"}})
       .then(function (response) { return response.ok ? response.json() : {suggestions: []}; })
       .then(function (body) {
@@ -348,7 +351,9 @@
   function loadRelated(passageId) {
     var box = detail.querySelector(".fsw-related");
     box.hidden = true;
-    fetch("/v1/related?" + new URLSearchParams({passage_id: passageId}).toString(), {headers: {Accept: "application/json"}})
+    var asked = new URLSearchParams({passage_id: passageId});
+    if (plan) { asked.set("plan", plan); }
+    fetch("/v1/related?" + asked.toString(), {headers: {Accept: "application/json"}})
       .then(function (response) { return response.ok ? response.json() : {related: []}; })
       .then(function (body) {
         if (detail.dataset.passage !== passageId) { return; }
