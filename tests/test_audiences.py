@@ -100,6 +100,15 @@ def test_suggestions_and_related_questions_keep_internal_entries_from_visitors(c
     assert opened.status_code == 200
 
 
+def test_opening_an_internal_passage_is_an_unknown_passage_for_a_visitor(client):
+    body = {"kind": "open", "question": INTERNAL_QUESTION, "passage_id": INTERNAL_PASSAGE, "rank": 1}
+    hidden = client.post("/v1/events", json=body)
+    assert hidden.status_code == 422 and hidden.json() == client.post(
+        "/v1/events", json={**body, "passage_id": "guide/equipe/aucune-entree"}).json()
+    assert client.post("/v1/events", json=body, headers={"Authorization": f"Bearer {KEY}"}).status_code == 201
+    assert client.post("/v1/events", json={**body, "passage_id": DIRECT}).status_code == 201
+
+
 def test_settings_refuse_a_short_api_key(tmp_path):
     with pytest.raises(ValueError, match="au moins 16 caractères"):
         Settings(index_dir=tmp_path, corpus_dir=tmp_path, data_dir=tmp_path, api_keys=("court",))

@@ -63,7 +63,7 @@ def create_app(settings: Settings, encoder: Encoder | None = None,
     app.include_router(related.router(engine, settings.api_keys))
     keys = ClientKeys.from_file(settings.client_key_file)
     app.include_router(feedback.router(engine, store, passages, keys, settings.api_keys))
-    app.include_router(events.router(engine, store, passages, keys))
+    app.include_router(events.router(engine, store, passages, keys, settings.api_keys))
     app.include_router(stats.router(engine, store, settings.api_token))
     app.include_router(site.router(engine, settings, passages))
     app.include_router(about.router(engine, settings))

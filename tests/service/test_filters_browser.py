@@ -46,7 +46,9 @@ def test_embedded_widget_searches_its_section_with_its_plan_and_hides_internal_e
                              'data-section="Nous joindre"></script></body></html>')
             frame = page.frame_locator("iframe")
             box = frame.get_by_role("combobox", name="Rechercher dans l'aide")
-            box.fill(PHONE)
+            # Suggestions may fill the list before the search answers: wait for the search itself.
+            with page.expect_response(lambda r: "/v1/search" in r.url, timeout=30_000):
+                box.fill(PHONE)
             options = frame.get_by_role("listbox", name="Réponses du guide").get_by_role("option")
             expect(options.first).to_contain_text("Nous joindre", timeout=30_000)
             assert searches and all("section=Nous+joindre" in url and "plan=pro" in url for url in searches), searches

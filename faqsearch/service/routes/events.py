@@ -13,6 +13,7 @@ from ...feedback.events import CONTACT, OPEN
 from ...feedback.store import FeedbackStore
 from ...search.engine import Engine
 from ...text.controls import clean_visitor_text
+from ..apikeys import scope_of
 from ..clientkey import ClientKeys
 from ..schemas import EventIn
 from .feedback import EMPTY_QUESTION, UNKNOWN_PASSAGE, _session, client_key, stored
@@ -35,7 +36,8 @@ def _refusal(body: EventIn) -> str:
     return ""
 
 
-def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys) -> APIRouter:
+def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys,
+           api_keys: tuple[str, ...] = ()) -> APIRouter:
     routes = APIRouter()
 
     @routes.post("/v1/events", status_code=201, summary="Enregistrer une réponse ouverte ou un contact utilisé",
@@ -49,8 +51,12 @@ def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: C
         refusal = _refusal(body)
         if refusal:
             raise HTTPException(422, refusal)
-        if body.passage_id is not None and passages.get(engine.current(), body.passage_id) is None:
-            raise HTTPException(422, UNKNOWN_PASSAGE)
+        if body.passage_id is not None:
+            found = passages.get(engine.current(), body.passage_id)
+            # As for ratings: an internal passage is unknown to a client that may not read it, so no
+            # visitor's open can teach it a phrasing.
+            if found is None or not scope_of(request, api_keys).sees(found):
+                raise HTTPException(422, UNKNOWN_PASSAGE)
         stored(lambda: store.log_event(body.kind, _session(body.session), question, body.passage_id, body.rank,
                                        body.target, body.plan, client_key(keys, request)), EVENT_NOT_STORED)
         return {"stored": True}
