@@ -70,6 +70,7 @@ class Spelling:
     def of(self, index: FaqIndex) -> Speller:
         with self._lock:
             if self._index is not index or self._speller is None:
-                texts = [text for p in index.passages for text in (p.text(), *p.variants)]
+                # Corrections are offered to visitors: an internal entry's words must not surface in them.
+                texts = [text for p in index.passages if not p.internal for text in (p.text(), *p.variants)]
                 self._speller, self._index = Speller(texts, frozenset(index.lexical.vocabulary)), index
             return self._speller

@@ -43,3 +43,12 @@ def test_the_speller_follows_the_index_in_service():
                            FakeEncoder())
     assert holder.of(index) is holder.of(index)
     assert holder.of(index).correct("tarfis") == "tarifs"
+
+
+def test_an_internal_entry_lends_no_word_to_the_corrections_offered():
+    public = Passage(id="a", guide="g", section="", title="Tarifs", question="Tarifs", answer="Prix")
+    internal = Passage(id="b", guide="g", section="", title="Remboursement", question="Remboursement",
+                       answer="Avec le code manager de la caisse.", internal=True)
+    speller = Spelling().of(FaqIndex.build([public, internal], FakeEncoder()))
+    assert speller.correct("tarfis") == "tarifs"
+    assert speller.correct("code managr") is None
