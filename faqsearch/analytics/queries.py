@@ -9,7 +9,7 @@ a session "served itself" when it opened an answer and used no contact within th
 
 from __future__ import annotations
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import distinct, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 
 from ..feedback.database import EVENTS, QUESTIONS, RATINGS
@@ -48,12 +48,14 @@ def ratings(con: Connection, period: Period) -> tuple[int, int]:
 
 def opened_questions(con: Connection, period: Period) -> int:
     """Questions of the period after which the same session opened an answer to the same question."""
-    # A join with the distinct (session, question) pairs opened, not a correlated EXISTS: the
-    # databases then read each table once instead of probing the events for every question.
-    opened = (select(E.session, E.normalized).where(_events(period), E.kind == OPEN)
-              .group_by(E.session, E.normalized).subquery())
-    query = (select(func.count()).select_from(QUESTIONS.join(
-        opened, and_(opened.c.session == Q.session, opened.c.normalized == Q.normalized))).where(_questions(period)))
+    # The period's questions and "open" events in one list, grouped by (session, question): each
+    # table is read once through its date index, with no join for a planner to get wrong.
+    both = union_all(
+        select(Q.session, Q.normalized, literal(1).label("asked"), literal(0).label("opened")).where(_questions(period)),
+        select(E.session, E.normalized, literal(0), literal(1)).where(_events(period), E.kind == OPEN)).subquery()
+    pairs = (select(func.sum(both.c.asked).label("asked"), func.max(both.c.opened).label("opened"))
+             .group_by(both.c.session, both.c.normalized).subquery())
+    query = select(func.coalesce(func.sum(pairs.c.asked), 0)).where(pairs.c.opened == 1)
     return int(con.execute(query).scalar_one())
 
 

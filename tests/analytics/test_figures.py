@@ -3,7 +3,7 @@ figure is known."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import insert
@@ -137,7 +137,6 @@ def test_the_purge_takes_the_daily_counts_of_the_days_it_empties(store: Feedback
     dashboard(store, PASSAGES, Period(date(2026, 11, 1), date(2026, 11, 3)), now=date(2026, 12, 3))
     assert store.read(lambda con: con.execute(select(func.count()).select_from(DAYS_ROLLED)).scalar_one()) == 3
     store.retention_days = 1
-    from datetime import datetime, timezone
     store.purge(now=datetime(2026, 11, 3, 12, tzinfo=timezone.utc))  # keeps 2026-11-02 12:00 onwards
     days = store.read(lambda con: sorted({r[0] for r in con.execute(select(DAILY.c.day))}))
     assert days == ["2026-11-02", "2026-11-03"]
