@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from typing import Iterable
 
 import streamlit as st
 
 from ..content.variants import DEFAULT_AUTHOR, VARIANTS_FILE, append_variant
 from ..feedback.learning import Asked, MissGroup, collect
+from ..feedback.proposals import variant_target
 from ..feedback.store import FeedbackStore
+from ..records.passage import Passage
 from ..search.engine import Engine
 from ..settings import Settings
 from . import presentation as pres
@@ -72,10 +75,9 @@ def _group(settings: Settings, group: MissGroup, passages: dict, store: Feedback
         others = group.questions[1:]
         if others:
             st.text("Aussi : " + " ; ".join(others))
-        # The candidates first, then every other passage: the right one may not have come up at all.
-        options = [p.id for p in group.candidates] + [pid for pid in passages if pid not in {p.id for p in group.candidates}]
-        target = st.selectbox("Passage qui répond", options, key=f"target-{key}",
-                              format_func=lambda pid: _label(passages.get(pid), pid))
+        choices = attach_choices(group.candidates, passages.values())
+        target = st.selectbox("Passage qui répond", list(choices), key=f"target-{key}",
+                              format_func=lambda pid: _label(choices.get(pid), pid))
         attach, dismiss = st.columns(2)
         if attach.button("Rattacher à ce passage", key=f"attach-{key}", type="primary", icon="🔗"):
             _attach(settings, group, target)
@@ -84,6 +86,17 @@ def _group(settings: Settings, group: MissGroup, passages: dict, store: Feedback
                 store.dismiss(question, editor_name())
             st.session_state[NOTICE_KEY] = f"« {group.question} » ne sera plus proposée."
             st.rerun()
+
+
+def attach_choices(candidates: Iterable[Passage], passages: Iterable[Passage]) -> dict[str, Passage]:
+    """The ids a question can be attached to, each with the passage that shows it: the candidates
+    first, then every other entry (the right one may not have come up at all). A long entry's parts
+    are offered once, under the entry's own id, the one ``variants.csv`` knows: a part's id there
+    would stop the next build."""
+    choices: dict[str, Passage] = {}
+    for passage in (*candidates, *passages):
+        choices.setdefault(variant_target(passage), passage)
+    return choices
 
 
 def _label(passage, pid: str) -> str:

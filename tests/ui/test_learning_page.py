@@ -104,3 +104,17 @@ def test_attaching_while_another_build_runs_keeps_the_question_and_says_to_try_a
     assert "Une autre reconstruction" in said and "Réessayez dans un instant" in said and "--wait" not in said
     assert "bien rattachée" in said
     assert question in [row.question for row in read_variants(corpus / VARIANTS_FILE)]
+
+
+def test_a_long_entry_is_offered_once_under_the_id_the_variants_file_knows():
+    from faqsearch.records.passage import Passage
+    from faqsearch.ui.learning_page import attach_choices
+
+    def part(k: int) -> Passage:
+        return Passage(id=f"faq/tarifs#{k}", guide="faq", section="", title="Tarifs", question="Tarifs",
+                       answer=f"partie {k}", entry_id="faq/tarifs", part=k, parts=2)
+
+    short = Passage(id="faq/contact", guide="faq", section="", title="Contact", question="Contact", answer="…")
+    choices = attach_choices([part(2)], [part(1), part(2), short])
+    assert list(choices) == ["faq/tarifs", "faq/contact"]
+    assert choices["faq/tarifs"].part == 2  # shown as the candidate that came up
