@@ -91,6 +91,20 @@ class _SocketTimer:
             self._timer.cancel()
 
 
+def lock_busy(exc: BaseException) -> bool:
+    """True when ``exc`` (or the error behind it) is PostgreSQL's ``lock_timeout``: a lock another
+    session holds, on a server that answers."""
+    try:
+        from psycopg import errors
+    except ImportError:  # SQLite only
+        return False
+    while exc is not None:
+        if isinstance(getattr(exc, "orig", None), errors.LockNotAvailable):
+            return True
+        exc = exc.__cause__
+    return False
+
+
 def _timed_out(exc: BaseException) -> bool:
     """True for a bound of :class:`DatabaseLimits` reached: pool, connection, statement or lock."""
     if isinstance(exc, PoolTimeout):

@@ -34,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..text.controls import clean_visitor_text
 from .database import DISMISSED, QUESTIONS, RATINGS, connect, create_schema, sqlite_path, sqlite_url
-from .deadline import DatabaseLimits, DatabaseTimeout, Gate, transaction
+from .deadline import DatabaseLimits, DatabaseTimeout, Gate, lock_busy, transaction
 from . import events as visits
 from .events import DEFAULT_RETENTION_DAYS, Event, Moment
 from .visitors import checked_client_key, count_if, normalize_question, visible, visitors
@@ -151,8 +151,11 @@ class FeedbackStore:
                 try:
                     create_schema(self._engine, self.limits.operation_s)
                     break
-                except DatabaseTimeout:
-                    raise
+                except DatabaseTimeout as exc:
+                    # Another process holds the schema lock while it creates the tables (many
+                    # workers starting at once on a busy machine): wait for it again.
+                    if not lock_busy(exc) or attempt == SCHEMA_ATTEMPTS - 1:
+                        raise
                 except SQLAlchemyError:
                     # Another process created a table or index between the check and the CREATE.
                     if attempt == SCHEMA_ATTEMPTS - 1:

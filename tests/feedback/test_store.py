@@ -253,3 +253,38 @@ def test_an_older_database_gains_the_client_key_column(database_url: str):
     FeedbackStore.from_url(database_url).close()  # a second start finds the column in place
     store.close()
     engine.dispose()
+
+
+def test_a_store_waits_while_another_process_creates_the_tables(postgres):
+    """Workers starting at once on a busy machine: the schema lock may be held longer than a write's
+    lock bound; the later store waits for it again instead of failing."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from faqsearch.feedback.database import SCHEMA_LOCK_KEY
+    from faqsearch.feedback.deadline import DatabaseLimits
+
+    url = postgres.new_database()
+    holder = create_engine(url)
+    errors: list[BaseException] = []
+    stores: list[FeedbackStore] = []
+
+    def start() -> None:
+        try:
+            stores.append(FeedbackStore.from_url(url, DatabaseLimits(lock_s=0.3, operation_s=2)))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    try:
+        with holder.connect() as con, con.begin():
+            con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            worker = threading.Thread(target=start)
+            worker.start()
+            time.sleep(0.8)  # longer than the lock bound: the first attempt times out
+        worker.join(30)
+    finally:
+        holder.dispose()
+    assert not errors, errors
+    stores[0].log_question("Une question", None, True, "p", 5, 1.0, "s")
+    assert [t.question for t in stores[0].top_questions()] == ["Une question"]
