@@ -87,11 +87,13 @@ def run(url: str, name: str, events: int, passages: tuple[Passage, ...]) -> floa
     mix = Mix()
     per_day = max(1, round(events / events_per_visit(mix) / DAYS))
     started = time.perf_counter()
-    written = seed(FeedbackStore.from_url(url, SEEDING, retention_days=0), passages, per_day, today(), DAYS, mix=mix)
+    loader = FeedbackStore.from_url(url, SEEDING, retention_days=0)
+    written = seed(loader, passages, per_day, today(), DAYS, mix=mix)
     print(f"{name} : {written['events']:,} événements, {written['questions']:,} questions, "
           f"{written['ratings']:,} avis écrits en {time.perf_counter() - started:.0f} s", flush=True)
     # Statistics for the planner, as autovacuum would gather them soon after such a load.
-    FeedbackStore.from_url(url, SEEDING, retention_days=0).read(lambda con: con.execute(text("ANALYZE")))
+    loader.read(lambda con: con.execute(text("ANALYZE")))
+    loader.close()
     store = FeedbackStore.from_url(url, retention_days=0)  # the product's own limits
     store.read(lambda con: None)  # connected once, so the first figure is not charged for it
     worst = timed(store, passages)

@@ -139,4 +139,5 @@ def _table(board: Dashboard, name: str) -> None:
     period = board.period
     st.download_button(f"Télécharger en CSV ({TITLES[name].lower()})", csv_bytes(rows, columns(name)),
                        file_name=f"{name}-{period.since.isoformat()}-{period.until.isoformat()}.csv",
-                       mime="text/csv", key=f"csv-{name}", icon="⬇️")
+                       # The period in the key: another period is another file, never the previous one's.
+                       mime="text/csv", key=f"csv-{name}-{period.since}-{period.until}", icon="⬇️")

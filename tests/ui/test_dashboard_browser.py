@@ -63,15 +63,17 @@ def test_an_editor_sees_the_charts_changes_the_period_and_downloads_a_csv(chromi
 
             page.get_by_text("7 derniers jours", exact=True).click()
             expect(metric).to_contain_text(str(15 * 7), timeout=30_000)
+            expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)  # the rerun is over
 
             with page.expect_download(timeout=30_000) as info:
                 page.get_by_role("button", name="Télécharger en CSV (questions les plus posées)").click()
             download = info.value
-            assert download.suggested_filename.startswith("questions-frequentes-")
+            week = Period.last(7)
+            assert download.suggested_filename == f"questions-frequentes-{week.since}-{week.until}.csv"
             rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
         finally:
             browser.close()
-    week = dashboard(store, passages, Period.last(7))
+    week = dashboard(store, passages, week)
     assert rows == [{"question": g.question, "visiteurs-jours": str(g.visitors), "dont répondues": str(g.confident)}
                     for g in week.top]
     assert rows, "the seeded week has questions"
