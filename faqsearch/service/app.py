@@ -22,7 +22,7 @@ from ..search.loader import open_engine
 from ..settings import Settings
 from . import errors
 from .clientkey import ClientKeys
-from .limits import MAX_BODY_BYTES, rates
+from .limits import MAX_BODY_BYTES, rates, typing_rate
 from .middleware import BodyLimit, ClientRateLimit, WorkerHeader
 from .routes import about, events, feedback, related, search, site, stats, suggest
 from .routes.site import PassageIndex
@@ -30,10 +30,11 @@ from .routes.site import PassageIndex
 
 def client_limits(settings: Settings) -> list[tuple[str, RateLimiter]]:
     """Path prefixes and their limiters: searching and reading passages share one bucket per
-    client, the endpoints that write another."""
+    client, the endpoints that write another, the ones called while typing a third."""
     search_rate, write_rate = rates(settings.rate_limit)
     groups = ((("/v1/search", "/v1/passages"), search_rate),
-              (("/v1/questions", "/v1/feedback", "/v1/events", "/v1/stats"), write_rate))
+              (("/v1/questions", "/v1/feedback", "/v1/events", "/v1/stats"), write_rate),
+              (("/v1/suggest", "/v1/related"), typing_rate(settings.rate_limit)))
     out = []
     for prefixes, rate in groups:
         if rate is not None:

