@@ -28,7 +28,9 @@ from .confidence import Confidence
 from .hybrid import SearchConfig, search_batch
 from .questions import clean_question, fit_to_model
 from .short_answer import ShortAnswers
+from .related import Related, RelatedIndex
 from .spelling import Spelling
+from .suggest import Suggestion, Suggestions
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,8 @@ class Engine:
                  tokenizer: ModelTokenizer | None = None, short_answers: ShortAnswers | None = None):
         self._index = index
         self.short_answers = short_answers or ShortAnswers()
-        self.spelling = Spelling()
+        # Derived from the index in service on first use, then followed across rebuilds.
+        self.spelling, self.suggestions, self.related = Spelling(), Suggestions(), RelatedIndex()
         self.config = config
         self.confidence = confidence
         self.root = Path(root) if root else None
@@ -126,6 +129,15 @@ class Engine:
                 log.exception("query tokenizer unavailable")
             self._tokenizer_known = True
         return self._query_tokenizer
+
+    def suggest(self, typed: str, limit: int = 5, scope: Scope = VISITOR, plan: str | None = None) -> list[Suggestion]:
+        """Questions of the index in service completing ``typed`` (see :mod:`faqsearch.search.suggest`)."""
+        return self.suggestions.of(self.current()).suggest(typed, limit, scope, plan)
+
+    def related_to(self, passage_id: str, count: int = 3, scope: Scope = VISITOR,
+                   plan: str | None = None) -> list[Related] | None:
+        """The entries nearest to ``passage_id``'s (see :mod:`faqsearch.search.related`)."""
+        return self.related.of(self.current()).near(passage_id, count, scope, plan)
 
     def ask(self, question: str, plan: str | None = None, top_k: int = 5, scope: Scope = VISITOR) -> Answer:
         """Answer one question (wraps :meth:`ask_batch`)."""

@@ -6,13 +6,13 @@ An entry's vector is the one its text was indexed with (the first view of its fi
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..index.faq_index import FaqIndex
 from ..records.scope import VISITOR, Scope
+from .per_index import PerIndex
 
 MAX_RELATED = 10
 
@@ -74,15 +74,8 @@ class RelatedEntries:
                 for i in (int(self._firsts[t]) for t in top)]
 
 
-class RelatedIndex:
+class RelatedIndex(PerIndex[RelatedEntries]):
     """The related entries of the index in service, made again when a new build is published."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._current: RelatedEntries | None = None
-
-    def of(self, index: FaqIndex) -> RelatedEntries:
-        with self._lock:
-            if self._current is None or self._current._index is not index:
-                self._current = RelatedEntries(index)
-            return self._current
+        super().__init__(RelatedEntries)

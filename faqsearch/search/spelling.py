@@ -9,13 +9,13 @@ corrected question is only offered: the question asked is answered as typed.
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter, defaultdict
 
 from ..index.faq_index import FaqIndex
 from ..text.analyzer import analyzer
 from ..text.normalize import fold, words
 from .vocabulary import Vocabulary
+from .per_index import PerIndex
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -59,18 +59,14 @@ class Speller:
         return "".join(out) + question[last:] if changed else None
 
 
-class Spelling:
+class Spelling(PerIndex[Speller]):
     """The speller of the index in service, made again when a new build is published."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._index: FaqIndex | None = None
-        self._speller: Speller | None = None
+        super().__init__(_speller)
 
-    def of(self, index: FaqIndex) -> Speller:
-        with self._lock:
-            if self._index is not index or self._speller is None:
-                # Corrections are offered to visitors: an internal entry's words must not surface in them.
-                texts = [text for p in index.passages if not p.internal for text in (p.text(), *p.variants)]
-                self._speller, self._index = Speller(texts, frozenset(index.lexical.vocabulary)), index
-            return self._speller
+
+def _speller(index: FaqIndex) -> Speller:
+    # Corrections are offered to visitors: an internal entry's words must not surface in them.
+    texts = [text for p in index.passages if not p.internal for text in (p.text(), *p.variants)]
+    return Speller(texts, frozenset(index.lexical.vocabulary))

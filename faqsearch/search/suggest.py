@@ -11,19 +11,18 @@ is typed they hold, and one suggestion is kept per entry.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from ..index.faq_index import FaqIndex
 from ..records.passage import Passage
 from ..records.scope import VISITOR, Scope
 from ..text.analyzer import STOP_WORDS
 from ..text.normalize import fold, words
 from .vocabulary import Vocabulary
+from .per_index import PerIndex
 
 MAX_LIMIT = 10
 RANKED = 100  # candidates ranked in full, in phrase order
@@ -139,16 +138,8 @@ def _first(masks: list[np.ndarray], count: int) -> list[int]:
     return found
 
 
-class Suggestions:
+class Suggestions(PerIndex[Suggester]):
     """The suggester of the index in service, made again when a new build is published."""
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._index: FaqIndex | None = None
-        self._suggester: Suggester | None = None
-
-    def of(self, index: FaqIndex) -> Suggester:
-        with self._lock:
-            if self._index is not index or self._suggester is None:
-                self._suggester, self._index = Suggester(index.passages), index
-            return self._suggester
+        super().__init__(lambda index: Suggester(index.passages))

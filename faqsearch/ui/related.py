@@ -10,17 +10,12 @@ import streamlit as st
 from ..records.passage import Passage
 from ..records.scope import VISITOR, Scope
 from ..search.engine import Engine
-from ..search.related import RelatedIndex
 from . import presentation as pres
-
-# One per process, shared by the sessions: it follows the index in service by itself.
-_RELATED = RelatedIndex()
-
 
 def related_questions(engine: Engine, passage: Passage, ask: Callable[[str], None], scope: Scope = VISITOR,
                       plan: str | None = None, count: int = 3) -> None:
     """The ``count`` entries nearest to ``passage``'s that ``scope`` may see, each a button with its section."""
-    near = _RELATED.of(engine.current()).near(passage.id, count, scope, plan) or []
+    near = engine.related_to(passage.id, count, scope, plan) or []
     if not near:
         return
     st.caption("Questions liées")

@@ -14,19 +14,14 @@ import streamlit as st
 from ..records.answer import Answer
 from ..records.scope import VISITOR, Scope
 from ..search.engine import Engine
-from ..search.suggest import Suggestions
 from . import presentation as pres
-
-# One per process, shared by the sessions: it follows the index in service by itself.
-_SUGGESTIONS = Suggestions()
-
 
 def suggestions(engine: Engine, answer: Answer, ask: Callable[[str], None], scope: Scope = VISITOR,
                 count: int = 3) -> None:
     """Up to ``count`` questions completing ``answer.question``, other than the best entry's,
     among the entries ``scope`` may see."""
     shown = answer.hits[0].passage.entry if answer.confident and answer.hits else None
-    found = [s for s in _SUGGESTIONS.of(engine.current()).suggest(answer.question, count + 1, scope, answer.plan)
+    found = [s for s in engine.suggest(answer.question, count + 1, scope, answer.plan)
              if s.entry_id != shown and s.text.casefold() != answer.question.casefold()][:count]
     if not found:
         return

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from ...search.engine import Engine
-from ...search.suggest import MAX_LIMIT, Suggestions
+from ...search.suggest import MAX_LIMIT
 from ...text.controls import clean_visitor_text
 from ..apikeys import scope_of
 from ..limits import MAX_QUERY_CHARS
@@ -18,7 +18,6 @@ from ..schemas import Plan
 
 def router(engine: Engine, api_keys: tuple[str, ...] = ()) -> APIRouter:
     routes = APIRouter()
-    suggestions = Suggestions()
 
     @routes.get("/v1/suggest", summary="Suggérer des questions pendant la frappe",
                 description="Les questions et variantes des guides qui complètent ce qui est tapé (fautes de "
@@ -32,8 +31,7 @@ def router(engine: Engine, api_keys: tuple[str, ...] = ()) -> APIRouter:
                                             description="Suggérer dans cette section seulement.")) -> JSONResponse:
         started = time.perf_counter()
         scope = scope_of(request, api_keys).within(section or "")
-        found = suggestions.of(engine.current()).suggest(clean_visitor_text(q), limit, scope,
-                                                         checked_plan(engine, plan))
+        found = engine.suggest(clean_visitor_text(q), limit, scope, checked_plan(engine, plan))
         spent = (time.perf_counter() - started) * 1000
         return JSONResponse({"query": q, "suggestions": [s.to_dict() for s in found]},
                             headers={"Server-Timing": f"suggest;dur={spent:.2f}"})
