@@ -12,11 +12,9 @@ from fastapi import APIRouter, HTTPException, Request
 from ...feedback.events import CONTACT, OPEN
 from ...feedback.store import FeedbackStore
 from ...search.engine import Engine
-from ...text.controls import clean_visitor_text
-from ..apikeys import scope_of
 from ..clientkey import ClientKeys
 from ..schemas import EventIn
-from .feedback import EMPTY_QUESTION, UNKNOWN_PASSAGE, _session, client_key, stored
+from .feedback import _session, check_passage, client_key, stored, visitor_question
 from .site import PassageIndex
 
 EVENT_NOT_STORED = ("L'événement n'a pas pu être enregistré : la base de retours est indisponible. "
@@ -45,18 +43,12 @@ def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: C
                              "un lien ou un contact de la carte. Sert aux chiffres de l'espace éditeurs ; aucune "
                              "adresse IP ni aucun user agent n'est enregistré.")
     def event(body: EventIn, request: Request) -> dict:
-        question = clean_visitor_text(body.question)
-        if not question:
-            raise HTTPException(422, EMPTY_QUESTION)
+        question = visitor_question(body.question)
         refusal = _refusal(body)
         if refusal:
             raise HTTPException(422, refusal)
         if body.passage_id is not None:
-            found = passages.get(engine.current(), body.passage_id)
-            # As for ratings: an internal passage is unknown to a client that may not read it, so no
-            # visitor's open can teach it a phrasing.
-            if found is None or not scope_of(request, api_keys).sees(found):
-                raise HTTPException(422, UNKNOWN_PASSAGE)
+            check_passage(engine, passages, request, api_keys, body.passage_id)
         stored(lambda: store.log_event(body.kind, _session(body.session), question, body.passage_id, body.rank,
                                        body.target, body.plan, client_key(keys, request)), EVENT_NOT_STORED)
         return {"stored": True}

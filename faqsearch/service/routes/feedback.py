@@ -57,6 +57,24 @@ def client_key(keys: ClientKeys, request: Request) -> str:
     return keys.key(request.client.host if request.client else "")
 
 
+def visitor_question(text: str) -> str:
+    """The visitor's question cleaned (controls and direction marks removed); 422 when nothing is left."""
+    question = clean_visitor_text(text)
+    if not question:
+        raise HTTPException(422, EMPTY_QUESTION)
+    return question
+
+
+def check_passage(engine: Engine, passages: PassageIndex, request: Request, api_keys: tuple[str, ...],
+                  passage_id: str) -> None:
+    """422 unless ``passage_id`` is a passage of the index in service that the client may read: an
+    internal passage is unknown to a client without an API key, so a visitor learns nothing of its
+    existence and nothing (rating, open) can be stored of it in a visitor's name."""
+    found = passages.get(engine.current(), passage_id)
+    if found is None or not scope_of(request, api_keys).sees(found):
+        raise HTTPException(422, UNKNOWN_PASSAGE)
+
+
 def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: ClientKeys,
            api_keys: tuple[str, ...] = ()) -> APIRouter:
     routes = APIRouter()
@@ -66,14 +84,8 @@ def router(engine: Engine, store: FeedbackStore, passages: PassageIndex, keys: C
                              "`passage_id` doit être celui d'un résultat de /v1/search (422 sinon ; un passage "
                              "interne demande une clé d'API, `Authorization: Bearer …`).")
     def feedback(body: FeedbackIn, request: Request) -> dict:
-        question = clean_visitor_text(body.question)
-        if not question:
-            raise HTTPException(422, EMPTY_QUESTION)
-        found = passages.get(engine.current(), body.passage_id)
-        # An internal passage is unknown to a client that may not read it: the answer tells a
-        # visitor nothing of its existence, and no rating of it can be stored in its name.
-        if found is None or not scope_of(request, api_keys).sees(found):
-            raise HTTPException(422, UNKNOWN_PASSAGE)
+        question = visitor_question(body.question)
+        check_passage(engine, passages, request, api_keys, body.passage_id)
         plan = checked_plan(engine, body.plan)
         stored(lambda: store.rate(question, body.passage_id, UP if body.rating == "up" else DOWN, plan,
                                   session=_session(body.session), client_key=client_key(keys, request)),
