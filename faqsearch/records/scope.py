@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 from ..text.normalize import fold
 from .passage import Passage
@@ -34,3 +36,21 @@ class Scope:
 
 VISITOR = Scope()
 STAFF = Scope(internal=True)
+
+
+class Visibility:
+    """How many passages of a set an asker may not see, without a pass over every passage per
+    question: only passages kept for some askers (internal, for some audiences) are checked one by
+    one; a section's size is counted once."""
+
+    def __init__(self, passages: Sequence[Passage]):
+        self._total = len(passages)
+        self._restricted = tuple(p for p in passages if p.internal or p.audience)
+        self._sizes = Counter(fold(p.section).strip() for p in passages)
+
+    def hidden(self, scope: Scope, plan: str | None = None) -> int:
+        """The number of passages ``scope`` may not see on ``plan`` (what :meth:`Scope.sees` refuses)."""
+        section = fold(scope.section) if scope.section else None
+        outside = self._total - self._sizes.get(section, 0) if section is not None else 0
+        inside = (p for p in self._restricted if section is None or fold(p.section).strip() == section)
+        return outside + sum(not scope.sees(p, plan) for p in inside)

@@ -23,9 +23,10 @@ from ..embedding.tokenizer import ModelTokenizer, query_tokenizer
 from ..index.faq_index import FaqIndex
 from ..index.published import current_build, pointer_stamp
 from ..records.answer import Answer, Hit
-from ..records.scope import VISITOR, Scope
+from ..records.scope import VISITOR, Scope, Visibility
 from .confidence import Confidence
 from .hybrid import SearchConfig, search_batch
+from .per_index import PerIndex
 from .questions import clean_question, fit_to_model
 from .short_answer import ShortAnswers
 from .related import Related, RelatedIndex
@@ -49,6 +50,7 @@ class Engine:
         self.short_answers = short_answers or ShortAnswers()
         # Derived from the index in service on first use, then followed across rebuilds.
         self.spelling, self.suggestions, self.related = Spelling(), Suggestions(), RelatedIndex()
+        self.visibility = PerIndex(lambda index: Visibility(index.passages))
         self.config = config
         self.confidence = confidence
         self.root = Path(root) if root else None
@@ -165,7 +167,7 @@ class Engine:
         texts = [cleaned[i][0] for i in searchable]
         # Encoded here: the short answer compares the same vector with the parts of the best entry.
         vectors = index.encoder.encode_queries(texts) if texts else None
-        hidden = sum(not scope.sees(p, plan) for p in index.passages)
+        hidden = self.visibility.of(index).hidden(scope, plan)
         # Enough entries that ``pool`` of them remain once those the asker may not see are left out.
         found = search_batch(index, texts, pool + hidden, self.config, vectors) if searchable else []
         if hidden:
